@@ -1,0 +1,45 @@
+import esbuild from 'esbuild';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '../lib/duration';
+
+/** Where the scenario API lives, so that scenarios outside this repo can `import ... from 'wsbench'`. */
+export function libEntry(root: string): string {
+  return path.join(root, 'lib', 'index.ts');
+}
+
+/**
+ * Bundles a scenario for the Node runner into a temporary CommonJS file (one per run, shared by
+ * every worker), with an inline source map so that scenario errors name the .ts file and line.
+ */
+export async function bundleForNode(file: string, root: string): Promise<string> {
+  const abs = path.resolve(file);
+  if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) {
+    throw new ConfigError(`scenario file not found: ${file} (give a path like scenarios/connect-only.ts)`);
+  }
+  const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wsbench-')), `${path.basename(abs).replace(/\.[cm]?[jt]s$/, '')}.cjs`);
+  try {
+    await esbuild.build({
+      entryPoints: [abs],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile,
+      sourcemap: 'inline',
+      logLevel: 'silent',
+      alias: { wsbench: libEntry(root) },
+      // `ws` and other packages stay as requires, resolved from wsbench's own node_modules
+      packages: 'external',
+      nodePaths: [path.join(root, 'node_modules')],
+    });
+  } catch (err) {
+    const e = err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } }> };
+    const first = e.errors?.[0];
+    const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
+    throw new ConfigError(`cannot build scenario ${file}: ${where}${first?.text ?? (err as Error).message}`);
+  }
+  return outfile;
+}
+

@@ -1,0 +1,31 @@
+import type { SecondRow } from './timeseries';
+import type { WorkerDiagnostics } from './summary';
+
+/** Above these the load generator, not the target, may be what the latencies measure. */
+export const LIMITS = { cpuPct: 90, loopDelayMs: 50, scheduleLagP99Ms: 100 };
+
+/**
+ * Warnings when the runner itself was the bottleneck (the seed's "client or server?" question).
+ * `rampEndSec`: the end of the first ramp, where client-side queueing distorts connect latency most.
+ */
+export function runnerWarnings(workers: WorkerDiagnostics[], rows: SecondRow[], rampEndSec: number): string[] {
+  const out: string[] = [];
+  const ramp = rows.filter((r) => r.sec < Math.max(1, rampEndSec));
+  const hot = ramp.reduce((m, r) => Math.max(m, r.cpuPctMax), 0);
+  if (hot >= LIMITS.cpuPct) {
+    out.push(`runner CPU at ${hot}% during the ramp: latencies include client-side queueing (add --workers or generators, or slow the ramp)`);
+  } else {
+    const anyHot = rows.reduce((m, r) => Math.max(m, r.cpuPctMax), 0);
+    if (anyHot >= LIMITS.cpuPct) out.push(`runner CPU reached ${anyHot}% of a core: latencies of that time include client-side queueing`);
+  }
+  const loop = workers.reduce((m, w) => Math.max(m, w.loopDelayP99MsMax), 0);
+  if (loop >= LIMITS.loopDelayMs) {
+    out.push(`runner event loop delayed up to ${loop} ms (p99 of a second): measured latencies may be inflated by that much`);
+  }
+  const lag = workers.reduce((m, w) => Math.max(m, w.scheduleLagMs.p99), 0);
+  if (lag >= LIMITS.scheduleLagP99Ms) {
+    out.push(`connection attempts started up to ${lag} ms late against the plan (p99): the runner could not keep the ramp's pace`);
+  }
+  for (const w of workers) if (w.died) out.push(`worker ${w.index} died (${w.died}): its VUs are counted as failed or disconnected`);
+  return out;
+}

@@ -1,0 +1,84 @@
+import * as hdr from 'hdr-histogram-js';
+
+/**
+ * The one place that knows HDR settings: values are recorded in microseconds with
+ * 3 significant digits (0.1% relative precision) up to one hour; summaries are in milliseconds.
+ */
+const SETTINGS: hdr.BuildRequest = {
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 3_600_000_000,
+  numberOfSignificantValueDigits: 3,
+  bitBucketSize: 32,
+  autoResize: true,
+  useWebAssembly: false,
+};
+
+export type Histogram = hdr.Histogram;
+
+/** Latency statistics in milliseconds, the shape of `connectLatencyMs` in the summary JSON. */
+export interface LatencyStats {
+  count: number;
+  min: number;
+  max: number;
+  avg: number;
+  stddev: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+}
+
+export function createHistogram(): Histogram {
+  return hdr.build(SETTINGS);
+}
+
+/** Records a latency given in milliseconds (fractions kept to the microsecond). */
+export function recordMs(h: Histogram, ms: number): void {
+  h.recordValue(Math.max(0, Math.round(ms * 1000)));
+}
+
+export function encodeHistogram(h: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(h);
+}
+
+export function decodeHistogram(encoded: string): Histogram {
+  const h = hdr.decodeFromCompressedBase64(encoded, 32, false);
+  // decoded histograms carry the writer's range; give them ours so that add() never overflows
+  const out = createHistogram();
+  out.add(h);
+  h.destroy();
+  return out;
+}
+
+/** Merges encoded histograms from several processes into a new histogram. */
+export function mergeEncoded(encoded: Iterable<string>): Histogram {
+  const out = createHistogram();
+  for (const e of encoded) {
+    const h = hdr.decodeFromCompressedBase64(e, 32, false);
+    out.add(h);
+    h.destroy();
+  }
+  return out;
+}
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+const usToMs = (us: number): number => round3(us / 1000);
+
+/** Summary statistics; all zeros for an empty histogram. */
+export function latencyStats(h: Histogram): LatencyStats {
+  const count = h.totalCount;
+  if (count === 0) return { count: 0, min: 0, max: 0, avg: 0, stddev: 0, p50: 0, p90: 0, p95: 0, p99: 0 };
+  return {
+    count,
+    // both from buckets (not the exact extremes a single recorder saw), so that a merged summary
+    // and a single-process one of the same values agree
+    min: usToMs(h.getValueAtPercentile(0)),
+    max: usToMs(h.getValueAtPercentile(100)),
+    avg: usToMs(h.mean),
+    stddev: usToMs(h.stdDeviation),
+    p50: usToMs(h.getValueAtPercentile(50)),
+    p90: usToMs(h.getValueAtPercentile(90)),
+    p95: usToMs(h.getValueAtPercentile(95)),
+    p99: usToMs(h.getValueAtPercentile(99)),
+  };
+}

@@ -1,0 +1,103 @@
+import { createHistogram, encodeHistogram, Histogram, mergeEncoded, recordMs } from './histogram';
+
+/** Everything one process measured, in a form that crosses process boundaries and merges exactly. */
+export interface MetricsSnapshot {
+  counters: Record<string, number>;
+  rates: Record<string, { passes: number; total: number }>;
+  /** HDR histograms, compressed base64, values in microseconds. */
+  trends: Record<string, string>;
+  /** Connection failures by class (`ECONNREFUSED`, `HTTP 503`, `timeout`, ...). */
+  errors: Record<string, number>;
+  /** Disconnects (closed by the other side) by class (`1006 abnormal closure`, `ECONNRESET`, ...). */
+  disconnects: Record<string, number>;
+}
+
+/** Counters, rates and HDR trends of one process: one histogram per metric, never one per VU. */
+export class Registry {
+  readonly counters = new Map<string, number>();
+  readonly rates = new Map<string, { passes: number; total: number }>();
+  readonly trends = new Map<string, Histogram>();
+  readonly errors = new Map<string, number>();
+  readonly disconnects = new Map<string, number>();
+
+  add(name: string, value = 1): void {
+    this.counters.set(name, (this.counters.get(name) ?? 0) + value);
+  }
+
+  rate(name: string, ok: boolean): void {
+    let r = this.rates.get(name);
+    if (!r) this.rates.set(name, (r = { passes: 0, total: 0 }));
+    r.total++;
+    if (ok) r.passes++;
+  }
+
+  trend(name: string, ms: number): void {
+    let h = this.trends.get(name);
+    if (!h) this.trends.set(name, (h = createHistogram()));
+    recordMs(h, ms);
+  }
+
+  error(kind: string): void {
+    this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
+  }
+
+  disconnect(kind: string): void {
+    this.disconnects.set(kind, (this.disconnects.get(kind) ?? 0) + 1);
+  }
+
+  snapshot(): MetricsSnapshot {
+    const trends: Record<string, string> = {};
+    for (const [k, h] of this.trends) trends[k] = encodeHistogram(h);
+    const rates: MetricsSnapshot['rates'] = {};
+    for (const [k, r] of this.rates) rates[k] = { ...r };
+    return {
+      counters: Object.fromEntries(this.counters),
+      rates,
+      trends,
+      errors: Object.fromEntries(this.errors),
+      disconnects: Object.fromEntries(this.disconnects),
+    };
+  }
+
+  /** Clears everything (used for per-second interval registries). */
+  reset(): void {
+    this.counters.clear();
+    this.rates.clear();
+    for (const h of this.trends.values()) h.reset();
+    this.errors.clear();
+    this.disconnects.clear();
+  }
+}
+
+export function emptySnapshot(): MetricsSnapshot {
+  return { counters: {}, rates: {}, trends: {}, errors: {}, disconnects: {} };
+}
+
+function sumInto(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+}
+
+/** Exact merge: counters and classes summed, rates summed, histograms added bucket by bucket. */
+export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
+  const out = emptySnapshot();
+  const trendParts = new Map<string, string[]>();
+  for (const s of snaps) {
+    sumInto(out.counters, s.counters);
+    sumInto(out.errors, s.errors);
+    sumInto(out.disconnects, s.disconnects);
+    for (const [k, r] of Object.entries(s.rates)) {
+      const o = (out.rates[k] ??= { passes: 0, total: 0 });
+      o.passes += r.passes;
+      o.total += r.total;
+    }
+    for (const [k, t] of Object.entries(s.trends)) {
+      const parts = trendParts.get(k) ?? [];
+      parts.push(t);
+      trendParts.set(k, parts);
+    }
+  }
+  for (const [k, parts] of trendParts) {
+    out.trends[k] = parts.length === 1 ? (parts[0] as string) : encodeHistogram(mergeEncoded(parts));
+  }
+  return out;
+}

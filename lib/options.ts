@@ -1,0 +1,120 @@
+import { ConfigError, parseDuration } from './duration';
+import { hold, maxTarget, planStages, ramp, Stage, totalDurationMs } from './stages';
+import { MODES, Mode, PingType, ResolvedOptions, ScenarioOptions, VuFunction } from './types';
+
+/** What the CLI may override; undefined means "keep the scenario's". */
+export interface Overrides {
+  target?: string;
+  conns?: number;
+  durationMs?: number;
+  rampMs?: number;
+  pingIntervalMs?: number;
+  pongTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  mode?: string;
+  pingType?: string;
+  thresholds?: string[];
+  extra?: Record<string, unknown>;
+}
+
+export const DEFAULTS = {
+  pingIntervalMs: 30_000,
+  pongTimeoutMs: 10_000,
+  connectTimeoutMs: 10_000,
+  mode: 'connect-only' as Mode,
+  pingType: 'protocol' as PingType,
+};
+
+const KNOWN = new Set(['stages', 'target', 'pingInterval', 'pongTimeout', 'connectTimeout', 'mode', 'pingType', 'thresholds']);
+
+/** Checks a loaded scenario module: `options.stages` and a default VU function. */
+export function checkModule(mod: unknown, file: string): { options: ScenarioOptions; vu: VuFunction } {
+  const m = mod as { options?: unknown; default?: unknown };
+  if (typeof m.options !== 'object' || m.options === null) {
+    throw new ConfigError(`${file} must export "options" with stages, e.g. export const options = { stages: [ramp('30s', 1000), hold('30s')] }`);
+  }
+  const vu = m.default;
+  if (typeof vu !== 'function') {
+    throw new ConfigError(`${file} must export a default VU function, e.g. export default function (vu) { vu.connect() }`);
+  }
+  const options = m.options as ScenarioOptions;
+  if (!('stages' in options)) throw new ConfigError(`${file}: options.stages is missing; use [ramp('30s', 1000), hold('30s')]`);
+  planStages(options.stages);
+  return { options, vu: vu as VuFunction };
+}
+
+export function checkTarget(target: string, what = '--target'): string {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new ConfigError(`${what} must be a ws:// or wss:// URL like ws://127.0.0.1:30084/ws (got ${JSON.stringify(target)})`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new ConfigError(`${what} must be a ws:// or wss:// URL like ws://127.0.0.1:30084/ws (got ${JSON.stringify(target)})`);
+  }
+  return target;
+}
+
+export function checkMode(mode: unknown, what = '--mode'): Mode {
+  if (!MODES.includes(mode as Mode)) throw new ConfigError(`${what} must be one of ${MODES.join(', ')} (got ${JSON.stringify(mode)})`);
+  return mode as Mode;
+}
+
+function checkPingType(t: unknown, what = '--ping-type'): PingType {
+  if (t !== 'protocol' && t !== 'app') throw new ConfigError(`${what} must be protocol or app (got ${JSON.stringify(t)})`);
+  return t;
+}
+
+function optDuration(value: unknown, what: string, fallback: number): number {
+  return value === undefined ? fallback : parseDuration(value, what);
+}
+
+/**
+ * Scenario options, then CLI overrides. `--conns`, `--ramp` and `--duration` rewrite the stages as
+ * the seed tool did: `ramp(ramp, conns)` then `hold(duration - ramp)`; duration is the whole run.
+ */
+export function resolveOptions(scenario: string, opts: ScenarioOptions, o: Overrides, embeddedTarget = ''): ResolvedOptions {
+  let stages: Stage[] = opts.stages;
+  const planned = planStages(stages);
+  if (o.conns !== undefined || o.durationMs !== undefined || o.rampMs !== undefined) {
+    const first = planned[0];
+    const conns = o.conns ?? maxTarget(planned);
+    const rampMs = o.rampMs ?? (first && first.from === 0 && first.to > 0 ? first.durationMs : 0);
+    const durationMs = o.durationMs ?? Math.max(totalDurationMs(planned), rampMs);
+    if (!Number.isInteger(conns) || conns < 1) throw new ConfigError(`--conns must be a whole number >= 1 (got ${conns})`);
+    if (durationMs < rampMs) {
+      throw new ConfigError(`--duration (${durationMs / 1000}s) must be at least --ramp (${rampMs / 1000}s): the duration is the whole run, ramp included`);
+    }
+    if (durationMs <= 0) throw new ConfigError('--duration must be more than 0s');
+    stages = [ramp(`${rampMs}ms`, conns), hold(`${durationMs - rampMs}ms`)];
+  }
+  if (maxTarget(planStages(stages)) < 1) throw new ConfigError('options.stages must reach at least 1 VU');
+  const target = o.target ?? (typeof opts.target === 'string' && opts.target !== '' ? opts.target : embeddedTarget);
+  if (target !== '') checkTarget(target, o.target !== undefined ? '--target' : 'options.target');
+  const thresholds = o.thresholds ?? (opts.thresholds ?? []);
+  if (!Array.isArray(thresholds) || thresholds.some((t) => typeof t !== 'string')) {
+    throw new ConfigError('options.thresholds must be an array of strings like "connectLatencyMs.p99 < 100"');
+  }
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) if (!KNOWN.has(k)) extra[k] = v;
+  Object.assign(extra, o.extra ?? {});
+  const resolved: ResolvedOptions = {
+    scenario,
+    target,
+    stages,
+    pingIntervalMs: o.pingIntervalMs ?? optDuration(opts.pingInterval, 'options.pingInterval', DEFAULTS.pingIntervalMs),
+    pongTimeoutMs: o.pongTimeoutMs ?? optDuration(opts.pongTimeout, 'options.pongTimeout', DEFAULTS.pongTimeoutMs),
+    connectTimeoutMs: o.connectTimeoutMs ?? optDuration(opts.connectTimeout, 'options.connectTimeout', DEFAULTS.connectTimeoutMs),
+    mode: checkMode(o.mode ?? opts.mode ?? DEFAULTS.mode, o.mode !== undefined ? '--mode' : 'options.mode'),
+    pingType: checkPingType(o.pingType ?? opts.pingType ?? DEFAULTS.pingType, o.pingType !== undefined ? '--ping-type' : 'options.pingType'),
+    thresholds,
+    extra,
+  };
+  if (resolved.pingIntervalMs <= 0) throw new ConfigError('--ping-interval must be more than 0s');
+  if (resolved.pongTimeoutMs <= 0) throw new ConfigError('--pong-timeout must be more than 0s');
+  if (resolved.connectTimeoutMs <= 0) throw new ConfigError('--connect-timeout must be more than 0s');
+  return resolved;
+}
+
+export { hold, ramp };

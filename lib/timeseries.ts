@@ -1,0 +1,73 @@
+import { decodeHistogram, latencyStats } from './metrics/histogram';
+import { M } from './metrics/names';
+import { mergeSnapshots, MetricsSnapshot } from './metrics/registry';
+
+/** One line of `timeseries.ndjson`: one second of the run, merged over all workers. */
+export interface SecondRow {
+  sec: number;
+  /** Wall-clock start of the second, ISO 8601. */
+  time: string;
+  open: number;
+  connects: number;
+  failures: number;
+  disconnects: number;
+  pings: number;
+  pongs: number;
+  connectP50: number;
+  connectP99: number;
+  rttP99: number;
+  msgsSent: number;
+  msgsReceived: number;
+  msgLatencyP50: number;
+  msgLatencyP99: number;
+  /** Runner CPU over all workers, % of one core; and the busiest worker's. */
+  cpuPct: number;
+  cpuPctMax: number;
+  /** Worst worker's event-loop delay p99 in the second, ms. */
+  loopDelayMs: number;
+  rssMb: number;
+}
+
+export interface WorkerSecond {
+  interval: MetricsSnapshot;
+  open: number;
+  cpuPct: number;
+  loopP99Ms: number;
+  rssBytes: number;
+}
+
+function p(snap: MetricsSnapshot, name: string, q: 50 | 99): number {
+  const enc = snap.trends[name];
+  if (!enc) return 0;
+  const h = decodeHistogram(enc);
+  const s = latencyStats(h);
+  h.destroy();
+  return q === 50 ? s.p50 : s.p99;
+}
+
+/** Merges the workers' reports of one second into one row. Pure. */
+export function secondRow(sec: number, startWall: number, parts: WorkerSecond[]): SecondRow {
+  const m = mergeSnapshots(parts.map((x) => x.interval));
+  const c = (k: string): number => m.counters[k] ?? 0;
+  return {
+    sec,
+    time: new Date(startWall + sec * 1000).toISOString(),
+    open: parts.reduce((n, x) => n + x.open, 0),
+    connects: c(M.sessions),
+    failures: c(M.connectErrors),
+    disconnects: c(M.disconnects),
+    pings: c(M.pings),
+    pongs: c(M.pongs),
+    connectP50: p(m, M.connecting, 50),
+    connectP99: p(m, M.connecting, 99),
+    rttP99: p(m, M.ping, 99),
+    msgsSent: c(M.msgsSent),
+    msgsReceived: c(M.msgsReceived),
+    msgLatencyP50: p(m, M.msgLatency, 50),
+    msgLatencyP99: p(m, M.msgLatency, 99),
+    cpuPct: parts.reduce((n, x) => n + x.cpuPct, 0),
+    cpuPctMax: parts.reduce((n, x) => Math.max(n, x.cpuPct), 0),
+    loopDelayMs: parts.reduce((n, x) => Math.max(n, x.loopP99Ms), 0),
+    rssMb: Math.round(parts.reduce((n, x) => n + x.rssBytes, 0) / 1_048_576),
+  };
+}

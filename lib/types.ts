@@ -1,0 +1,101 @@
+import type { Duration } from './duration';
+import type { Stage } from './stages';
+
+/** Built-in traffic modes, named as in the seed tool's `--mode`. */
+export type Mode = 'connect-only' | 'messaging';
+export const MODES: readonly Mode[] = ['connect-only', 'messaging'];
+
+/** Heartbeat kind: protocol ping frames, or the application-level JSON `{"type":"ping"}`. */
+export type PingType = 'protocol' | 'app';
+
+/** What a scenario module exports as `options`. Every field but `stages` is optional. */
+export interface ScenarioOptions {
+  /** Stages of VUs over time, built with `ramp()` and `hold()`. Required. */
+  stages: Stage[];
+  /** WebSocket URL. Default: the embedded server, started on a free loopback port. */
+  target?: string;
+  /** How often each connection pings. Default "30s". */
+  pingInterval?: Duration;
+  /** How long a ping waits for its pong before it counts as lost. Default "10s". */
+  pongTimeout?: Duration;
+  /** TCP connect + WebSocket handshake must finish within this. Default "10s". */
+  connectTimeout?: Duration;
+  /** Traffic mode; scenarios may read it from `vu.options.mode`. Default "connect-only". */
+  mode?: Mode;
+  /** Pass/fail criteria on summary fields, e.g. `['connectLatencyMs.p99 < 100']`. */
+  thresholds?: string[];
+  /** Any further scenario-specific settings (message rate, sizes, ...). */
+  [key: string]: unknown;
+}
+
+/** Options after defaults and CLI overrides: what every VU sees. */
+export interface ResolvedOptions {
+  scenario: string;
+  target: string;
+  stages: Stage[];
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  connectTimeoutMs: number;
+  mode: Mode;
+  pingType: PingType;
+  thresholds: string[];
+  /** Scenario-specific extras, unchanged. */
+  extra: Record<string, unknown>;
+}
+
+export type SocketEvent = 'open' | 'message' | 'close' | 'error' | 'pong';
+
+/** Payload of each socket event. `message.data` is a string for text frames, an ArrayBuffer for binary. */
+export interface SocketEventMap {
+  open: { type: 'open' };
+  message: { type: 'message'; data: string | ArrayBuffer };
+  close: { type: 'close'; code: number; reason: string };
+  error: { type: 'error'; error: string };
+  pong: { type: 'pong' };
+}
+
+/** A WebSocket as the browser and `k6/websockets` shape it; the runner measures everything it does. */
+export interface Socket {
+  /** 0 connecting, 1 open, 2 closing, 3 closed (browser values). */
+  readonly readyState: number;
+  addEventListener<K extends SocketEvent>(event: K, listener: (e: SocketEventMap[K]) => void): void;
+  /** Sends a text or binary frame; counted in `ws_msgs_sent`. Ignored unless open. */
+  send(data: string | ArrayBuffer | Uint8Array): void;
+  /** Sends a heartbeat (a protocol ping, or the app ping of `pingType: 'app'`); its pong feeds `ws_ping` and `ws_pong_rate`. */
+  ping(): void;
+  /** Closes on purpose: not counted as a disconnect. */
+  close(code?: number, reason?: string): void;
+}
+
+/** Extra settings of one connection. */
+export interface ConnectParams {
+  headers?: Record<string, string>;
+  protocols?: string[];
+}
+
+export interface Counter { add(value?: number): void }
+export interface Trend { add(valueMs: number): void }
+export interface Rate { add(ok: boolean): void }
+
+/** What the per-VU function receives: the same interface on Node and on k6. */
+export interface VuContext {
+  /** Global VU index, 0-based, unique across workers and segments. */
+  readonly id: number;
+  readonly options: ResolvedOptions;
+  /** Opens a WebSocket to `url` (default: the target). Connect latency and failures are recorded. */
+  connect(url?: string, params?: ConnectParams): Socket;
+  /** Timers that are cleared when the VU ends. */
+  setInterval(fn: () => void, ms: number): unknown;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+  /** Monotonic milliseconds, for latencies inside one process. */
+  now(): number;
+  /** Wall-clock milliseconds since the epoch, comparable across processes of one machine. */
+  wallNow(): number;
+  counter(name: string): Counter;
+  trend(name: string): Trend;
+  rate(name: string): Rate;
+}
+
+/** The per-VU function a scenario exports as default. It may return a promise. */
+export type VuFunction = (vu: VuContext) => void | Promise<void>;

@@ -1,0 +1,160 @@
+import { performance } from 'node:perf_hooks';
+import type { ClientOptions } from 'ws';
+import { M } from '../lib/metrics/names';
+import { Meter } from '../lib/node/meter';
+import type { NodeSocket } from '../lib/node/socket';
+import { NodeVu, reportScenarioError, VuHost } from '../lib/node/vu';
+import { planStages, planVuEvents, Share, totalDurationMs, VuEvent } from '../lib/stages';
+import type { ResolvedOptions, VuFunction } from '../lib/types';
+
+export interface ExecutorConfig {
+  options: ResolvedOptions;
+  share: Share;
+  vuFn: VuFunction;
+  /** Source addresses to rotate over (by VU index); empty lets the kernel choose. */
+  localAddresses: string[];
+  wsOptions: ClientOptions;
+}
+
+/**
+ * Runs one share of a scenario: starts and stops VUs on the planned schedule, then drains
+ * (in-flight connects and pings get their timeouts) and closes every connection cleanly.
+ */
+export class Executor implements VuHost {
+  readonly meter = new Meter();
+  readonly options: ResolvedOptions;
+  readonly settings;
+  private readonly events: VuEvent[];
+  private next = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly vus = new Map<number, NodeVu>();
+  private readonly live = new Set<NodeSocket>();
+  readonly plannedStarts: number;
+  readonly endMs: number;
+  /** Connections open when the schedule ended, before the runner closed them. */
+  finalOpen: number | undefined;
+  private stopped = false;
+  /** Monotonic time (performance.now()) at which the run's clock reads 0. */
+  private t0 = 0;
+
+  constructor(private readonly cfg: ExecutorConfig) {
+    this.options = cfg.options;
+    this.settings = {
+      connectTimeoutMs: cfg.options.connectTimeoutMs,
+      pongTimeoutMs: cfg.options.pongTimeoutMs,
+      pingType: cfg.options.pingType,
+      wsOptions: cfg.wsOptions,
+    };
+    const stages = planStages(cfg.options.stages);
+    this.events = planVuEvents(stages, cfg.share);
+    this.plannedStarts = this.events.reduce((n, e) => n + (e.kind === 'start' ? 1 : 0), 0);
+    this.endMs = totalDurationMs(stages);
+  }
+
+  localAddressFor(vu: number): string | undefined {
+    const a = this.cfg.localAddresses;
+    return a.length === 0 ? undefined : a[vu % a.length];
+  }
+
+  socketCreated(s: NodeSocket): void {
+    this.live.add(s);
+  }
+
+  socketDone(s: NodeSocket): void {
+    this.live.delete(s);
+  }
+
+  setStart(t0: number): void {
+    this.t0 = t0;
+  }
+
+  /** Milliseconds on the run's clock. */
+  elapsed(): number {
+    return performance.now() - this.t0;
+  }
+
+  /** Starts the schedule; resolves when the last stage ends (or `stop()` is called). */
+  run(): Promise<void> {
+    return new Promise((resolve) => {
+      const tick = (): void => {
+        if (this.stopped) return resolve();
+        const now = this.elapsed();
+        while (this.next < this.events.length && (this.events[this.next] as VuEvent).atMs <= now) {
+          const e = this.events[this.next++] as VuEvent;
+          if (e.kind === 'start') this.startVu(e, now);
+          else this.stopVu(e.vu);
+        }
+        if (now >= this.endMs) return resolve();
+        const due = this.next < this.events.length ? Math.min((this.events[this.next] as VuEvent).atMs, this.endMs) : this.endMs;
+        this.timer = setTimeout(tick, Math.max(0, due - this.elapsed()));
+      };
+      this.finish = resolve;
+      tick();
+    });
+  }
+
+  private finish: (() => void) | undefined;
+
+  /** Ends the schedule now (interrupt). */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.finish?.();
+  }
+
+  private startVu(e: VuEvent, now: number): void {
+    this.meter.trend(M.scheduleLag, Math.max(0, now - e.atMs));
+    this.meter.add(M.vusStarted);
+    const vu = new NodeVu(e.vu, this);
+    this.vus.set(e.vu, vu);
+    try {
+      const r = this.cfg.vuFn(vu);
+      if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).catch((err) => this.vuFailed(err));
+    } catch (err) {
+      this.vuFailed(err);
+    }
+  }
+
+  private vuFailed(err: unknown): void {
+    this.meter.add(M.vusFailed);
+    this.meter.error(reportScenarioError(err));
+  }
+
+  private stopVu(id: number): void {
+    const vu = this.vus.get(id);
+    if (!vu) return;
+    this.vus.delete(id);
+    vu.stopTimers();
+    vu.closeSockets();
+  }
+
+  /**
+   * After the schedule: timers stop, attempts in flight and pings awaiting pongs get until their
+   * own timeouts (so no measurement is cut off), then every connection is closed with code 1000.
+   */
+  async drainAndClose(graceful: boolean): Promise<void> {
+    this.finalOpen = this.meter.open;
+    for (const vu of this.vus.values()) vu.stopTimers();
+    if (graceful) {
+      const deadline = performance.now() + Math.max(this.options.connectTimeoutMs, this.options.pongTimeoutMs) + 500;
+      while (performance.now() < deadline && this.busy()) await sleep(20);
+    }
+    for (const s of this.live) {
+      if (graceful) s.expirePings(performance.now());
+      else s.abandonPings();
+    }
+    for (const vu of this.vus.values()) vu.closeSockets();
+    for (const s of this.live) s.close(1000, 'run ended');
+    const deadline = performance.now() + 3000;
+    while (this.live.size > 0 && performance.now() < deadline) await sleep(20);
+    for (const s of this.live) s.terminate();
+    while (this.live.size > 0 && performance.now() < deadline + 1000) await sleep(10);
+  }
+
+  private busy(): boolean {
+    for (const s of this.live) if (s.readyState === 0 || s.pendingPings > 0) return true;
+    return false;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,13 @@
+import { ConfigError } from '../lib/duration';
+
+/** Loads a bundled scenario; an error thrown at load time is the scenario's own, with its file and line. */
+export function loadBundle(bundle: string, file: string): unknown {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(bundle);
+  } catch (err) {
+    const e = err as Error;
+    const frame = /\(?([^()\s]+\.[cm]?[jt]s):(\d+):\d+\)?/.exec((e.stack ?? '').split('\n').slice(1).find((l) => !l.includes('node:')) ?? '');
+    throw new ConfigError(`scenario ${file} threw while loading: ${e.message}${frame ? ` (${frame[1]}:${frame[2]})` : ''}`);
+  }
+}

@@ -1,0 +1,48 @@
+import type { SecondRow } from '../lib/timeseries';
+import type { LiveView } from './run';
+
+const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
+
+/** One line of live progress. Pure, so that tests can check it. */
+export function progressLine(row: SecondRow, v: LiveView): string {
+  return [
+    `stage ${v.stage}/${v.stages}`,
+    `${v.elapsedSec}s/${v.totalSec}s`,
+    `open ${row.open}/${v.target}`,
+    `${row.connects} conn/s`,
+    `failed ${v.failed}`,
+    `p99 ${v.p99.toFixed(1)}ms`,
+    `pong ${pct(v.pongRate)}`,
+    ...(row.msgsSent > 0 ? [`${row.msgsSent} msg/s`] : []),
+    `cpu ${row.cpuPctMax}%`,
+  ].join('  ');
+}
+
+/**
+ * Live progress on stderr: on a terminal one line redrawn every second; elsewhere (CI, pipes)
+ * a plain line every `everySec` seconds.
+ */
+export class Progress {
+  private lastPlain = -Infinity;
+  private drawn = false;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly everySec = 10,
+  ) {}
+
+  update(row: SecondRow, v: LiveView): void {
+    const line = progressLine(row, v);
+    if (this.stream.isTTY) {
+      this.stream.write(`\r\x1b[2K${line}`);
+      this.drawn = true;
+    } else if (v.elapsedSec - this.lastPlain >= this.everySec) {
+      this.lastPlain = v.elapsedSec;
+      this.stream.write(`${line}\n`);
+    }
+  }
+
+  done(): void {
+    if (this.drawn) this.stream.write('\r\x1b[2K');
+  }
+}

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Summary } from '../lib/summary';
+import type { SecondRow } from '../lib/timeseries';
+import type { ResolvedOptions } from '../lib/types';
+import { openFilesLimit, readSysctl } from './limits';
+
+/** `bench/results/YYYYMMDD_HHMMSS`, as the seed's collect script names its folders (local time). */
+export function defaultResultsDir(at = new Date(), base = path.join('bench', 'results')): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const stamp = `${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}_${p(at.getHours())}${p(at.getMinutes())}${p(at.getSeconds())}`;
+  return path.join(base, stamp);
+}
+
+/** What the machine was: versions, limits and the sysctls that bound connection counts. */
+export function environment(): Record<string, unknown> {
+  return {
+    node: process.version,
+    wsbench: require('../package.json').version as string,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    hostname: os.hostname(),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryMb: Math.round(os.totalmem() / 1_048_576),
+    openFilesLimit: openFilesLimit(),
+    sysctls: Object.fromEntries(
+      ['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog', 'net.ipv4.ip_local_port_range', 'fs.file-max', 'fs.nr_open', 'net.ipv4.tcp_tw_reuse']
+        .map((k) => [k, readSysctl(k) ?? null]),
+    ),
+  };
+}
+
+export interface ResultFiles {
+  summary: Summary;
+  text: string;
+  timeseries: SecondRow[];
+  options: ResolvedOptions;
+  extra?: Record<string, unknown>;
+}
+
+/** Writes the results folder: summary.json, summary.txt, timeseries.ndjson, options.json, environment.json. */
+export function writeResults(dir: string, r: ResultFiles): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'summary.json'), `${JSON.stringify(r.summary, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, 'summary.txt'), `${r.text}\n`);
+  fs.writeFileSync(path.join(dir, 'timeseries.ndjson'), r.timeseries.map((row) => JSON.stringify(row)).join('\n') + (r.timeseries.length ? '\n' : ''));
+  fs.writeFileSync(path.join(dir, 'options.json'), `${JSON.stringify(r.options, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, 'environment.json'), `${JSON.stringify(environment(), null, 2)}\n`);
+  for (const [name, value] of Object.entries(r.extra ?? {})) {
+    fs.writeFileSync(path.join(dir, name), typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
+  }
+}

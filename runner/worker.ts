@@ -1,0 +1,109 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { loadBundle } from './load-bundle';
+import { checkModule } from '../lib/options';
+import { Executor } from './executor';
+import type { Diagnostics, FromWorker, ToWorker } from './ipc';
+
+/**
+ * A worker process: runs its share of the VUs and streams a snapshot every second of the
+ * run's clock. It ignores SIGINT (Ctrl-C reaches the whole process group): the coordinator
+ * decides, and tells it to stop, so that nothing measured is lost.
+ */
+process.setSourceMapsEnabled(true);
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
+process.on('disconnect', () => process.exit(0)); // the coordinator is gone: nobody to report to
+
+const send = (m: FromWorker): void => {
+  process.send?.(m);
+};
+
+let executor: Executor | undefined;
+let stopping = false;
+
+process.on('message', (m: ToWorker) => {
+  if (m.t === 'load') {
+    try {
+      load(m);
+    } catch (err) {
+      fatal(err as Error);
+    }
+  } else if (m.t === 'go') run(m.startAtWall).catch((err: Error) => fatal(err));
+  else if (m.t === 'stop') {
+    stopping = true;
+    executor?.stop();
+  }
+});
+
+function fatal(err: Error): void {
+  process.send?.({ t: 'fatal', message: err.message } satisfies FromWorker, undefined, {}, () => process.exit(1));
+}
+
+function load(m: Extract<ToWorker, { t: 'load' }>): void {
+  const { vu } = checkModule(loadBundle(m.bundle, m.options.scenario), m.options.scenario);
+  executor = new Executor({
+    options: m.options,
+    share: m.share,
+    vuFn: vu,
+    localAddresses: m.localAddresses,
+    wsOptions: { rejectUnauthorized: !m.tls.insecure, ...(m.tls.ca ? { ca: m.tls.ca } : {}) },
+  });
+  send({ t: 'ready', plannedStarts: executor.plannedStarts });
+}
+
+async function run(startAtWall: number): Promise<void> {
+  const ex = executor;
+  if (!ex) throw new Error('go before load');
+  const t0 = performance.now() + (startAtWall - Date.now());
+  ex.setStart(t0);
+
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  let cpu = process.cpuUsage();
+  let maxRss = 0;
+  let sec = 0;
+  const sample = (): void => {
+    const c = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    const rss = process.memoryUsage.rss();
+    maxRss = Math.max(maxRss, rss);
+    const diag: Diagnostics = {
+      cpuPct: Math.round((c.user + c.system) / 10_000),
+      loopP99Ms: Math.round(loop.percentile(99) / 1e4) / 100,
+      loopMaxMs: Math.round(loop.max / 1e4) / 100,
+      rssBytes: rss,
+    };
+    ex.meter.total.trend('runner_event_loop_delay', loop.percentile(99) / 1e6);
+    loop.reset();
+    send({
+      t: 'tick', sec, interval: ex.meter.interval.snapshot(), total: ex.meter.total.snapshot(),
+      open: ex.meter.open, peak: ex.meter.peak, diag,
+    });
+    ex.meter.interval.reset();
+    sec++;
+  };
+  // ticks on whole seconds of the run's clock, so that every worker's seconds line up
+  let ticker: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    const wait = t0 + (sec + 1) * 1000 - performance.now();
+    ticker = setTimeout(() => {
+      sample();
+      schedule();
+    }, Math.max(0, wait));
+  };
+  await waitUntil(t0);
+  schedule();
+  await ex.run();
+  await ex.drainAndClose(!stopping);
+  if (ticker) clearTimeout(ticker);
+  sample();
+  const done: FromWorker = {
+    t: 'done', total: ex.meter.total.snapshot(), open: ex.meter.open, peak: ex.meter.peak,
+    final: ex.finalOpen ?? 0, maxRssBytes: maxRss,
+  };
+  process.send?.(done, undefined, {}, () => process.exit(0));
+}
+
+function waitUntil(t: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, t - performance.now())));
+}

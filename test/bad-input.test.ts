@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { ROOT, runCli, writeScenario } from './helpers';
+
+const scenario = path.join(ROOT, 'scenarios', 'connect-only.ts');
+
+async function expectBadInput(bin: 'runner' | 'wsbench', args: string[], message: string | RegExp): Promise<void> {
+  const r = await runCli(bin, args, { noExport: true });
+  expect(r.code).toBe(1);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('bad input: one clear line on stderr, exit 1', () => {
+  test('missing scenario file', () =>
+    expectBadInput('runner', ['run', '/nonexistent/x.ts'], 'scenario file not found: /nonexistent/x.ts (give a path like scenarios/connect-only.ts)'));
+
+  test('a module without stages', () =>
+    expectBadInput('runner', ['run', writeScenario("export const options = {};\nexport default function () {}\n")], /options\.stages is missing/));
+
+  test('a module without a VU function', () =>
+    expectBadInput(
+      'runner',
+      ['run', writeScenario("import { ramp } from 'wsbench';\nexport const options = { stages: [ramp('1s', 1)] };\n")],
+      /must export a default VU function/,
+    ));
+
+  test('a malformed duration', () =>
+    expectBadInput('runner', ['run', scenario, '--duration', '2x'], '--duration must be a duration like "30s", "1m30s" or "500ms" (got "2x")'));
+
+  test('a malformed duration inside the scenario', () =>
+    expectBadInput(
+      'runner',
+      ['run', writeScenario("import { ramp, hold } from 'wsbench';\nexport const options = { stages: [ramp('1s', 1), hold('2x')] };\nexport default function () {}\n")],
+      'stages[1].duration must be a duration like "30s", "1m30s" or "500ms" (got "2x")',
+    ));
+
+  test('a target that is not ws:// or wss://', () =>
+    expectBadInput('runner', ['run', scenario, '--target', 'http://127.0.0.1:1/ws'], '--target must be a ws:// or wss:// URL like ws://127.0.0.1:30084/ws (got "http://127.0.0.1:1/ws")'));
+
+  test('--conns 0', () => expectBadInput('wsbench', ['--conns', '0'], '--conns must be a whole number >= 1 (got 0)'));
+
+  test('an unknown --mode', () => expectBadInput('wsbench', ['--mode', 'chatty'], /--mode must be one of connect-only, messaging \(got "chatty"\)/));
+
+  test('an unknown flag', () => expectBadInput('runner', ['run', scenario, '--conn', '5'], /Unknown argument: conn/));
+
+  test('--duration shorter than --ramp', () =>
+    expectBadInput('wsbench', ['--duration', '10s', '--ramp', '30s'], '--duration (10s) must be at least --ramp (30s): the duration is the whole run, ramp included'));
+
+  test('a scenario that does not compile names file and line', () =>
+    expectBadInput('runner', ['run', writeScenario('export const options = {{;\n', 'broken.ts')], /cannot build scenario .*broken\.ts:1:\d+/));
+
+  test('a scenario that throws while loading names its error', () =>
+    expectBadInput('runner', ['run', writeScenario("throw new Error('no config here');\n", 'throws.ts')], /scenario .*throws\.ts threw while loading: no config here \(.*throws\.ts:1\)/));
+});

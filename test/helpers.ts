@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Summary } from '../lib/summary';
+
+export const ROOT = path.join(__dirname, '..');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The summary JSON written by --summary-export, when the run got that far. */
+  summary?: Summary;
+  outDir: string;
+}
+
+export function tmpDir(prefix = 'wsbench-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * Spawns the CLI as a user would (`node bin/runner.js ...`), with the summary exported to a
+ * temporary folder. `onSpawn` gets the child (to send signals).
+ */
+export function runCli(
+  bin: 'runner' | 'wsbench',
+  args: string[],
+  opts: { onSpawn?: (pid: number) => void; cwd?: string; env?: NodeJS.ProcessEnv; noExport?: boolean } = {},
+): Promise<CliResult> {
+  const dir = tmpDir();
+  const summaryFile = path.join(dir, 'summary-export.json');
+  const extra = opts.noExport ? [] : ['--summary-export', summaryFile, '--out-dir', path.join(dir, 'results'), '--quiet'];
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', `${bin}.js`), ...args, ...extra], {
+    cwd: opts.cwd ?? dir,
+    env: { ...process.env, ...opts.env },
+  });
+  opts.onSpawn?.(child.pid as number);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      const summary = fs.existsSync(summaryFile) ? (JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary) : undefined;
+      resolve({ code, stdout, stderr, summary, outDir: path.join(dir, 'results') });
+    });
+  });
+}
+
+/** Writes a scenario file into a temporary folder; it imports the API as 'wsbench'. */
+export function writeScenario(source: string, name = 'scenario.ts'): string {
+  const file = path.join(tmpDir('wsbench-scenario-'), name);
+  fs.writeFileSync(file, source);
+  return file;
+}
