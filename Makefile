@@ -22,8 +22,122 @@ run: dist/cli.js
 test: $(NODE_MODULES)
 	npm test
 
+## build: the runner (dist/) and a k6 bundle of every scenario (dist/k6/<name>.js, for k6 run / k6 cloud run)
+build: dist/cli.js
+	$(RUNNER) build --target k6
+
 typecheck: $(NODE_MODULES)
 	npx tsc --noEmit -p tsconfig.json
 
 clean:
 	rm -rf dist
+
+# ---- the seed's bench workflow (seed guide §5.6 and appendix B) ----
+.DEFAULT_GOAL := help
+.PHONY: help bench-local bench-ws-10k bench-ws-50k bench-ws-100k bench-stop bench-collect image k8s-up k8s-down k8s-status k8s-logs k8s-bench k8s-k6
+
+NAMESPACE ?= wsbench
+IMAGE ?= wsbench/runner:latest
+APP ?=
+TAIL ?= 200
+# extra runner flags for the bench targets, e.g. ARGS="--lang zh" or ARGS="--conns 200" (bench-local)
+ARGS ?=
+STAMP := $(shell date +%Y%m%d_%H%M%S)
+BENCH_OUT ?= bench/results/$(STAMP)
+BENCH_PID ?= bench/results/.bench.pid
+
+# $(call bench,SCENARIO [FLAGS]): the runner in the foreground (Ctrl-C works as usual), its PID in
+# $(BENCH_PID) so that `make bench-stop` from another terminal can stop it the same gentle way
+define bench
+	@mkdir -p bench/results
+	@if [ -f $(BENCH_PID) ] && ps -o args= -p "$$(cat $(BENCH_PID))" 2>/dev/null | grep -q 'bin/runner.js'; then \
+	  echo "a bench is already running (pid $$(cat $(BENCH_PID))): make bench-stop first" >&2; exit 1; fi
+	@echo "$(RUNNER) run $(1) $(TARGET_FLAG) --out-dir $(BENCH_OUT) $(ARGS)"
+	@bash -c 'echo $$$$ > $(BENCH_PID); exec $(RUNNER) run $(1) $(TARGET_FLAG) --out-dir $(BENCH_OUT) $(ARGS)'; \
+	  rc=$$?; rm -f $(BENCH_PID); exit $$rc
+endef
+
+## help: this list (targets take TARGET=ws://host:port/ws, NAMESPACE=, ARGS="more runner flags")
+help:
+	@grep -hE '^## [a-z0-9-]+:' $(MAKEFILE_LIST) | sed 's/^## //' | awk -F': ' '{ printf "  make %-15s %s\n", $$1, substr($$0, length($$1) + 3) }'
+
+## bench-local: 1,000 connections, 60 s with a 30 s ramp, pings every 30 s, against the embedded server (or TARGET)
+bench-local: dist/cli.js
+	$(call bench,scenarios/connect-only.ts)
+
+## bench-ws-10k: 10,000 connections, 60 s with a 30 s ramp, pings every 30 s (scenarios/10k.ts)
+bench-ws-10k: dist/cli.js
+	$(call bench,scenarios/10k.ts)
+
+## bench-ws-50k: 50,000 connections, 120 s with a 90 s ramp, pings every 30 s (scenarios/50k.ts)
+bench-ws-50k: dist/cli.js
+	$(call bench,scenarios/50k.ts)
+
+## bench-ws-100k: 100,000 connections, 180 s with a 120 s ramp, pings every 30 s (see README: scaling)
+bench-ws-100k: dist/cli.js
+	$(call bench,scenarios/connect-only.ts --conns 100000 --duration 180s --ramp 120s --ping-interval 30s)
+
+## bench-peers: the same connect-only load (CONNS=5000 RAMP_S=30 HOLD_S=30 PING_S=5) run by wsbench, Artillery and Tsung; side by side (bench/README.md)
+.PHONY: bench-peers
+bench-peers: dist/cli.js
+	bash bench/peers/run.sh
+
+## bench-messaging: 2,000 connections, each 10 msgs/s of 256 B to a peer, 60 s, against the embedded server: msgs/s, delivery P50/P99, CPU (CONNS= RATE= SIZE= SEND= ROOM= WORKERS=)
+.PHONY: bench-messaging
+bench-messaging: dist/cli.js
+	bash bench/messaging.sh
+
+## bench-stop: stop the bench a bench-* target started, as Ctrl-C does: it still prints and saves its results (exit 130)
+bench-stop:
+	@pid=$$(cat $(BENCH_PID) 2>/dev/null); \
+	if [ -z "$$pid" ]; then echo "no bench running (no $(BENCH_PID))"; exit 0; fi; \
+	if ! ps -o args= -p "$$pid" 2>/dev/null | grep -q 'bin/runner.js'; then \
+	  echo "no bench running (pid $$pid in $(BENCH_PID) is not the runner; removed it)"; rm -f $(BENCH_PID); exit 0; fi; \
+	echo "stopping the bench (pid $$pid): VUs stop, connections close, results are written"; \
+	kill -INT "$$pid"; \
+	for i in $$(seq 1 600); do \
+	  if ! ps -o args= -p "$$pid" 2>/dev/null | grep -q 'bin/runner.js'; then echo "bench stopped"; exit 0; fi; sleep 0.1; done; \
+	echo "the bench (pid $$pid) is still draining after 60 s; kill -INT $$pid once more quits at once" >&2; exit 1
+
+## bench-collect: deploy/scripts/collect.sh NAMESPACE into bench/results/YYYYMMDD_HHMMSS (k8s state if kubectl; local limits, sysctls, ss -s)
+bench-collect:
+	deploy/scripts/collect.sh $(NAMESPACE) bench/results/$(STAMP)
+
+## image: build the runner image wsbench/runner:latest (IMAGE=...) from deploy/docker/Dockerfile (for the Kubernetes manifests)
+image:
+	docker build -f deploy/docker/Dockerfile -t $(IMAGE) .
+
+## k8s-up: namespace wsbench, the stand-in delivery-service (NodePort 30084, /ws) and the results volume
+k8s-up:
+	kubectl apply -k deploy/k8s
+	kubectl -n $(NAMESPACE) rollout status deployment/delivery-service --timeout=180s
+
+## k8s-status: pods, services, jobs, volumes and HPA of NAMESPACE
+k8s-status:
+	kubectl -n $(NAMESPACE) get pods,deployments,services,jobs,pvc,hpa -o wide
+
+## k8s-logs: logs of the pods labelled app=APP, e.g. make k8s-logs APP=delivery-service (or wsbench-runner, wsbench-merge)
+k8s-logs:
+	@if [ -z "$(APP)" ]; then echo "give APP=<app label>, e.g. make k8s-logs APP=delivery-service (or wsbench-runner, wsbench-merge)" >&2; exit 1; fi
+	kubectl -n $(NAMESPACE) logs -l app=$(APP) --all-containers --prefix --tail=$(TAIL) --max-log-requests=20
+
+## k8s-bench: one test over 4 generator pods (Indexed Job, --segment i/4), merged by the merge Job; prints the merged summary
+k8s-bench:
+	kubectl -n $(NAMESPACE) delete job wsbench-segments wsbench-merge --ignore-not-found
+	kubectl apply -f deploy/k8s/merge-job.yaml
+	@# the merge pod must be up before the segments: it merges only results written after it started
+	@until kubectl -n $(NAMESPACE) get pods -l job-name=wsbench-merge -o name | grep -q .; do sleep 1; done
+	kubectl -n $(NAMESPACE) wait --for=condition=Ready pod -l job-name=wsbench-merge --timeout=300s
+	kubectl apply -f deploy/k8s/segments-job.yaml
+	@until [ -n "$$(kubectl -n $(NAMESPACE) get job wsbench-merge -o jsonpath='{.status.succeeded}{.status.failed}')" ]; do sleep 5; done
+	kubectl -n $(NAMESPACE) logs job/wsbench-merge
+
+## k8s-k6: the 10k scenario on the k6 operator: bundle, ConfigMap wsbench-k6-10k, TestRun (needs the operator's CRDs)
+k8s-k6: dist/cli.js
+	$(RUNNER) build scenarios/10k.ts --target k6
+	kubectl -n $(NAMESPACE) create configmap wsbench-k6-10k --from-file=10k.js=dist/k6/10k.js --dry-run=client -o yaml | kubectl apply -f -
+	kubectl -n $(NAMESPACE) apply -f deploy/k8s/k6-testrun.yaml
+
+## k8s-down: delete namespace wsbench and everything in it (results volume included)
+k8s-down:
+	kubectl delete -k deploy/k8s --ignore-not-found

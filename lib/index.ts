@@ -10,3 +10,17 @@ export type {
   ConnectParams, Counter, Trend, Rate, Mode, PingType,
 } from './types';
 export { keepAlive } from './heartbeat';
+export type { KeepAliveOptions } from './heartbeat';
+export { ReconnectingSocket, backoffMs, resolveReconnect } from './reconnect';
+export type { ReconnectOptions, ResolvedReconnect } from './types';
+export { expandTemplate, tokenFor, vuConnection } from './vu-connection';
+export type { ScenarioHooks } from './vu-connection';
+export { M } from './metrics/names';
+export { Requests } from './request';
+export type { RequestOptions } from './request';
+export { SequenceWindow } from './sequence';
+export type { Arrival } from './sequence';
+export { MessageMeter } from './messages';
+export type { MessageMeterOptions } from './messages';
+export { durationSetting, firstStartMs, pace, peakWindow, sendPlan } from './send-plan';
+export type { PeakWindow, SendPlan, SendPlanOptions } from './send-plan';

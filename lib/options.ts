@@ -1,6 +1,8 @@
 import { ConfigError, parseDuration } from './duration';
 import { hold, maxTarget, planStages, ramp, Stage, totalDurationMs } from './stages';
+import { resolveReconnect } from './reconnect';
 import { MODES, Mode, PingType, ResolvedOptions, ScenarioOptions, VuFunction } from './types';
+import { checkHeaders, checkProtocols, checkTargetTemplate, checkTokens } from './vu-connection';
 
 /** What the CLI may override; undefined means "keep the scenario's". */
 export interface Overrides {
@@ -11,6 +13,13 @@ export interface Overrides {
   pingIntervalMs?: number;
   pongTimeoutMs?: number;
   connectTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
+  /** `--tokens FILE`, one per line. */
+  tokens?: string[];
+  /** `--header`, replacing the scenario's headers. */
+  headers?: Record<string, string>;
+  /** `--subprotocol`, replacing the scenario's. */
+  protocols?: string[];
   mode?: string;
   pingType?: string;
   thresholds?: string[];
@@ -21,11 +30,25 @@ export const DEFAULTS = {
   pingIntervalMs: 30_000,
   pongTimeoutMs: 10_000,
   connectTimeoutMs: 10_000,
+  maxMessageBytes: 1_048_576,
   mode: 'connect-only' as Mode,
   pingType: 'protocol' as PingType,
 };
 
-const KNOWN = new Set(['stages', 'target', 'pingInterval', 'pongTimeout', 'connectTimeout', 'mode', 'pingType', 'thresholds']);
+const KNOWN = new Set([
+  'stages', 'target', 'pingInterval', 'pongTimeout', 'connectTimeout', 'handshakeTimeout', 'mode', 'pingType', 'thresholds',
+  'headers', 'protocols', 'tokens', 'reconnect', 'maxMessageSize',
+]);
+
+const SIZE_UNIT: Record<string, number> = { B: 1, KB: 1024, MB: 1_048_576 };
+
+/** A size in bytes: a number, or "512B", "64KB", "1MB" (binary units). */
+function parseSize(v: unknown, what: string): number {
+  const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB)\s*$/i.exec(v) : null;
+  const bytes = typeof v === 'number' ? v : m ? Number(m[1]) * (SIZE_UNIT[(m[2] as string).toUpperCase()] as number) : NaN;
+  if (!Number.isFinite(bytes) || bytes < 1) throw new ConfigError(`${what} must be a size like 65536, "64KB" or "1MB" (got ${JSON.stringify(v)})`);
+  return Math.floor(bytes);
+}
 
 /** Checks a loaded scenario module: `options.stages` and a default VU function. */
 export function checkModule(mod: unknown, file: string): { options: ScenarioOptions; vu: VuFunction } {
@@ -91,7 +114,14 @@ export function resolveOptions(scenario: string, opts: ScenarioOptions, o: Overr
   }
   if (maxTarget(planStages(stages)) < 1) throw new ConfigError('options.stages must reach at least 1 VU');
   const target = o.target ?? (typeof opts.target === 'string' && opts.target !== '' ? opts.target : embeddedTarget);
-  if (target !== '') checkTarget(target, o.target !== undefined ? '--target' : 'options.target');
+  const tokens = o.tokens ?? checkTokens(opts.tokens, 'options.tokens');
+  const hasTokens = tokens !== undefined || typeof opts.tokens === 'function';
+  if (target !== '' || o.target !== undefined) checkTargetTemplate(target, o.target !== undefined ? '--target' : 'options.target', hasTokens);
+  // the function forms of tokens and headers stay in the module (workers load it); only data travels
+  const headers = o.headers
+    ? checkHeaders(o.headers, '--header', hasTokens)
+    : opts.headers === undefined || typeof opts.headers === 'function' ? undefined : checkHeaders(opts.headers, 'options.headers', hasTokens);
+  const protocols = o.protocols ?? (opts.protocols === undefined ? undefined : checkProtocols(opts.protocols, 'options.protocols'));
   const thresholds = o.thresholds ?? (opts.thresholds ?? []);
   if (!Array.isArray(thresholds) || thresholds.some((t) => typeof t !== 'string')) {
     throw new ConfigError('options.thresholds must be an array of strings like "connectLatencyMs.p99 < 100"');
@@ -106,14 +136,23 @@ export function resolveOptions(scenario: string, opts: ScenarioOptions, o: Overr
     pingIntervalMs: o.pingIntervalMs ?? optDuration(opts.pingInterval, 'options.pingInterval', DEFAULTS.pingIntervalMs),
     pongTimeoutMs: o.pongTimeoutMs ?? optDuration(opts.pongTimeout, 'options.pongTimeout', DEFAULTS.pongTimeoutMs),
     connectTimeoutMs: o.connectTimeoutMs ?? optDuration(opts.connectTimeout, 'options.connectTimeout', DEFAULTS.connectTimeoutMs),
+    handshakeTimeoutMs: o.handshakeTimeoutMs ?? (opts.handshakeTimeout === undefined ? undefined : parseDuration(opts.handshakeTimeout, 'options.handshakeTimeout')),
+    maxMessageBytes: opts.maxMessageSize === undefined ? DEFAULTS.maxMessageBytes : parseSize(opts.maxMessageSize, 'options.maxMessageSize'),
     mode: checkMode(o.mode ?? opts.mode ?? DEFAULTS.mode, o.mode !== undefined ? '--mode' : 'options.mode'),
     pingType: checkPingType(o.pingType ?? opts.pingType ?? DEFAULTS.pingType, o.pingType !== undefined ? '--ping-type' : 'options.pingType'),
     thresholds,
     extra,
   };
+  if (tokens) resolved.tokens = tokens;
+  if (headers) resolved.headers = headers;
+  if (protocols) resolved.protocols = protocols;
+  const reconnect = resolveReconnect(opts.reconnect);
+  if (reconnect) resolved.reconnect = reconnect;
+  const handshakeTimeoutMs = (resolved.handshakeTimeoutMs ??= resolved.connectTimeoutMs);
   if (resolved.pingIntervalMs <= 0) throw new ConfigError('--ping-interval must be more than 0s');
   if (resolved.pongTimeoutMs <= 0) throw new ConfigError('--pong-timeout must be more than 0s');
   if (resolved.connectTimeoutMs <= 0) throw new ConfigError('--connect-timeout must be more than 0s');
+  if (handshakeTimeoutMs <= 0) throw new ConfigError('--handshake-timeout must be more than 0s');
   return resolved;
 }
 

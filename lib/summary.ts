@@ -1,6 +1,8 @@
 import { createHistogram, decodeHistogram, LatencyStats, latencyStats } from './metrics/histogram';
 import { M } from './metrics/names';
 import type { MetricsSnapshot } from './metrics/registry';
+import { MessagesSummary, messagesSummary } from './message-summary';
+import { Health, healthOf } from './report/health';
 
 /** Per-worker self-measurements (how busy the load generator itself was). */
 export interface WorkerDiagnostics {
@@ -11,6 +13,8 @@ export interface WorkerDiagnostics {
   loopDelayP99MsMax: number;
   scheduleLagMs: LatencyStats;
   maxRssMb: number;
+  /** (peak RSS − RSS before any VU) / peak open connections of the worker, KB. */
+  rssPerConnKb: number;
   died?: string;
 }
 
@@ -34,6 +38,10 @@ export interface Summary {
     peak: number;
     errors: Record<string, number>;
     disconnectReasons: Record<string, number>;
+    /** New attempts made by `reconnect` after a drop (they are in `attempted` too). */
+    reconnects: number;
+    /** Sends refused because a connection held over 1 MiB unsent (the server stopped reading). */
+    sendBufferFull: number;
   };
   connectLatencyMs: LatencyStats;
   heartbeat: {
@@ -45,18 +53,17 @@ export interface Summary {
     unresolved: number;
     rttMs: LatencyStats;
   };
-  messages: {
-    sent: number;
-    received: number;
-    lost: number;
-    latencyMs: LatencyStats;
-    [key: string]: unknown;
-  };
+  /** IM messages (lib/message-summary.ts): sent, received, lost, latencyMs, and delivery details. */
+  messages: MessagesSummary;
   vus: { started: number; failed: number };
   /** Custom metrics recorded by the scenario (counters, trends as stats, rates as fractions). */
   metrics: Record<string, number | LatencyStats>;
   runner: { workers: WorkerDiagnostics[]; warnings: string[] };
   thresholds: Record<string, { ok: boolean; value: number | null }>;
+  /** The seed's health grades (guide §6.2) of success rate, connect P50/P99 and pong rate. */
+  health?: Health;
+  /** Set when an `abortOnFail` threshold stopped the run: which, when (second of the run), at what value. */
+  abortedByThreshold?: { threshold: string; atSec: number; value: number };
 }
 
 export interface SummaryInput {
@@ -96,7 +103,7 @@ export function buildSummary(i: SummaryInput): Summary {
   for (const [k, v] of Object.entries(i.totals.counters)) if (!BUILTIN.has(k)) metrics[k] = v;
   for (const k of Object.keys(i.totals.trends)) if (!BUILTIN.has(k)) metrics[k] = statsOf(i.totals, k);
   for (const [k, r] of Object.entries(i.totals.rates)) if (!BUILTIN.has(k)) metrics[k] = r.total ? round4(r.passes / r.total) : 0;
-  return {
+  const summary: Summary = {
     scenario: i.scenario,
     target: i.target,
     mode: i.mode,
@@ -114,6 +121,8 @@ export function buildSummary(i: SummaryInput): Summary {
       peak: i.peak,
       errors: { ...i.totals.errors },
       disconnectReasons: { ...i.totals.disconnects },
+      reconnects: c(M.reconnects),
+      sendBufferFull: c(M.sendBufferFull),
     },
     connectLatencyMs: statsOf(i.totals, M.connecting),
     heartbeat: {
@@ -123,15 +132,12 @@ export function buildSummary(i: SummaryInput): Summary {
       unresolved: c('ws_pings_unresolved'),
       rttMs: statsOf(i.totals, M.ping),
     },
-    messages: {
-      sent: c(M.msgsSent),
-      received: c(M.msgsReceived),
-      lost: 0,
-      latencyMs: statsOf(i.totals, M.msgLatency),
-    },
+    messages: messagesSummary(i.totals),
     vus: { started: c(M.vusStarted), failed: c(M.vusFailed) },
     metrics,
     runner: { workers: i.workers, warnings: i.warnings },
     thresholds: {},
   };
+  summary.health = healthOf(summary);
+  return summary;
 }

@@ -56,15 +56,62 @@ export function compare(a: number, op: Threshold['op'], b: number): boolean {
   }
 }
 
-/** Evaluates thresholds against a summary; a path that names no field is an error that lists it. */
+/**
+ * The value a threshold judges, or null for "no data": a statistic of a trend that recorded
+ * nothing (`connectLatencyMs.p99` when no connection opened reads 0 in the summary, which would
+ * pass `< 100` for the wrong reason), a success rate with no attempt, a pong rate with no ping.
+ */
+export function thresholdValue(summary: unknown, path: string[]): number | null | undefined {
+  const v = readPath(summary, path);
+  if (v === undefined || v === null || path.length < 2) return v;
+  const parent = readParent(summary, path);
+  const last = path[path.length - 1];
+  if (last !== 'count' && typeof parent?.count === 'number' && parent.count === 0) return null;
+  if (last === 'successRate' && parent?.attempted === 0) return null;
+  return v;
+}
+
+function readParent(obj: unknown, path: string[]): Record<string, unknown> | undefined {
+  let cur: unknown = obj;
+  for (const p of path.slice(0, -1)) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>) : undefined;
+}
+
+function unknownField(t: Threshold): ConfigError {
+  return new ConfigError(`threshold ${JSON.stringify(t.expr)}: ${t.path.join('.')} is not a numeric field of the summary (e.g. connectLatencyMs.p99, connections.successRate, heartbeat.pongRate)`);
+}
+
+/**
+ * Evaluates thresholds against a summary; a path that names no field is an error that lists it.
+ * "No data" (value null) does not fail: nothing was measured that could cross it.
+ */
 export function evaluate(summary: unknown, thresholds: Threshold[]): Record<string, ThresholdResult> {
   const out: Record<string, ThresholdResult> = {};
   for (const t of thresholds) {
-    const v = readPath(summary, t.path);
-    if (v === undefined) {
-      throw new ConfigError(`threshold ${JSON.stringify(t.expr)}: ${t.path.join('.')} is not a numeric field of the summary (e.g. connectLatencyMs.p99, connections.successRate, heartbeat.pongRate)`);
-    }
+    const v = thresholdValue(summary, t.path);
+    if (v === undefined) throw unknownField(t);
     out[t.expr] = { ok: v === null ? true : compare(v, t.op, t.value), value: v };
   }
   return out;
+}
+
+/**
+ * Fails before the run on a path that can never name a field: anything outside `metrics.`
+ * (custom metrics exist only once the scenario records them) must be in `shape`, a summary.
+ */
+export function checkPaths(shape: unknown, thresholds: Threshold[]): void {
+  for (const t of thresholds) if (t.path[0] !== 'metrics' && readPath(shape, t.path) === undefined) throw unknownField(t);
+}
+
+/** The first `abortOnFail` threshold the live summary crosses; fields without data yet never do. */
+export function liveBreach(summary: unknown, thresholds: Threshold[]): { threshold: Threshold; value: number } | undefined {
+  for (const t of thresholds) {
+    if (!t.abortOnFail) continue;
+    const v = thresholdValue(summary, t.path);
+    if (typeof v === 'number' && !compare(v, t.op, t.value)) return { threshold: t, value: v };
+  }
+  return undefined;
 }

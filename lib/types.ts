@@ -18,14 +18,55 @@ export interface ScenarioOptions {
   pingInterval?: Duration;
   /** How long a ping waits for its pong before it counts as lost. Default "10s". */
   pongTimeout?: Duration;
-  /** TCP connect + WebSocket handshake must finish within this. Default "10s". */
+  /** The whole attempt (TCP connect, TLS, WebSocket upgrade) must finish within this. Default "10s". */
   connectTimeout?: Duration;
+  /** Once TCP (and TLS) is up, the server must answer the upgrade within this. Default: `connectTimeout`. */
+  handshakeTimeout?: Duration;
+  /**
+   * Headers of every connection the VU opens by default; values may hold `${vu}` and `${token}`.
+   * A function gets the VU index and its token. Default: none.
+   */
+  headers?: Record<string, string> | ((vu: number, token: string | undefined) => Record<string, string>);
+  /** WebSocket subprotocols offered by every connection (`Sec-WebSocket-Protocol`). Default: none. */
+  protocols?: string[];
+  /**
+   * Tokens for `${token}` in the target and headers: VU i gets `tokens[i % tokens.length]`, or
+   * `tokens(i)` when a function. `--tokens FILE` (one per line) replaces it. Default: none.
+   */
+  tokens?: string[] | ((vu: number) => string);
+  /** Reconnect after a drop, with exponential backoff (used by `keepAlive`). Default: off. */
+  reconnect?: boolean | ReconnectOptions;
+  /** Largest message accepted from the server, bytes or "64KB"/"1MB"; larger closes with 1009. Default "1MB". */
+  maxMessageSize?: number | string;
   /** Traffic mode; scenarios may read it from `vu.options.mode`. Default "connect-only". */
   mode?: Mode;
   /** Pass/fail criteria on summary fields, e.g. `['connectLatencyMs.p99 < 100']`. */
   thresholds?: string[];
   /** Any further scenario-specific settings (message rate, sizes, ...). */
   [key: string]: unknown;
+}
+
+/** Backoff of `reconnect`: the n-th consecutive retry waits min(maxDelay, initialDelay × factor^(n−1)), less a random share `jitter`. */
+export interface ReconnectOptions {
+  /** Wait before the first retry after a drop. Default "1s". */
+  initialDelay?: Duration;
+  /** Longest wait. Default "30s". */
+  maxDelay?: Duration;
+  /** Growth of the wait per failed retry. Default 2. */
+  factor?: number;
+  /** Share of each wait that is random, 0 to 1 (spreads a reconnect storm). Default 0.5. */
+  jitter?: number;
+  /** Give up after this many retries in a row that did not open. Default: never. */
+  maxRetries?: number;
+}
+
+export interface ResolvedReconnect {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  factor: number;
+  jitter: number;
+  /** Undefined: never give up. */
+  maxRetries?: number;
 }
 
 /** Options after defaults and CLI overrides: what every VU sees. */
@@ -36,6 +77,17 @@ export interface ResolvedOptions {
   pingIntervalMs: number;
   pongTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Default: `connectTimeoutMs`. */
+  handshakeTimeoutMs?: number;
+  /** Template headers (data form of `options.headers` or `--header`); a function form stays in the module. */
+  headers?: Record<string, string>;
+  protocols?: string[];
+  /** Data form of `options.tokens` or the lines of `--tokens FILE`. */
+  tokens?: string[];
+  /** Set when reconnecting is on. */
+  reconnect?: ResolvedReconnect;
+  /** Default 1 MiB. */
+  maxMessageBytes?: number;
   mode: Mode;
   pingType: PingType;
   thresholds: string[];

@@ -1,11 +1,15 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import yargs, { Argv } from 'yargs';
 import { ConfigError } from '../lib/duration';
 import { startServer } from '../server/cluster';
+import { readCaFile } from './connect-flags';
 import { EXIT, execute } from './execute';
-import { checkLang, checkWorkers, overridesFrom, RunArgs, runFlags } from './flags';
+import { checkLang, checkWorkers, overridesFrom, parseSegment, RunArgs, runFlags } from './flags';
+import { MergeArgs, mergeCommand, mergeFlags } from './merge';
 import type { ServeMsg } from './embedded';
+import { compareCommand } from './compare';
+import { parseOut } from './out-json';
+import { reportCommand } from './report-command';
 import { ROOT } from './paths';
 
 const VERSION = (require('../package.json') as { version: string }).version;
@@ -24,15 +28,7 @@ interface AllArgs extends RunArgs {
   localAddress?: string;
   insecure?: boolean;
   quiet?: boolean;
-}
-
-function readCa(file: string | undefined): string | undefined {
-  if (file === undefined) return undefined;
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigError(`--ca: cannot read ${file} (give a PEM file of the CA certificate)`);
-  }
+  out?: string | string[];
 }
 
 async function runWith(scenarioFile: string, a: AllArgs): Promise<number> {
@@ -44,13 +40,15 @@ async function runWith(scenarioFile: string, a: AllArgs): Promise<number> {
       overrides: overridesFrom(a),
       workers,
       serverWorkers,
+      segment: parseSegment(a.segment),
       localAddress: a.localAddress,
       insecure: a.insecure,
-      ca: readCa(a.ca),
+      ca: readCaFile(a.ca),
     },
     summaryExport: a.summaryExport,
     outDir: a.outDir,
     quiet: !!a.quiet,
+    jsonOut: parseOut(a.out),
     lang,
     thresholds: a.threshold,
     out: process.stdout,
@@ -104,6 +102,41 @@ export function runnerCli(argv: string[]): Argv {
       async (a) => done(await runWith(a.scenario as string, a as AllArgs)),
     )
     .command(
+      'merge <dirs..>',
+      'merge the results folders of n segments (--segment i/n) into one exact summary, time series and report',
+      (y) => mergeFlags(y),
+      (a) => done(mergeCommand(a as unknown as MergeArgs)),
+    )
+    .command(
+      'report <dir>',
+      'rebuild report.html of a results folder from its summary.json and timeseries.ndjson',
+      (y) => y.positional('dir', { type: 'string', describe: 'results folder, e.g. bench/results/20260101_120000' }),
+      (a) => done(reportCommand(a.dir as string)),
+    )
+    .command(
+      'compare <dirA> <dirB>',
+      'print two runs side by side: every summary figure with its change (absolute and %)',
+      (y) =>
+        y
+          .positional('dirA', { type: 'string', describe: 'results folder of the first (baseline) run' })
+          .positional('dirB', { type: 'string', describe: 'results folder of the second run' }),
+      (a) => done(compareCommand(a.dirA as string, a.dirB as string)),
+    )
+    .command(
+      'build [scenarios..]',
+      'bundle scenarios for another engine: --target k6 writes dist/k6/<name>.js for k6 run / k6 cloud run',
+      (y) =>
+        y
+          .positional('scenarios', { type: 'string', array: true, describe: 'scenario files (default: every scenarios/*.ts)' })
+          .option('target', { type: 'string', default: 'k6', describe: 'engine: k6 | node' })
+          .option('out-dir', { type: 'string', describe: 'output folder (default dist/<target>)' })
+          .option('k6-legacy', { type: 'boolean', default: false, describe: 'import k6/experimental/websockets and k6/experimental/timers (k6 releases before k6/websockets)' }),
+      async (a) => {
+        const { buildCommand } = await import('./build-command');
+        done(await buildCommand({ scenarios: (a.scenarios as string[] | undefined) ?? [], target: a.target, outDir: a.outDir, k6Legacy: a.k6Legacy, cwd: process.cwd() }, process.stdout));
+      },
+    )
+    .command(
       'serve',
       'start the embedded IM server (ws://host:port/ws)',
       (y) =>
@@ -152,7 +185,7 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 function done(code: number): void {
   process.exitCode = code;
   // workers and the embedded server are gone; nothing else should keep us
-  setTimeout(() => process.exit(code), 200).unref();
+  setTimeout(() => process.exit(code), 200);
 }
 
 function failHandler(msg: string | null, err: Error | undefined): void {

@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../lib/duration';
-import { formatSummary, Lang } from '../lib/report/text';
-import { DEFAULT_THRESHOLDS, evaluate, parseThreshold, Threshold } from '../lib/thresholds';
-import type { Summary } from '../lib/summary';
+import { renderReport } from '../lib/report/html';
+import { formatSummary, LABELS, Lang } from '../lib/report/text';
+import { checkPaths, DEFAULT_THRESHOLDS, evaluate, liveBreach, parseThreshold, Threshold } from '../lib/thresholds';
+import { emptySnapshot } from '../lib/metrics/registry';
+import { buildSummary, Summary } from '../lib/summary';
+import { K6JsonOut } from './out-json';
 import { Progress } from './progress';
+import { rawOf, writeRaw } from './raw';
 import { defaultResultsDir, writeResults } from './results';
 import { Run, RunConfig, RunResult } from './run';
 
@@ -20,6 +24,8 @@ export interface ExecuteOptions {
   /** Thresholds from the CLI (they replace the scenario's); undefined keeps the scenario's or the defaults. */
   thresholds?: string[];
   out: NodeJS.WritableStream;
+  /** `--out json=FILE`: k6-style NDJSON points, streamed each second. */
+  jsonOut?: string;
 }
 
 /** Thresholds in force: CLI, else the scenario's, else the seed's goals. */
@@ -28,12 +34,25 @@ export function thresholdsFor(cli: string[] | undefined, scenario: string[]): Th
   return exprs.map(parseThreshold);
 }
 
-function thresholdLines(s: Summary): string[] {
+export function thresholdLines(s: Summary, lang: Lang = 'en'): string[] {
   const entries = Object.entries(s.thresholds);
   if (entries.length === 0) return [];
-  const out = ['', '--- Thresholds ---'];
-  for (const [expr, r] of entries) out.push(`${r.ok ? '✓' : '✗'} ${expr}   (${r.value === null ? 'no data' : r.value})`);
+  const out = ['', `--- ${LABELS[lang].thresholds} ---`];
+  for (const [expr, r] of entries) {
+    const crossed = s.abortedByThreshold?.threshold === expr ? `; crossed at second ${s.abortedByThreshold.atSec} (${s.abortedByThreshold.value}): run aborted` : '';
+    out.push(`${r.value === null ? '–' : r.ok ? '✓' : '✗'} ${expr}   (${r.value === null ? 'no data' : r.value}${crossed})`);
+  }
   return out;
+}
+
+/** Paths outside `metrics.` and `messages.` (open-ended) must name a summary field before the run starts. */
+function checkThresholdPaths(thresholds: Threshold[]): void {
+  const fixed = thresholds.filter((t) => t.path[0] !== 'metrics' && t.path[0] !== 'messages');
+  const probe = buildSummary({
+    scenario: '', target: '', mode: '', startedAt: new Date(0), durationSec: 0, interrupted: false,
+    totals: emptySnapshot(), peak: 0, final: 0, workers: [], warnings: [],
+  });
+  checkPaths(probe, fixed);
 }
 
 /**
@@ -43,9 +62,26 @@ function thresholdLines(s: Summary): string[] {
 export async function execute(o: ExecuteOptions): Promise<number> {
   if (o.thresholds) o.thresholds.forEach(parseThreshold); // a malformed threshold fails before the run
   const progress = o.quiet ? undefined : new Progress();
-  const run = new Run({
+  let thresholds: Threshold[] = [];
+  let jsonOut: K6JsonOut | undefined;
+  let breach: Summary['abortedByThreshold'];
+  const run: Run = new Run({
     ...o.run,
-    onSecond: progress ? (row, live) => progress.update(row, live) : undefined,
+    onOptions: (options) => {
+      thresholds = thresholdsFor(o.thresholds, options.thresholds);
+      checkThresholdPaths(thresholds);
+      if (o.jsonOut) jsonOut = new K6JsonOut(o.jsonOut, { scenario: options.scenario });
+    },
+    onSecond: (row, live) => {
+      progress?.update(row, live);
+      jsonOut?.second(row);
+      // k6's abortOnFail: judged on the live summary each second; the first crossing stops the run
+      if (breach || !thresholds.some((t) => t.abortOnFail)) return;
+      const hit = liveBreach(run.liveSummary(), thresholds);
+      if (!hit || !run.interrupt()) return; // crossed after the run ended: the final evaluation fails it
+      breach = { threshold: hit.threshold.expr, atSec: live.elapsedSec, value: hit.value };
+      process.stderr.write(`\nthreshold ${hit.threshold.expr} crossed at second ${live.elapsedSec} (${hit.value}): aborting the run (abortOnFail)\n`);
+    },
     onNote: (line) => process.stderr.write(`${line}\n`),
   });
   let presses = 0;
@@ -56,7 +92,17 @@ export async function execute(o: ExecuteOptions): Promise<number> {
       run.interrupt();
     } else {
       const s = run.abort();
-      if (s) o.out.write(`${formatSummary(s, o.lang)}\n`);
+      if (s) {
+        o.out.write(`${formatSummary(s, o.lang)}\n`);
+        // the counts of the last snapshots (each worker's latest second), marked interrupted
+        if (o.summaryExport) {
+          try {
+            fs.writeFileSync(o.summaryExport, `${JSON.stringify(s, null, 2)}\n`);
+          } catch {
+            // quitting at once: a write that fails is not worth a message
+          }
+        }
+      }
       process.exit(EXIT.interrupted);
     }
   };
@@ -67,16 +113,23 @@ export async function execute(o: ExecuteOptions): Promise<number> {
     result = await run.start();
   } finally {
     progress?.done();
+    jsonOut?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
   const s = result.summary;
-  const thresholds = thresholdsFor(o.thresholds, result.options.thresholds);
   s.thresholds = evaluate(s, thresholds);
-  const text = formatSummary(s, o.lang, (sum) => thresholdLines(sum));
+  if (breach) {
+    s.abortedByThreshold = breach;
+    // it failed while the run went, whatever the partial final value says
+    const hit = s.thresholds[breach.threshold];
+    if (hit) hit.ok = false;
+  }
+  const text = formatSummary(s, o.lang, (sum) => thresholdLines(sum, o.lang));
   o.out.write(`${text}\n`);
   const dir = o.outDir ?? defaultResultsDir();
-  writeResults(dir, { summary: s, text, timeseries: result.timeseries, options: result.options });
+  writeResults(dir, { summary: s, text, timeseries: result.timeseries, options: result.options, extra: { 'report.html': renderReport({ summary: s, timeseries: result.timeseries }) } });
+  writeRaw(dir, rawOf(result, s, o.run.segment)); // for runner merge
   process.stderr.write(`results: ${path.resolve(dir)}\n`);
   if (o.summaryExport) {
     try {
@@ -86,6 +139,15 @@ export async function execute(o: ExecuteOptions): Promise<number> {
       throw new ConfigError(`--summary-export: cannot write ${o.summaryExport}: ${(err as Error).message}`);
     }
   }
+  if (s.abortedByThreshold) return EXIT.thresholds;
   if (s.interrupted) return EXIT.interrupted;
-  return Object.values(s.thresholds).every((t) => t.ok) ? EXIT.ok : EXIT.thresholds;
+  const held = Object.values(s.thresholds).every((t) => t.ok);
+  const seg = o.run.segment;
+  if (!held && seg && seg.count > 1) {
+    // one generator's share is not the test: the verdict is the merged run's, so that one share's
+    // crossing neither fails its Kubernetes Job (stopping the other segments) nor passes for the whole
+    process.stderr.write(`segment ${seg.index}/${seg.count}: thresholds crossed on this share; runner merge judges the whole run\n`);
+    return EXIT.ok;
+  }
+  return held ? EXIT.ok : EXIT.thresholds;
 }

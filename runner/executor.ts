@@ -3,14 +3,17 @@ import type { ClientOptions } from 'ws';
 import { M } from '../lib/metrics/names';
 import { Meter } from '../lib/node/meter';
 import type { NodeSocket } from '../lib/node/socket';
-import { NodeVu, reportScenarioError, VuHost } from '../lib/node/vu';
+import { NodeVu, VuHost } from '../lib/node/vu';
 import { planStages, planVuEvents, Share, totalDurationMs, VuEvent } from '../lib/stages';
-import type { ResolvedOptions, VuFunction } from '../lib/types';
+import type { ResolvedOptions, ScenarioOptions, VuFunction } from '../lib/types';
+import { hooksOf, ScenarioHooks } from '../lib/vu-connection';
 
 export interface ExecutorConfig {
   options: ResolvedOptions;
   share: Share;
   vuFn: VuFunction;
+  /** The module's own options: their function forms (tokens, headers) cannot cross IPC. */
+  scenarioOptions?: ScenarioOptions;
   /** Source addresses to rotate over (by VU index); empty lets the kernel choose. */
   localAddresses: string[];
   wsOptions: ClientOptions;
@@ -24,6 +27,7 @@ export class Executor implements VuHost {
   readonly meter = new Meter();
   readonly options: ResolvedOptions;
   readonly settings;
+  readonly hooks: ScenarioHooks;
   private readonly events: VuEvent[];
   private next = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -41,10 +45,13 @@ export class Executor implements VuHost {
     this.options = cfg.options;
     this.settings = {
       connectTimeoutMs: cfg.options.connectTimeoutMs,
+      handshakeTimeoutMs: cfg.options.handshakeTimeoutMs,
+      maxMessageBytes: cfg.options.maxMessageBytes,
       pongTimeoutMs: cfg.options.pongTimeoutMs,
       pingType: cfg.options.pingType,
       wsOptions: cfg.wsOptions,
     };
+    this.hooks = hooksOf(cfg.scenarioOptions);
     const stages = planStages(cfg.options.stages);
     this.events = planVuEvents(stages, cfg.share);
     this.plannedStarts = this.events.reduce((n, e) => n + (e.kind === 'start' ? 1 : 0), 0);
@@ -75,7 +82,12 @@ export class Executor implements VuHost {
 
   /** Starts the schedule; resolves when the last stage ends (or `stop()` is called). */
   run(): Promise<void> {
-    return new Promise((resolve) => {
+    // pings past their pong timeout count as lost now, not at the next ping (live pong rate)
+    const sweep = setInterval(() => {
+      const now = performance.now();
+      for (const s of this.live) s.expirePings(now);
+    }, 1000);
+    return new Promise<void>((resolve) => {
       const tick = (): void => {
         if (this.stopped) return resolve();
         const now = this.elapsed();
@@ -90,7 +102,7 @@ export class Executor implements VuHost {
       };
       this.finish = resolve;
       tick();
-    });
+    }).finally(() => clearInterval(sweep));
   }
 
   private finish: (() => void) | undefined;
@@ -109,15 +121,10 @@ export class Executor implements VuHost {
     this.vus.set(e.vu, vu);
     try {
       const r = this.cfg.vuFn(vu);
-      if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).catch((err) => this.vuFailed(err));
+      if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).catch((err) => vu.scenarioError(err));
     } catch (err) {
-      this.vuFailed(err);
+      vu.scenarioError(err);
     }
-  }
-
-  private vuFailed(err: unknown): void {
-    this.meter.add(M.vusFailed);
-    this.meter.error(reportScenarioError(err));
   }
 
   private stopVu(id: number): void {
@@ -151,9 +158,15 @@ export class Executor implements VuHost {
     while (this.live.size > 0 && performance.now() < deadline + 1000) await sleep(10);
   }
 
+  /** Attempts in flight, or pings still within their pong timeout (those past it count as lost now). */
   private busy(): boolean {
-    for (const s of this.live) if (s.readyState === 0 || s.pendingPings > 0) return true;
-    return false;
+    const now = performance.now();
+    let busy = false;
+    for (const s of this.live) {
+      s.expirePings(now);
+      if (s.readyState === 0 || s.pendingPings > 0) busy = true;
+    }
+    return busy;
   }
 }
 

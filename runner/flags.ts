@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { ConfigError, parseDuration } from '../lib/duration';
 import type { Overrides } from '../lib/options';
 import type { Lang } from '../lib/report/text';
+import { ConnectArgs, connectOverrides } from './connect-flags';
 
 /** The seed tool's flags (and names), shared by `runner run` and `wsbench`. */
 export function runFlags<T>(y: Argv<T>) {
@@ -12,9 +13,16 @@ export function runFlags<T>(y: Argv<T>) {
     .option('ramp', { type: 'string', describe: 'ramp-up time (e.g. 30s)' })
     .option('ping-interval', { type: 'string', describe: 'heartbeat interval per connection (default 30s)' })
     .option('pong-timeout', { type: 'string', describe: 'a ping without pong after this counts as lost (default 10s)' })
-    .option('connect-timeout', { type: 'string', describe: 'TCP connect + handshake limit (default 10s)' })
+    .option('connect-timeout', { type: 'string', describe: 'limit of a whole attempt: TCP connect, TLS, upgrade (default 10s)' })
+    .option('handshake-timeout', { type: 'string', describe: 'limit of the upgrade once TCP/TLS is up (default: the connect timeout)' })
+    .option('tokens', { type: 'string', describe: 'file of tokens, one per line, for ${token} in the target and headers (VU i gets line i mod n)' })
+    .option('header', { type: 'string', array: true, describe: 'header of every connection, repeatable: "Authorization: Bearer ${token}"' })
+    .option('subprotocol', { type: 'string', array: true, describe: 'WebSocket subprotocol offered, repeatable' })
     .option('mode', { type: 'string', describe: 'connect-only | messaging' })
     .option('ping-type', { type: 'string', describe: 'protocol (ping frames) | app ({"type":"ping"})' })
+    .option('msg-size', { type: 'number', describe: 'messaging: bytes per message frame (default 256)' })
+    .option('msg-rate', { type: 'number', describe: 'messaging: messages per second per connection (default 1)' })
+    .option('room-size', { type: 'number', describe: 'messaging: 0 sends to the next user; N >= 2 sends to rooms of N users' })
     .option('summary-export', { type: 'string', describe: 'write the summary JSON to this file' })
     .option('out-dir', { type: 'string', describe: 'results folder (default bench/results/YYYYMMDD_HHMMSS)' })
     .option('threshold', { type: 'string', array: true, describe: 'pass/fail criterion, repeatable: "connectLatencyMs.p99<100"' })
@@ -24,10 +32,12 @@ export function runFlags<T>(y: Argv<T>) {
     .option('insecure', { type: 'boolean', default: false, describe: 'accept any TLS certificate (self-signed)' })
     .option('ca', { type: 'string', describe: 'PEM file of a private CA for wss://' })
     .option('lang', { type: 'string', default: 'en', describe: 'report language: en | zh' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' });
+    .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
+    .option('out', { type: 'string', describe: 'k6-style output streamed during the run: json=FILE (NDJSON points, one batch per second)' })
+    .option('segment', { type: 'string', describe: "this generator's share i/n of a split run, 0-based: 0/3, 1/3, 2/3 (JOB_COMPLETION_INDEX/N)" });
 }
 
-export interface RunArgs {
+export interface RunArgs extends ConnectArgs {
   target?: string;
   conns?: number;
   duration?: string;
@@ -37,10 +47,14 @@ export interface RunArgs {
   connectTimeout?: string;
   mode?: string;
   pingType?: string;
+  msgSize?: number;
+  msgRate?: number;
+  roomSize?: number;
   workers?: number;
   serverWorkers?: number;
   lang?: string;
   ca?: string;
+  segment?: string;
 }
 
 const dur = (v: string | undefined, flag: string): number | undefined => (v === undefined ? undefined : parseDuration(v, flag));
@@ -60,9 +74,26 @@ export function overridesFrom(a: RunArgs): Overrides {
     pingIntervalMs: dur(a.pingInterval, '--ping-interval'),
     pongTimeoutMs: dur(a.pongTimeout, '--pong-timeout'),
     connectTimeoutMs: dur(a.connectTimeout, '--connect-timeout'),
+    ...connectOverrides(a),
     mode: a.mode,
     pingType: a.pingType,
+    extra: messagingExtra(a),
   };
+}
+
+/** Messaging flags, checked here (one clear line) and passed to the scenario as `vu.options.extra`. */
+function messagingExtra(a: RunArgs): Record<string, unknown> | undefined {
+  const extra: Record<string, unknown> = {};
+  if (a.msgSize !== undefined) extra.msgSize = wholeNumber(a.msgSize, '--msg-size', 1);
+  if (a.msgRate !== undefined) {
+    if (!(a.msgRate > 0) || !Number.isFinite(a.msgRate)) throw new ConfigError(`--msg-rate must be a number of messages per second > 0 (got ${Number.isNaN(a.msgRate) ? 'not a number' : a.msgRate})`);
+    extra.msgRate = a.msgRate;
+  }
+  if (a.roomSize !== undefined) {
+    if (wholeNumber(a.roomSize, '--room-size', 0) === 1) throw new ConfigError('--room-size must be 0 (send to the next user) or a whole number >= 2 (got 1)');
+    extra.roomSize = a.roomSize;
+  }
+  return Object.keys(extra).length > 0 ? extra : undefined;
 }
 
 export function checkLang(v: string | undefined): Lang {
@@ -72,4 +103,21 @@ export function checkLang(v: string | undefined): Lang {
 
 export function checkWorkers(a: RunArgs): { workers?: number; serverWorkers?: number } {
   return { workers: wholeNumber(a.workers, '--workers', 1), serverWorkers: wholeNumber(a.serverWorkers, '--server-workers', 1) };
+}
+
+/**
+ * `--segment i/n`, 0-based as Kubernetes' JOB_COMPLETION_INDEX: generator i of n runs every n-th VU
+ * of every stage (i, i+n, i+2n, ...), so the n segments together run the whole test exactly once.
+ */
+export function parseSegment(v: string | undefined): { index: number; count: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index >= count) {
+    const unexpanded = v.includes('$') ? '; the variable was not expanded' : '';
+    const why = m && count >= 1 && index >= count ? `; i counts from 0, so the last of ${count} is ${count - 1}/${count}` : '';
+    throw new ConfigError(`--segment must be i/n with 0 <= i < n, e.g. 0/3, 1/3 and 2/3 for three generators (got ${JSON.stringify(v)}${why}${unexpanded})`);
+  }
+  return { index, count };
 }

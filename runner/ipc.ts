@@ -28,7 +28,7 @@ export interface Diagnostics {
 
 /** Worker → coordinator. */
 export type FromWorker =
-  | { t: 'ready'; plannedStarts: number }
+  | { t: 'ready'; plannedStarts: number; baseRssBytes: number }
   | {
       t: 'tick';
       /** Second index on the run's clock (0 = first second). */

@@ -12,12 +12,14 @@ export function openFilesLimit(): number {
   return 1024;
 }
 
-/** File descriptors a process keeps for itself (stdio, IPC, libuv, loaded files). */
-export const FD_HEADROOM = 500;
+/** File descriptors a process keeps for itself (stdio, IPC, libuv, loaded files): 500, or a tenth of a small limit. */
+export function fdHeadroom(limit: number): number {
+  return Math.min(500, Math.ceil(limit / 10));
+}
 
-/** Connections one process may hold: the open-files limit less headroom, less 5% for sockets in TIME_WAIT/closing. */
+/** Connections one process may hold: the open-files limit less headroom, less 5% for sockets still closing. */
 export function connsPerProcess(limit = openFilesLimit()): number {
-  return Math.max(1, Math.floor((limit - FD_HEADROOM) * 0.95));
+  return Math.max(1, Math.floor((limit - fdHeadroom(limit)) * 0.95));
 }
 
 /** Workers needed so that no process passes its open-files limit. */

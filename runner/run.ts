@@ -10,6 +10,7 @@ import { maxTarget, planStages, Share, totalDurationMs } from '../lib/stages';
 import { buildSummary, statsOf, Summary, WorkerDiagnostics } from '../lib/summary';
 import { SecondRow, secondRow, WorkerSecond } from '../lib/timeseries';
 import type { ResolvedOptions } from '../lib/types';
+import { redactOptions } from '../lib/vu-connection';
 import type { ServerStats } from '../server/server';
 import { isLoopbackTarget, sourceAddresses } from './addresses';
 import { Embedded, startEmbedded } from './embedded';
@@ -35,6 +36,8 @@ export interface RunConfig {
   onSecond?: (row: SecondRow, live: LiveView) => void;
   /** Preflight warnings and other notes before the run. */
   onNote?: (line: string) => void;
+  /** Called with the resolved options before any worker starts; throwing (ConfigError) stops the run there. */
+  onOptions?: (options: ResolvedOptions) => void;
 }
 
 /** What live progress shows besides the row of the second. */
@@ -59,6 +62,13 @@ export interface RunResult {
   serverStats?: ServerStats;
   workers: number;
   sourceAddresses: string[];
+  /** Wall-clock epoch ms at which the run's clock read 0, and at which the run ended (for `runner merge`). */
+  startWall: number;
+  endWall: number;
+  /** Each second of the run's clock: the workers' interval snapshots merged exactly, and the connections open (raw/seconds.ndjson). */
+  seconds: Array<{ sec: number; interval: MetricsSnapshot; open: number }>;
+  /** The target was the embedded server started for this run. */
+  embedded: boolean;
 }
 
 interface WorkerState {
@@ -74,6 +84,7 @@ interface WorkerState {
   cpu: number[];
   loopP99: number[];
   maxRss: number;
+  baseRss: number;
 }
 
 /**
@@ -93,16 +104,34 @@ export class Run {
 
   constructor(private readonly cfg: RunConfig) {}
 
-  /** First call: stop starting VUs, close connections, report what was measured. */
-  interrupt(): void {
-    if (this.interrupted) return;
+  /**
+   * First call: stop starting VUs, close connections, report what was measured. False when there
+   * was nothing left to stop (already interrupted, or every worker already done).
+   */
+  interrupt(): boolean {
+    if (this.interrupted || (this.workers.length > 0 && this.workers.every((w) => w.done))) return false;
     this.interrupted = true;
     for (const w of this.workers) if (!w.done && w.proc.connected) w.proc.send({ t: 'stop' } satisfies ToWorker);
     if (this.workers.length === 0) this.finished?.();
+    return true;
   }
 
   get wasInterrupted(): boolean {
     return this.interrupted;
+  }
+
+  /** The summary so far, from every worker's latest snapshot (live thresholds); undefined before the start. */
+  liveSummary(): Summary | undefined {
+    const o = this.options;
+    if (!o || !this.startWall) return undefined;
+    return buildSummary({
+      scenario: o.scenario, target: o.target, mode: o.mode, startedAt: new Date(this.startWall),
+      durationSec: Math.max(0, Date.now() - this.startWall) / 1000, interrupted: this.interrupted,
+      totals: mergeSnapshots(this.workers.map((w) => w.lastTotal)),
+      peak: this.workers.reduce((n, w) => n + w.peak, 0),
+      final: this.workers.reduce((n, w) => n + w.lastOpen, 0),
+      workers: [], warnings: [],
+    });
   }
 
   /** Kills everything at once (second Ctrl-C) and returns the summary of the last snapshots. */
@@ -131,6 +160,7 @@ export class Run {
     }
     this.options = options;
     try {
+      cfg.onOptions?.(options);
       return await this.execute(bundle, options, workerCount);
     } finally {
       await this.embedded?.stop();
@@ -175,10 +205,10 @@ export class Run {
   private forkWorker(
     index: number, count: number, segment: Share['segment'], bundle: string, options: ResolvedOptions, sources: string[],
   ): Promise<void> {
-    const proc = fork(built('worker'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+    const proc = fork(built('worker'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096', ...(process.env.WSBENCH_WORKER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])] });
     const w: WorkerState = {
       index, proc, plannedStarts: 0, lastTotal: emptySnapshot(), lastOpen: 0, peak: 0, final: 0, done: false,
-      cpu: [], loopP99: [], maxRss: 0,
+      cpu: [], loopP99: [], maxRss: 0, baseRss: 0,
     };
     this.workers.push(w);
     const share: Share = { segment, worker: { index, count } };
@@ -187,6 +217,7 @@ export class Run {
         switch (m.t) {
           case 'ready':
             w.plannedStarts = m.plannedStarts;
+            w.baseRss = m.baseRssBytes;
             resolve();
             break;
           case 'tick':
@@ -275,8 +306,11 @@ export class Run {
 
   private summarise(options: ResolvedOptions, endWall: number): RunResult {
     const timeseries: SecondRow[] = [];
+    const seconds: RunResult['seconds'] = [];
     for (const sec of [...this.seconds.keys()].sort((a, b) => a - b)) {
-      timeseries.push(secondRow(sec, this.startWall, [...(this.seconds.get(sec) as Map<number, WorkerSecond>).values()]));
+      const parts = [...(this.seconds.get(sec) as Map<number, WorkerSecond>).values()];
+      timeseries.push(secondRow(sec, this.startWall, parts));
+      seconds.push({ sec, interval: mergeSnapshots(parts.map((x) => x.interval)), open: parts.reduce((n, x) => n + x.open, 0) });
     }
     const totals = mergeSnapshots(this.workers.map((w) => w.lastTotal));
     for (const w of this.workers) if (w.died) accountForDeath(totals, w);
@@ -288,6 +322,7 @@ export class Run {
       loopDelayP99MsMax: Math.max(0, ...w.loopP99),
       scheduleLagMs: statsOf(w.lastTotal, M.scheduleLag),
       maxRssMb: Math.round(w.maxRss / 1_048_576),
+      rssPerConnKb: w.peak > 0 ? Math.round(((w.maxRss - w.baseRss) / w.peak / 1024) * 100) / 100 : 0,
       ...(w.died ? { died: w.died } : {}),
     }));
     const stages = planStages(options.stages);
@@ -304,10 +339,11 @@ export class Run {
       peak: Math.max(peakSampled, ...this.workers.map((w) => w.peak)),
       final: this.workers.reduce((n, w) => n + (w.died ? 0 : w.final), 0),
       workers: diags,
-      warnings: runnerWarnings(diags, timeseries, firstRampEnd),
+      warnings: runnerWarnings(diags, timeseries, firstRampEnd, Math.ceil(totalDurationMs(stages) / 1000)),
     });
     return {
-      summary, timeseries, options, totals, workers: this.workers.length, sourceAddresses: this.sources,
+      summary, timeseries, options: redactOptions(options), totals, workers: this.workers.length, sourceAddresses: this.sources,
+      startWall: this.startWall || endWall, endWall, seconds, embedded: this.embedded !== undefined,
     };
   }
 

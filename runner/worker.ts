@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { loadBundle } from './load-bundle';
+import { reportScenarioError } from '../lib/node/vu';
 import { checkModule } from '../lib/options';
 import { Executor } from './executor';
 import type { Diagnostics, FromWorker, ToWorker } from './ipc';
@@ -13,6 +14,11 @@ process.setSourceMapsEnabled(true);
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => undefined);
 process.on('disconnect', () => process.exit(0)); // the coordinator is gone: nobody to report to
+// a promise the scenario let fail (not awaited by its VU function) is its error, not a reason to die
+process.on('unhandledRejection', (err) => {
+  executor?.meter.add('vu_callback_errors');
+  reportScenarioError(err);
+});
 
 const send = (m: FromWorker): void => {
   process.send?.(m);
@@ -40,15 +46,16 @@ function fatal(err: Error): void {
 }
 
 function load(m: Extract<ToWorker, { t: 'load' }>): void {
-  const { vu } = checkModule(loadBundle(m.bundle, m.options.scenario), m.options.scenario);
+  const { vu, options } = checkModule(loadBundle(m.bundle, m.options.scenario), m.options.scenario);
   executor = new Executor({
     options: m.options,
     share: m.share,
     vuFn: vu,
+    scenarioOptions: options,
     localAddresses: m.localAddresses,
     wsOptions: { rejectUnauthorized: !m.tls.insecure, ...(m.tls.ca ? { ca: m.tls.ca } : {}) },
   });
-  send({ t: 'ready', plannedStarts: executor.plannedStarts });
+  send({ t: 'ready', plannedStarts: executor.plannedStarts, baseRssBytes: residentSetSize(0) });
 }
 
 async function run(startAtWall: number): Promise<void> {
@@ -65,7 +72,7 @@ async function run(startAtWall: number): Promise<void> {
   const sample = (): void => {
     const c = process.cpuUsage(cpu);
     cpu = process.cpuUsage();
-    const rss = process.memoryUsage.rss();
+    const rss = residentSetSize(maxRss);
     maxRss = Math.max(maxRss, rss);
     const diag: Diagnostics = {
       cpuPct: Math.round((c.user + c.system) / 10_000),
@@ -106,4 +113,13 @@ async function run(startAtWall: number): Promise<void> {
 
 function waitUntil(t: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.max(0, t - performance.now())));
+}
+
+/** RSS reads /proc and needs a free file descriptor: when every one is taken (EMFILE), report the last value. */
+function residentSetSize(fallback: number): number {
+  try {
+    return process.memoryUsage.rss();
+  } catch {
+    return fallback;
+  }
 }

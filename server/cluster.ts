@@ -1,12 +1,13 @@
 import cluster, { Worker } from 'node:cluster';
 import { built } from '../runner/paths';
-import { emptyStats, ImServer, ServerStats, startImServer } from './server';
-import type { DeliverFrame } from './protocol';
+import { emptyStats, ImServer, RouteKind, ServerStats, startImServer } from './server';
 
 /**
  * The embedded server over several processes (Node's cluster module): the primary only
  * hands accepted sockets to workers, so no process holds more connections than its open-files
- * limit allows. Deliveries to users held by another worker are routed through the primary.
+ * limit allows. Deliveries cross processes through the primary, which keeps a directory of which
+ * workers hold connections of each user and each room (workers announce first arrivals and last
+ * departures) and passes a deliver frame only to those, never back to its sender.
  */
 export interface ClusterOptions {
   workers: number;
@@ -17,9 +18,37 @@ export interface ClusterOptions {
 
 type Msg =
   | { t: 'ready'; port: number }
-  | { t: 'forward'; d: DeliverFrame }
+  /** worker → primary: this worker now holds (on) or no longer holds a user or room. */
+  | { t: 'presence'; kind: RouteKind; key: string; on: boolean }
+  /** worker → primary → holders: a serialised deliver frame for a user or room. */
+  | { t: 'forward'; kind: RouteKind; key: string; text: string }
   | { t: 'stats?'; id: number }
   | { t: 'stats'; id: number; stats: ServerStats };
+
+/** Which workers hold connections of each user and room. */
+class Holders {
+  private readonly map = new Map<string, Set<Worker>>();
+
+  set(kind: RouteKind, key: string, w: Worker, on: boolean): void {
+    const k = `${kind}:${key}`;
+    let set = this.map.get(k);
+    if (on) {
+      if (!set) this.map.set(k, (set = new Set()));
+      set.add(w);
+    } else if (set) {
+      set.delete(w);
+      if (set.size === 0) this.map.delete(k);
+    }
+  }
+
+  of(kind: RouteKind, key: string): Set<Worker> | undefined {
+    return this.map.get(`${kind}:${key}`);
+  }
+
+  drop(w: Worker): void {
+    for (const [k, set] of this.map) if (set.delete(w) && set.size === 0) this.map.delete(k);
+  }
+}
 
 export interface ServerHandle {
   url: string;
@@ -37,6 +66,7 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
   }
   cluster.setupPrimary({ exec: built('server-worker'), args: [], silent: false });
   const workers: Worker[] = [];
+  const holders = new Holders();
   let statsId = 0;
   const waiting = new Map<number, { parts: ServerStats[]; done: (s: ServerStats) => void }>();
   const ports = await Promise.all(
@@ -45,11 +75,14 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
         const w = cluster.fork({ WSBENCH_SERVER: JSON.stringify({ port: o.port, host: o.host, path: o.path }) });
         workers.push(w);
         w.once('exit', (code) => reject(new Error(`embedded server worker exited with code ${code}`)));
+        w.on('exit', () => holders.drop(w));
         w.on('message', (m: Msg) => {
-          if (m.t === 'ready') resolve(m.port);
-          else if (m.t === 'forward') {
-            for (const other of workers) if (other !== w) other.send(m);
-          } else if (m.t === 'stats') {
+          if (m.t === 'forward') {
+            const to = holders.of(m.kind, m.key);
+            if (to) for (const other of to) if (other !== w) other.send(m);
+          } else if (m.t === 'presence') holders.set(m.kind, m.key, w, m.on);
+          else if (m.t === 'ready') resolve(m.port);
+          else if (m.t === 'stats') {
             const wait = waiting.get(m.id);
             if (!wait) return;
             wait.parts.push(m.stats);
@@ -103,12 +136,19 @@ export async function runClusterWorker(): Promise<void> {
   };
   let server: ImServer | undefined;
   process.on('message', (m: Msg) => {
-    if (m.t === 'forward') server?.deliverLocal(m.d);
+    if (m.t === 'forward') server?.deliverLocal(m.kind, m.key, m.text);
     else if (m.t === 'stats?' && server) send({ t: 'stats', id: m.id, stats: server.stats() });
   });
   process.on('SIGTERM', () => {
     void server?.close().then(() => process.exit(0));
   });
-  server = await startImServer({ ...o, exclusive: false, forward: (d) => send({ t: 'forward', d }) });
+  server = await startImServer({
+    ...o,
+    exclusive: false,
+    router: {
+      presence: (kind, key, on) => send({ t: 'presence', kind, key, on }),
+      forward: (kind, key, text) => send({ t: 'forward', kind, key, text }),
+    },
+  });
   send({ t: 'ready', port: server.port });
 }

@@ -1,7 +1,21 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { ClientFrame, DeliverFrame, errorFrame, parseClientFrame } from './protocol';
+import { ackFrame, ClientFrame, deliverFrame, errorFrame, parseClientFrame } from './protocol';
+
+/** What a delivery is addressed to: every connection of a user, or every member of a room. */
+export type RouteKind = 'user' | 'room';
+
+/**
+ * How a server process reaches the connections other processes hold (cluster.ts): it announces
+ * which users and rooms it holds, and hands over deliver frames for the others to deliver.
+ */
+export interface Router {
+  /** `key` got its first local connection (`on`) or lost its last one. */
+  presence(kind: RouteKind, key: string, on: boolean): void;
+  /** A deliver frame (serialised) for `key`'s connections in other processes. */
+  forward(kind: RouteKind, key: string, text: string): void;
+}
 
 export interface ImServerOptions {
   port?: number;
@@ -10,10 +24,12 @@ export interface ImServerOptions {
   path?: string;
   /** Header that names the user when the URL has no `?uid=`. Default "x-uid". */
   uidHeader?: string;
-  /** Called for deliveries to users this process does not hold (cluster routing). */
-  forward?: (d: DeliverFrame) => void;
+  /** Set in cluster workers: deliveries also reach the connections of other processes. */
+  router?: Router;
   /** Makes listen() share the port with other cluster workers (set by cluster.ts). */
   exclusive?: boolean;
+  /** Largest frame accepted from a client; larger closes the connection with 1009. Default 1 MiB. */
+  maxPayload?: number;
 }
 
 /** Server-side counters, served as JSON at GET /stats: the ground truth for comparing load tools. */
@@ -25,8 +41,11 @@ export interface ServerStats {
   pings: number;
   appPings: number;
   framesIn: number;
+  /** Deliver frames written to this process's connections. */
   delivered: number;
   acked: number;
+  /** Deliveries handed to other processes (cluster). */
+  forwarded: number;
   errors: number;
 }
 
@@ -34,8 +53,8 @@ export interface ImServer {
   readonly port: number;
   readonly url: string;
   stats(): ServerStats;
-  /** Delivers a message routed from another process to local connections. */
-  deliverLocal(d: DeliverFrame): void;
+  /** Delivers a frame routed from another process to this process's connections; returns how many got it. */
+  deliverLocal(kind: RouteKind, key: string, text: string): number;
   close(): Promise<void>;
 }
 
@@ -45,14 +64,40 @@ interface Conn extends WebSocket {
 }
 
 export function emptyStats(): ServerStats {
-  return { open: 0, accepted: 0, rejected: 0, closed: 0, pings: 0, appPings: 0, framesIn: 0, delivered: 0, acked: 0, errors: 0 };
+  return { open: 0, accepted: 0, rejected: 0, closed: 0, pings: 0, appPings: 0, framesIn: 0, delivered: 0, acked: 0, forwarded: 0, errors: 0 };
+}
+
+const PONG = '{"type":"pong"}';
+
+/** Connections by key (users, rooms), announcing first arrivals and last departures to the router. */
+class Directory {
+  readonly byKey = new Map<string, Set<Conn>>();
+
+  constructor(private readonly kind: RouteKind, private readonly router: Router | undefined) {}
+
+  add(key: string, c: Conn): void {
+    let set = this.byKey.get(key);
+    if (!set) {
+      this.byKey.set(key, (set = new Set()));
+      this.router?.presence(this.kind, key, true);
+    }
+    set.add(c);
+  }
+
+  remove(key: string, c: Conn): void {
+    const set = this.byKey.get(key);
+    if (!set?.delete(c) || set.size > 0) return;
+    this.byKey.delete(key);
+    this.router?.presence(this.kind, key, false);
+  }
 }
 
 export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
   const path = opts.path ?? '/ws';
   const uidHeader = (opts.uidHeader ?? 'x-uid').toLowerCase();
-  const users = new Map<string, Set<Conn>>();
-  const rooms = new Map<string, Set<Conn>>();
+  const router = opts.router;
+  const users = new Directory('user', router);
+  const rooms = new Directory('room', router);
   const stats = emptyStats();
   const httpServer = http.createServer((req, res) => {
     if (req.url === '/stats') {
@@ -62,7 +107,7 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
     }
     res.writeHead(404).end('not found\n');
   });
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: true });
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: true, maxPayload: opts.maxPayload ?? 1 << 20 });
 
   httpServer.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -71,38 +116,30 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const uid = url.searchParams.get('uid') ?? (req.headers[uidHeader] as string | undefined);
+    const header = req.headers[uidHeader];
+    const uid = url.searchParams.get('uid') || (typeof header === 'string' && header !== '' ? header : undefined);
     wss.handleUpgrade(req, socket, head, (ws: Conn) => {
       stats.accepted++;
       stats.open++;
       if (uid) {
         ws.uid = uid;
-        let set = users.get(uid);
-        if (!set) users.set(uid, (set = new Set()));
-        set.add(ws);
+        users.add(uid, ws);
       }
-      ws.on('ping', () => stats.pings++);
+      ws.on('ping', wsOnPing);
       ws.on('message', (data, isBinary) => onMessage(ws, data as Buffer, isBinary));
       ws.on('error', () => undefined); // a reset by the client ends in 'close' as well
       ws.on('close', () => {
         stats.open--;
         stats.closed++;
-        if (ws.uid) {
-          const set = users.get(ws.uid);
-          set?.delete(ws);
-          if (set?.size === 0) users.delete(ws.uid);
-        }
-        if (ws.rooms) for (const r of ws.rooms) leave(ws, r);
+        if (ws.uid) users.remove(ws.uid, ws);
+        if (ws.rooms) for (const r of ws.rooms) rooms.remove(r, ws);
       });
     });
   });
 
-  function leave(ws: Conn, room: string): void {
-    const set = rooms.get(room);
-    set?.delete(ws);
-    if (set?.size === 0) rooms.delete(room);
-    ws.rooms?.delete(room);
-  }
+  const wsOnPing = (): void => {
+    stats.pings++;
+  };
 
   function sendTo(set: Set<Conn> | undefined, text: string, except?: Conn): number {
     let n = 0;
@@ -118,10 +155,8 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
     return n;
   }
 
-  function deliverLocal(d: DeliverFrame): void {
-    const text = JSON.stringify(d);
-    if (d.room !== undefined) sendTo(rooms.get(d.room), text);
-    else if (d.to !== undefined) sendTo(users.get(d.to), text);
+  function deliverLocal(kind: RouteKind, key: string, text: string): number {
+    return sendTo((kind === 'room' ? rooms : users).byKey.get(key), text);
   }
 
   function onMessage(ws: Conn, data: Buffer, isBinary: boolean): void {
@@ -133,7 +168,7 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
     const parsed = parseClientFrame(data.toString());
     if (!parsed.ok) {
       stats.errors++;
-      ws.send(errorFrame(parsed.error));
+      ws.send(errorFrame(parsed.error, parsed.id));
       return;
     }
     handle(ws, parsed.frame);
@@ -143,31 +178,33 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
     switch (f.type) {
       case 'ping':
         stats.appPings++;
-        ws.send('{"type":"pong"}');
+        ws.send(PONG);
         return;
       case 'join':
         (ws.rooms ??= new Set()).add(f.room);
-        if (!rooms.has(f.room)) rooms.set(f.room, new Set());
-        rooms.get(f.room)?.add(ws);
+        rooms.add(f.room, ws);
         ws.send(JSON.stringify({ type: 'joined', room: f.room }));
         return;
       case 'leave':
-        leave(ws, f.room);
+        ws.rooms?.delete(f.room);
+        rooms.remove(f.room, ws);
+        ws.send(JSON.stringify({ type: 'left', room: f.room }));
         return;
       case 'send': {
-        const d: DeliverFrame = { type: 'deliver', from: ws.uid ?? '', id: f.id, ts: f.ts, body: f.body };
-        if (f.room !== undefined) {
-          d.room = f.room;
-          sendTo(rooms.get(f.room), JSON.stringify(d), ws);
-          opts.forward?.(d);
-        } else if (f.to !== undefined) {
-          d.to = f.to;
-          const local = users.get(f.to);
-          if (local) sendTo(local, JSON.stringify(d));
-          else opts.forward?.(d);
+        if (ws.uid === undefined) {
+          stats.errors++;
+          ws.send(errorFrame('send needs a user: connect with ?uid=<id> (or the x-uid header)', f.id));
+          return;
+        }
+        const text = deliverFrame(ws.uid, f);
+        if (f.room !== undefined) sendTo(rooms.byKey.get(f.room), text, ws);
+        else sendTo(users.byKey.get(f.to), text);
+        if (router) {
+          stats.forwarded++;
+          router.forward(f.room !== undefined ? 'room' : 'user', f.room ?? f.to, text);
         }
         stats.acked++;
-        ws.send(JSON.stringify({ type: 'ack', id: f.id }));
+        ws.send(ackFrame(f.id));
       }
     }
   }

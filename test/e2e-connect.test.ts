@@ -7,7 +7,8 @@ const short = ['--conns', '500', '--duration', '5s', '--ramp', '2s', '--ping-int
 
 describe('runner run, end to end against real servers', () => {
   test('500 connections against the embedded server: all connect, every ping answered', async () => {
-    const r = await runCli('runner', ['run', scenario, ...short]);
+    // thresholds on counts only: a latency threshold would make the exit code depend on machine load
+    const r = await runCli('runner', ['run', scenario, ...short, '--threshold', 'connections.successRate >= 0.99', '--threshold', 'heartbeat.pongRate >= 0.99']);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
     const s = r.summary!;
@@ -51,8 +52,9 @@ describe('runner run, end to end against real servers', () => {
 
   test('wsbench with the seed tool flags runs the built-in scenario and fills every field', async () => {
     const r = await runCli('wsbench', ['--conns', '100', '--duration', '3s', '--ramp', '1s', '--ping-interval', '1s']);
-    expect(r.code).toBe(0);
     const s = r.summary!;
+    // the seed's goals are the default thresholds; the exit code follows them (p99 < 100 ms depends on load)
+    expect(r.code).toBe(Object.values(s.thresholds).every((t) => t.ok) ? 0 : 99);
     expect(s.scenario).toBe('connect-only');
     expect(s.target).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
     expect(Date.parse(s.startedAt)).toBeGreaterThan(0);

@@ -26,12 +26,17 @@ export function tmpDir(prefix = 'wsbench-test-'): string {
 export function runCli(
   bin: 'runner' | 'wsbench',
   args: string[],
-  opts: { onSpawn?: (pid: number) => void; cwd?: string; env?: NodeJS.ProcessEnv; noExport?: boolean } = {},
+  opts: { onSpawn?: (pid: number) => void; cwd?: string; env?: NodeJS.ProcessEnv; noExport?: boolean; openFiles?: number } = {},
 ): Promise<CliResult> {
   const dir = tmpDir();
   const summaryFile = path.join(dir, 'summary-export.json');
   const extra = opts.noExport ? [] : ['--summary-export', summaryFile, '--out-dir', path.join(dir, 'results'), '--quiet'];
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', `${bin}.js`), ...args, ...extra], {
+  const argv = [path.join(ROOT, 'bin', `${bin}.js`), ...args, ...extra];
+  // `openFiles` runs the CLI under a lower open-files limit (ulimit -n), as a smaller machine would
+  const [cmd, cmdArgs] = opts.openFiles
+    ? ['bash', ['-c', `ulimit -n ${opts.openFiles} && exec "$0" "$@"`, process.execPath, ...argv]]
+    : [process.execPath, argv];
+  const child = spawn(cmd, cmdArgs as string[], {
     cwd: opts.cwd ?? dir,
     env: { ...process.env, ...opts.env },
   });

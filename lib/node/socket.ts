@@ -1,4 +1,6 @@
+import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import tls from 'node:tls';
 import WebSocket from 'ws';
 import { classifyClose, classifyError } from '../errors';
 import { M } from '../metrics/names';
@@ -7,12 +9,29 @@ import type { Meter } from './meter';
 
 /** Settings shared by every socket of a worker. */
 export interface SocketSettings {
+  /** The whole attempt: TCP connect, TLS, upgrade. */
   connectTimeoutMs: number;
+  /** The upgrade alone, from TCP (and TLS) up to the 101 answer. Default: connectTimeoutMs. */
+  handshakeTimeoutMs?: number;
   pongTimeoutMs: number;
   pingType: 'protocol' | 'app';
+  /** Largest message accepted from the server; larger ones close the connection with 1009. */
+  maxMessageBytes?: number;
   /** Extra `ws` client options (TLS: `rejectUnauthorized`, `ca`). */
   wsOptions: WebSocket.ClientOptions;
 }
+
+/** Who owns a socket: told when it is done, and when a scenario listener throws. */
+export interface SocketOwner {
+  socketDone(s: NodeSocket): void;
+  scenarioError(err: unknown): void;
+}
+
+/**
+ * Bytes a socket may hold unsent (a server that stopped reading): past this, `send()` refuses
+ * and counts `ws_send_buffer_full` instead of buffering without bound.
+ */
+export const SEND_BUFFER_LIMIT = 1_048_576;
 
 type Listeners = { [K in SocketEvent]?: Array<(e: SocketEventMap[K]) => void> };
 
@@ -20,17 +39,26 @@ const APP_PING = '{"type":"ping"}';
 const APP_PONG_PREFIX = '{"type":"pong"';
 
 /**
- * A measured WebSocket. Every attempt ends in exactly one of: opened (ws_sessions) or
- * failed (one class in `errors`). An opened socket that the other side closes is one disconnect.
+ * A measured WebSocket. Every attempt ends in exactly one of: opened (ws_sessions), failed
+ * (ws_connect_errors, one class in `errors`) or aborted by the runner (ws_connect_aborted). An
+ * opened socket that the other side closes, or that breaks, is one disconnect with its class.
  */
 export class NodeSocket implements Socket {
-  private readonly ws: WebSocket;
+  private readonly ws: WebSocket | undefined;
   private readonly startedAt: number;
   private listeners: Listeners = {};
   private opened = false;
   private failed = false;
+  private done = false;
   private closingByUs = false;
+  /** What broke an open connection (a protocol error, a reset), if anything. */
   private lastError: string | undefined;
+  private raw: net.Socket | undefined;
+  private tcpUp = false;
+  /** TCP up, and for wss:// the TLS handshake done. */
+  private transportUp = false;
+  private secure = false;
+  private timer: NodeJS.Timeout | undefined;
   private pingSeq = 0;
   /** Send times of pings still waiting for their pong, by sequence number; bounded by pongTimeout/interval. */
   private pending: Map<number, number> | undefined;
@@ -42,17 +70,29 @@ export class NodeSocket implements Socket {
     localAddress: string | undefined,
     private readonly meter: Meter,
     private readonly settings: SocketSettings,
-    private readonly onDone: (s: NodeSocket) => void,
+    private readonly owner: SocketOwner,
   ) {
     meter.add(M.attempts);
     this.startedAt = performance.now();
-    this.ws = new WebSocket(url, params?.protocols, {
-      ...settings.wsOptions,
-      handshakeTimeout: settings.connectTimeoutMs,
-      perMessageDeflate: false,
-      headers: params?.headers,
-      localAddress,
-    });
+    try {
+      this.secure = url.startsWith('wss:');
+      this.ws = new WebSocket(url, params?.protocols, {
+        ...settings.wsOptions,
+        perMessageDeflate: false,
+        maxPayload: settings.maxMessageBytes ?? 1_048_576,
+        headers: params?.headers,
+        localAddress,
+        createConnection: this.createConnection as unknown as WebSocket.ClientOptions['createConnection'],
+      });
+    } catch (err) {
+      // a URL, header or subprotocol that `ws` refuses: a failed attempt, never an exception out of the VU
+      this.ws = undefined;
+      const e = err as { code?: string; message?: string };
+      this.fail(e?.code ?? `invalid request: ${String(e?.message ?? err).slice(0, 60)}`);
+      setImmediate(() => this.finish(1006, ''));
+      return;
+    }
+    this.timer = setTimeout(this.onTimeout, settings.connectTimeoutMs);
     this.ws.on('open', this.wsOnOpen);
     this.ws.on('error', this.wsOnError);
     this.ws.on('close', this.wsOnClose);
@@ -61,11 +101,11 @@ export class NodeSocket implements Socket {
   }
 
   get readyState(): number {
-    return this.ws.readyState;
+    return this.ws?.readyState ?? WebSocket.CLOSED;
   }
 
   get isOpen(): boolean {
-    return this.opened && this.ws.readyState === WebSocket.OPEN;
+    return this.opened && this.readyState === WebSocket.OPEN;
   }
 
   addEventListener<K extends SocketEvent>(event: K, listener: (e: SocketEventMap[K]) => void): void {
@@ -73,32 +113,46 @@ export class NodeSocket implements Socket {
     list.push(listener);
   }
 
+  /** Calls the scenario's listeners; one that throws is the scenario's error, never the runner's. */
   private emit<K extends SocketEvent>(event: K, payload: SocketEventMap[K]): void {
     const list = this.listeners[event] as Array<(e: SocketEventMap[K]) => void> | undefined;
-    if (list) for (const fn of list) fn(payload);
+    if (!list) return;
+    for (const fn of list) {
+      try {
+        fn(payload);
+      } catch (err) {
+        this.owner.scenarioError(err);
+      }
+    }
   }
 
   send(data: string | ArrayBuffer | Uint8Array): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > SEND_BUFFER_LIMIT) {
+      this.meter.add(M.sendBufferFull);
+      return;
+    }
     this.meter.add(M.msgsSent);
-    this.ws.send(data);
+    ws.send(data);
   }
 
   ping(): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
     const now = performance.now();
     this.expirePings(now);
     this.meter.add(M.pings);
     if (this.settings.pingType === 'app') {
       (this.appPending ??= []).push(now);
-      this.ws.send(APP_PING);
+      ws.send(APP_PING);
       return;
     }
     const seq = (this.pingSeq = (this.pingSeq + 1) >>> 0);
     (this.pending ??= new Map()).set(seq, now);
     const payload = Buffer.allocUnsafe(4);
     payload.writeUInt32BE(seq, 0);
-    this.ws.ping(payload);
+    ws.ping(payload);
   }
 
   /** Pings older than the pong timeout count as lost (they are already in ws_pings_sent). */
@@ -143,10 +197,10 @@ export class NodeSocket implements Socket {
   }
 
   close(code = 1000, reason = ''): void {
-    if (this.closingByUs) return;
+    if (this.closingByUs || !this.ws) return;
     this.closingByUs = true;
     if (this.ws.readyState === WebSocket.CONNECTING) {
-      // an attempt cut short by the end of the run is neither a success nor a server failure
+      // an attempt cut short by the runner (end of run, VU stopped) is neither a success nor a failure
       this.ws.terminate();
       return;
     }
@@ -156,7 +210,7 @@ export class NodeSocket implements Socket {
   /** Drops the socket without a close handshake (used when the close handshake does not finish). */
   terminate(): void {
     this.closingByUs = true;
-    this.ws.terminate();
+    this.ws?.terminate();
   }
 
   private fail(kind: string): void {
@@ -166,8 +220,54 @@ export class NodeSocket implements Socket {
     this.meter.error(kind);
   }
 
+  /**
+   * `ws`'s own connect functions, plus what it cannot tell: when TCP and TLS are up (to name the
+   * phase that timed out) and the socket's own errors after the upgrade (a reset is ECONNRESET).
+   */
+  private readonly createConnection = (opts: net.NetConnectOpts & tls.ConnectionOptions & { path?: string; socketPath?: string }): net.Socket => {
+    let s: net.Socket;
+    if (this.secure) {
+      opts.path = undefined;
+      if (!opts.servername && opts.servername !== '') opts.servername = net.isIP(opts.host ?? '') ? '' : opts.host;
+      s = tls.connect(opts);
+      s.once('secureConnect', this.rawOnTransportUp);
+    } else {
+      (opts as { path?: string }).path = opts.socketPath;
+      s = net.connect(opts as net.NetConnectOpts);
+      s.once('connect', this.rawOnTransportUp);
+    }
+    s.once('connect', () => {
+      this.tcpUp = true;
+    });
+    s.on('error', this.rawOnError);
+    this.raw = s;
+    return s;
+  };
+
+  /** TCP (and TLS) up: the server now has `handshakeTimeout` to answer the upgrade, within the attempt's deadline. */
+  private readonly rawOnTransportUp = (): void => {
+    this.transportUp = true;
+    if (this.opened || this.failed || !this.timer) return;
+    clearTimeout(this.timer);
+    const left = this.settings.connectTimeoutMs - (performance.now() - this.startedAt);
+    this.timer = setTimeout(this.onTimeout, Math.max(0, Math.min(left, this.settings.handshakeTimeoutMs ?? Infinity)));
+  };
+
+  private readonly rawOnError = (err: NodeJS.ErrnoException): void => {
+    if (this.opened && !this.lastError && err.code) this.lastError = err.code;
+  };
+
+  private readonly onTimeout = (): void => {
+    this.timer = undefined;
+    if (!this.ws || this.ws.readyState !== WebSocket.CONNECTING) return;
+    this.fail(!this.tcpUp ? 'connect timeout' : !this.transportUp ? 'TLS timeout' : 'timeout');
+    this.ws.terminate();
+  };
+
   private readonly wsOnOpen = (): void => {
     this.opened = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     this.meter.trend(M.connecting, performance.now() - this.startedAt);
     this.meter.add(M.sessions);
     this.meter.opened();
@@ -179,15 +279,24 @@ export class NodeSocket implements Socket {
     if (!this.opened) {
       if (!this.closingByUs) this.fail(kind);
     } else {
-      this.lastError = kind;
+      this.lastError ??= kind;
     }
     this.emit('error', { type: 'error', error: kind });
   };
 
   private readonly wsOnClose = (code: number, reason: Buffer): void => {
+    this.finish(code, reason.toString());
+  };
+
+  private finish(code: number, reason: string): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.opened) {
       this.meter.closed();
-      if (!this.closingByUs) {
+      // a connection that broke (protocol error, reset) is lost even if the runner closed it afterwards
+      if (!this.closingByUs || this.lastError) {
         this.meter.add(M.disconnects);
         this.meter.disconnect(classifyClose(code, this.lastError));
       }
@@ -201,23 +310,27 @@ export class NodeSocket implements Socket {
     for (let i = 0; i < lost; i++) this.meter.rate(M.pongRate, false);
     this.pending = undefined;
     this.appPending = undefined;
-    this.emit('close', { type: 'close', code, reason: reason.toString() });
+    this.raw = undefined;
+    this.emit('close', { type: 'close', code, reason });
     this.listeners = {};
-    this.onDone(this);
-  };
+    this.owner.socketDone(this);
+  }
 
   private readonly wsOnMessage = (data: Buffer, isBinary: boolean): void => {
-    this.meter.add(M.msgsReceived);
     if (!isBinary) {
-      const text = data.toString();
-      if (this.appPending && text.startsWith(APP_PONG_PREFIX)) {
-        const at = this.appPending.shift();
-        if (at !== undefined) this.pong(at);
-        return;
+      if (this.appPending && data.length >= APP_PONG_PREFIX.length) {
+        if (data.toString('latin1', 0, APP_PONG_PREFIX.length) === APP_PONG_PREFIX) {
+          // a heartbeat, like a protocol pong: counted in the heartbeat, not in ws_msgs_received (app pings are not in ws_msgs_sent)
+          const at = this.appPending.shift();
+          if (at !== undefined) this.pong(at);
+          return;
+        }
       }
-      this.emit('message', { type: 'message', data: text });
+      this.meter.add(M.msgsReceived);
+      if (this.listeners.message) this.emit('message', { type: 'message', data: data.toString() });
     } else {
-      this.emit('message', { type: 'message', data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer });
+      this.meter.add(M.msgsReceived);
+      if (this.listeners.message) this.emit('message', { type: 'message', data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer });
     }
   };
 

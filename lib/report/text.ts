@@ -1,10 +1,12 @@
 import { hintFor } from '../errors';
 import type { LatencyStats } from '../metrics/histogram';
 import type { Summary } from '../summary';
+import { gradeLabel, healthOf } from './health';
+import { messageLines } from './messages';
 
 export type Lang = 'en' | 'zh';
 
-const LABELS = {
+export const LABELS = {
   en: {
     title: ' Results ', conns: 'Connections', attempted: 'Attempted', succeeded: 'Succeeded', failed: 'Failed',
     successRate: 'Success rate', disconnected: 'Disconnected', final: 'Open at end', peak: 'Peak open',
@@ -12,6 +14,7 @@ const LABELS = {
     pongRate: 'Pong rate', rtt: 'Ping RTT (ms)', duration: 'Run time', seconds: 's', errors: 'Failures by class',
     disconnects: 'Disconnects by class', messages: 'Messages', interrupted: 'INTERRUPTED: partial results',
     runner: 'Runner', warnings: 'Warnings', aborted: 'Aborted (run cut short)',
+    abortedBy: (t: string, sec: number) => `ABORTED by threshold "${t}" at second ${sec}: partial results`, thresholds: 'Thresholds',
   },
   zh: {
     title: ' 压测结果 ', conns: '连接统计', attempted: '尝试连接数', succeeded: '成功连接数', failed: '失败连接数',
@@ -20,6 +23,7 @@ const LABELS = {
     pongRate: 'Pong 响应率', rtt: '心跳往返 (ms)', duration: '运行时间', seconds: '秒', errors: '失败原因',
     disconnects: '断开原因', messages: '消息统计', interrupted: '已中断：部分结果',
     runner: '压测客户端', warnings: '警告', aborted: '中止的连接',
+    abortedBy: (t: string, sec: number) => `阈值 "${t}" 于第 ${sec} 秒触发中止：部分结果`, thresholds: '阈值',
   },
 } as const;
 
@@ -30,26 +34,33 @@ function row(label: string, value: string | number, width = 16): string {
   return `${`${label}:`.padEnd(width)}${value}`;
 }
 
-function latencyBlock(s: LatencyStats): string[] {
+/** `grades` are printed beside P50 and P99 (the seed grades connect latency only). */
+function latencyBlock(s: LatencyStats, grades: { p50?: string; p99?: string } = {}): string[] {
   return [
-    row('Min', ms(s.min), 8), row('Max', ms(s.max), 8), row('Avg', ms(s.avg), 8), row('P50', ms(s.p50), 8),
-    row('P90', ms(s.p90), 8), row('P95', ms(s.p95), 8), row('P99', ms(s.p99), 8), row('StdDev', ms(s.stddev), 8),
+    row('Min', ms(s.min), 8), row('Max', ms(s.max), 8), row('Avg', ms(s.avg), 8), row('P50', withGrade(ms(s.p50), grades.p50), 8),
+    row('P90', ms(s.p90), 8), row('P95', ms(s.p95), 8), row('P99', withGrade(ms(s.p99), grades.p99), 8), row('StdDev', ms(s.stddev), 8),
   ];
 }
+
+const withGrade = (value: string, grade: string | undefined): string => (grade ? `${value.padEnd(8)}${grade}` : value);
 
 /** The text summary, laid out as the seed tool's report. Returns the text; the caller prints it. */
 export function formatSummary(s: Summary, lang: Lang = 'en', extra: (s: Summary, lang: Lang) => string[] = () => []): string {
   const L = LABELS[lang];
+  const h = s.health ?? healthOf(s);
   const out: string[] = [];
   const bar = '='.repeat(20);
   out.push(`${bar}${L.title}${bar}`);
-  if (s.interrupted) out.push(`*** ${L.interrupted} ***`);
+  if (s.abortedByThreshold) out.push(`*** ${L.abortedBy(s.abortedByThreshold.threshold, s.abortedByThreshold.atSec)} ***`);
+  else if (s.interrupted) out.push(`*** ${L.interrupted} ***`);
   out.push(`scenario: ${s.scenario}   target: ${s.target}`, '');
   out.push(`--- ${L.conns} ---`);
   out.push(row(L.attempted, s.connections.attempted), row(L.succeeded, s.connections.succeeded), row(L.failed, s.connections.failed));
-  out.push(row(L.successRate, pct(s.connections.successRate)));
+  out.push(row(L.successRate, withGrade(pct(s.connections.successRate), gradeLabel(h.successRate, lang))));
   out.push(row(L.disconnected, s.connections.disconnected), row(L.final, s.connections.final), row(L.peak, s.connections.peak));
   if (s.connections.aborted > 0) out.push(row(L.aborted, s.connections.aborted));
+  if (s.connections.reconnects > 0) out.push(row(lang === 'zh' ? '重连次数' : 'Reconnects', s.connections.reconnects));
+  if (s.connections.sendBufferFull > 0) out.push(row(lang === 'zh' ? '发送缓冲满' : 'Send buffer full', `${s.connections.sendBufferFull} (server not reading)`));
   const errors = Object.entries(s.connections.errors).filter(([, n]) => n > 0);
   if (errors.length > 0) {
     out.push('', `--- ${L.errors} ---`);
@@ -61,12 +72,16 @@ export function formatSummary(s: Summary, lang: Lang = 'en', extra: (s: Summary,
   const disc = Object.entries(s.connections.disconnectReasons).filter(([, n]) => n > 0);
   if (disc.length > 0) {
     out.push('', `--- ${L.disconnects} ---`);
-    for (const [k, n] of disc.sort((a, b) => b[1] - a[1])) out.push(`${String(n).padStart(8)}  ${k}`);
+    for (const [k, n] of disc.sort((a, b) => b[1] - a[1])) {
+      const hint = hintFor(k);
+      out.push(`${String(n).padStart(8)}  ${k}${hint ? `  → ${hint}` : ''}`);
+    }
   }
-  out.push('', `--- ${L.latency} ---`, ...latencyBlock(s.connectLatencyMs));
+  out.push('', `--- ${L.latency} ---`, ...latencyBlock(s.connectLatencyMs, { p50: gradeLabel(h.connectP50, lang), p99: gradeLabel(h.connectP99, lang) }));
   out.push('', `--- ${L.heartbeat} ---`);
-  out.push(row(L.pings, s.heartbeat.pingsSent), row(L.pongs, s.heartbeat.pongsReceived), row(L.pongRate, s.heartbeat.pongRate === null ? 'n/a (no pings sent)' : pct(s.heartbeat.pongRate)));
-  if (s.heartbeat.rttMs.count > 0) out.push(row(`${L.rtt} P50/P99`, `${ms(s.heartbeat.rttMs.p50)} / ${ms(s.heartbeat.rttMs.p99)}`));
+  out.push(row(L.pings, s.heartbeat.pingsSent), row(L.pongs, s.heartbeat.pongsReceived), row(L.pongRate, s.heartbeat.pongRate === null ? 'n/a (no pings sent)' : withGrade(pct(s.heartbeat.pongRate), gradeLabel(h.pongRate, lang))));
+  if (s.heartbeat.rttMs.count > 0) out.push(row(`${L.rtt} P50/P99`, `${ms(s.heartbeat.rttMs.p50)} / ${ms(s.heartbeat.rttMs.p99)}`, 24));
+  out.push(...messageLines(s.messages, lang));
   out.push(...extra(s, lang));
   if (s.runner.warnings.length > 0) {
     out.push('', `--- ${L.warnings} ---`);

@@ -1,0 +1,227 @@
+import esbuild from 'esbuild';
+import fs from 'node:fs';
+import { isBuiltin } from 'node:module';
+import path from 'node:path';
+import { ConfigError } from '../lib/duration';
+import { declarations, MetricDecl, MetricKind } from '../lib/k6/names';
+import { k6Options, Unmapped } from '../lib/k6/options';
+import { M } from '../lib/metrics/names';
+import { resolveOptions } from '../lib/options';
+import type { ScenarioOptions, Socket, VuContext, VuFunction } from '../lib/types';
+import { libEntry } from './scenario';
+
+/**
+ * The k6 target: one self-contained ES module per scenario that `k6 run` and `k6 cloud run`
+ * accept. The scenario and lib/ are bundled with the k6 implementation of the VU context
+ * (lib/k6/); `k6` and `k6/*` stay imports; Node built-ins and `ws` are refused at build time.
+ */
+
+export interface K6BuildOptions {
+  /** wsbench's own folder (where lib/ lives). */
+  root: string;
+  outDir: string;
+  /** Import k6/experimental/websockets and k6/experimental/timers, for k6 releases before k6/websockets. */
+  legacy?: boolean;
+  /** Where relative scenario paths start, and what messages are relative to. Default: the process's cwd. */
+  cwd?: string;
+}
+
+export interface K6BuildResult {
+  file: string;
+  name: string;
+  outfile: string;
+  bytes: number;
+  /** Every import of the written bundle (all k6 modules). */
+  imports: string[];
+  /** Metrics the bundle declares in k6's init context. */
+  metrics: MetricDecl[];
+  /** Thresholds k6 cannot express, left out of the bundle's options. */
+  unmapped: Unmapped[];
+}
+
+/** The scenario files of a folder, sorted. */
+export function listScenarios(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => /\.[cm]?[jt]s$/.test(f) && !f.endsWith('.d.ts')).sort().map((f) => path.join(dir, f));
+}
+
+export function scenarioName(file: string): string {
+  return path.basename(file).replace(/\.[cm]?[jt]s$/, '');
+}
+
+const K6_MODULE = /^k6(\/|$)/;
+const LEGACY: Record<string, string> = { 'k6/websockets': 'k6/experimental/websockets', 'k6/timers': 'k6/experimental/timers' };
+
+/** Keeps k6 modules external and refuses what k6 cannot load, naming the file that imports it. */
+function k6OnlyPlugin(root: string, legacy: boolean): esbuild.Plugin {
+  return {
+    name: 'wsbench-k6-only',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        const p = args.path;
+        if (K6_MODULE.test(p)) return { path: legacy ? LEGACY[p] ?? p : p, external: true };
+        const from = args.importer ? path.relative(root, args.importer) || args.importer : 'the scenario';
+        if (isBuiltin(p)) {
+          return { errors: [{ text: `${from} imports the Node built-in "${p}": a k6 bundle may import only k6 and k6/* modules and pure code` }] };
+        }
+        if (p === 'ws' || p.startsWith('ws/')) {
+          return { errors: [{ text: `${from} imports "ws", which runs only on Node: open sockets with vu.connect() instead` }] };
+        }
+        return undefined;
+      });
+    },
+  };
+}
+
+const CALL = /\.\s*(counter|trend|rate)\s*\(\s*(?:(['"`])([A-Za-z0-9_.:-]+)\2|M\.(\w+))\s*[,)]/g;
+
+/**
+ * Metric names a source names literally: `vu.trend('x')`, `vu.counter(M.imSent)`. Finds the ones
+ * created lazily (inside listeners), which the probe cannot see.
+ */
+export function scanMetricCalls(source: string): MetricDecl[] {
+  const out: MetricDecl[] = [];
+  const names = M as Record<string, string>;
+  for (const m of source.matchAll(CALL)) {
+    const name = m[3] ?? (m[4] !== undefined ? names[m[4]] : undefined);
+    if (name !== undefined) out.push({ name, kind: m[1] as MetricKind });
+  }
+  return out;
+}
+
+/** A socket that never connects: what the probe hands the VU function. */
+class ProbeSocket implements Socket {
+  readonly readyState = 0;
+  addEventListener(): void {}
+  send(): void {}
+  ping(): void {}
+  close(): void {}
+}
+
+/**
+ * Runs the VU function once at build time with an inert context (no sockets, timers never fire) and
+ * records the metrics it asks for: names computed at VU setup (`new Requests(vu, s, { trend })`).
+ */
+export function probeMetrics(vu: VuFunction, options: VuContext['options']): MetricDecl[] {
+  const found: MetricDecl[] = [];
+  const record = (name: string, kind: MetricKind): { add(): void } => {
+    if (typeof name === 'string' && name !== '') found.push({ name, kind });
+    return { add: () => undefined };
+  };
+  const ctx: VuContext = {
+    id: 0,
+    options,
+    connect: () => new ProbeSocket(),
+    setInterval: () => undefined,
+    setTimeout: () => undefined,
+    clearTimer: () => undefined,
+    now: () => 0,
+    wallNow: () => 0,
+    counter: (name) => record(name, 'counter'),
+    trend: (name) => record(name, 'trend'),
+    rate: (name) => record(name, 'rate'),
+  };
+  try {
+    const r = vu(ctx);
+    if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).catch(() => undefined);
+  } catch {
+    // the scenario's own error shows when it runs; the static scan still covers its literal names
+  }
+  return found;
+}
+
+function buildError(err: unknown, file: string): ConfigError {
+  const e = err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> };
+  const first = e.errors?.[0];
+  const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
+  return new ConfigError(`cannot build ${file} for k6: ${where}${first?.text ?? (err as Error).message}`);
+}
+
+const common = (root: string, legacy: boolean): esbuild.BuildOptions => ({
+  bundle: true,
+  format: 'esm',
+  // k6's runtime (sobek, formerly goja) is ES2015+ with later additions; lowering to ES2015 syntax runs on every k6 release
+  platform: 'neutral',
+  target: 'es2015',
+  mainFields: ['module', 'main'],
+  define: { global: 'globalThis' },
+  alias: { wsbench: libEntry(root) },
+  plugins: [k6OnlyPlugin(root, legacy)],
+  logLevel: 'silent',
+  legalComments: 'none',
+});
+
+/** Every import of a JavaScript file (static, dynamic, require), read by esbuild's parser. */
+export async function bundleImports(file: string): Promise<string[]> {
+  const r = await esbuild.build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'neutral',
+    logLevel: 'silent',
+    plugins: [{ name: 'all-external', setup: (b) => b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'entry-point' ? undefined : { path: a.path, external: true })) }],
+  });
+  const seen = new Set<string>();
+  for (const input of Object.values(r.metafile.inputs)) for (const i of input.imports) seen.add(i.path);
+  return [...seen].sort();
+}
+
+/**
+ * Builds `<outDir>/<name>.js` from a scenario: refuses Node-only imports, loads it on Node (`load`,
+ * which checks its options as `runner run` does), finds the metrics it records, bundles it with
+ * lib/k6/entry.ts behind k6's `options` and default function (source map inline), and checks that
+ * the output imports nothing but k6 modules.
+ */
+export async function buildK6(file: string, load: () => Promise<{ options: ScenarioOptions; vu: VuFunction }>, o: K6BuildOptions): Promise<K6BuildResult> {
+  const cwd = o.cwd ?? process.cwd();
+  const abs = path.resolve(cwd, file);
+  const name = scenarioName(abs);
+  const legacy = !!o.legacy;
+  // 1. the scenario alone: refuses Node-only imports early, and lists its sources for the metric scan
+  let inputs: string[];
+  try {
+    const r = await esbuild.build({ ...common(o.root, legacy), entryPoints: [abs], write: false, metafile: true, outfile: 'probe.js' });
+    inputs = Object.keys(r.metafile.inputs).map((p) => path.resolve(p));
+  } catch (err) {
+    throw buildError(err, file);
+  }
+  const mod = await load();
+  const resolved = resolveOptions(name, { ...mod.options, target: undefined }, {});
+  resolved.target = 'ws://probe.invalid/ws';
+  const found = probeMetrics(mod.vu, resolved);
+  for (const src of inputs) if (fs.existsSync(src)) found.push(...scanMetricCalls(fs.readFileSync(src, 'utf8')));
+  const metrics = declarations(found).filter((d) => found.some((f) => f.name === d.name));
+  const { unmapped } = k6Options(resolved, name, declarations(metrics));
+  // 2. the bundle: k6's `options` and default function around the scenario
+  const meta = { name, file: path.relative(cwd, abs) || abs, metrics };
+  const entry = [
+    `import * as scenario from ${JSON.stringify(abs)};`,
+    `import { k6Entry } from ${JSON.stringify(path.join(o.root, 'lib', 'k6', 'entry.ts'))};`,
+    `const entry = k6Entry(scenario, ${JSON.stringify(meta)});`,
+    'export const options = entry.options;',
+    'export default function () { entry.iteration(); }',
+  ].join('\n');
+  fs.mkdirSync(o.outDir, { recursive: true });
+  const outfile = path.join(o.outDir, `${name}.js`);
+  try {
+    await esbuild.build({
+      ...common(o.root, legacy),
+      stdin: { contents: entry, resolveDir: path.dirname(abs), sourcefile: `${name}.k6-entry.js`, loader: 'js' },
+      outfile,
+      sourcemap: 'inline',
+      inject: [path.join(o.root, 'lib', 'k6', 'url.ts')],
+      banner: { js: `// wsbench scenario ${meta.file} for k6: k6 run ${path.relative(cwd, outfile) || outfile} -e TARGET=ws://host:port/ws` },
+    });
+  } catch (err) {
+    throw buildError(err, file);
+  }
+  const imports = await bundleImports(outfile);
+  const foreign = imports.filter((i) => !K6_MODULE.test(i));
+  if (foreign.length > 0) {
+    fs.rmSync(outfile, { force: true });
+    throw new ConfigError(`cannot build ${file} for k6: the bundle would import ${foreign.join(', ')} (k6 offers only k6 and k6/* modules)`);
+  }
+  return { file, name, outfile, bytes: fs.statSync(outfile).size, imports, metrics, unmapped };
+}

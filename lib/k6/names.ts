@@ -1,0 +1,60 @@
+import { ConfigError } from '../duration';
+import { M } from '../metrics/names';
+
+/** A metric the k6 bundle declares in its init context (k6 refuses new metrics once VUs run). */
+export type MetricKind = 'counter' | 'trend' | 'rate';
+export interface MetricDecl {
+  name: string;
+  kind: MetricKind;
+}
+
+/** Metrics k6's own `k6/websockets` records; the bundle never declares or records these itself. */
+export const K6_BUILTIN: Record<string, MetricKind> = {
+  [M.connecting]: 'trend',
+  [M.sessions]: 'counter',
+  [M.ping]: 'trend',
+  [M.msgsSent]: 'counter',
+  [M.msgsReceived]: 'counter',
+  ws_session_duration: 'trend',
+};
+
+/** k6 only: share of attempts that opened (wsbench derives `successRate` from its counters instead). */
+export const CONNECT_SUCCESS = 'ws_connect_success';
+
+/** What the k6 implementation records, under the names shared with the Node runner where one exists. */
+export const K6_OWN: MetricDecl[] = [
+  { name: M.attempts, kind: 'counter' },
+  { name: CONNECT_SUCCESS, kind: 'rate' },
+  { name: M.connectErrors, kind: 'counter' },
+  { name: M.disconnects, kind: 'counter' },
+  { name: M.pongRate, kind: 'rate' },
+  { name: M.pings, kind: 'counter' },
+  { name: M.pongs, kind: 'counter' },
+  { name: M.msgLatency, kind: 'trend' },
+  { name: M.sendBufferFull, kind: 'counter' },
+  { name: M.reconnects, kind: 'counter' },
+  { name: M.vusFailed, kind: 'counter' },
+  { name: 'vu_callback_errors', kind: 'counter' },
+];
+
+/**
+ * Everything the bundle declares: its own metrics, then the scenario's (found in its source at build
+ * time). k6's built-ins are left out; a name used with two kinds is refused.
+ */
+export function declarations(scenario: MetricDecl[]): MetricDecl[] {
+  const out = new Map<string, MetricKind>();
+  for (const d of [...K6_OWN, ...scenario]) {
+    if (K6_BUILTIN[d.name] !== undefined) continue;
+    const had = out.get(d.name);
+    if (had !== undefined && had !== d.kind) {
+      throw new ConfigError(`metric ${d.name} is used both as a ${had} and as a ${d.kind}; k6 needs one kind per name`);
+    }
+    out.set(d.name, d.kind);
+  }
+  return [...out].map(([name, kind]) => ({ name, kind }));
+}
+
+/** Kind of a metric name the bundle can put a threshold on (its own, the scenario's, or k6's built-ins). */
+export function kindOf(name: string, declared: MetricDecl[]): MetricKind | undefined {
+  return K6_BUILTIN[name] ?? declared.find((d) => d.name === name)?.kind;
+}

@@ -1,0 +1,153 @@
+import { formatDuration } from '../duration';
+import { M } from '../metrics/names';
+import { planStages, Stage } from '../stages';
+import { DEFAULT_THRESHOLDS, parseThreshold } from '../thresholds';
+import type { ResolvedOptions } from '../types';
+import { CONNECT_SUCCESS, kindOf, MetricDecl } from './names';
+
+/** A k6 threshold: the expression, or the object form when the run must stop as soon as it fails. */
+export type K6Threshold = string | { threshold: string; abortOnFail: boolean };
+
+export interface K6Stage {
+  duration: string;
+  target: number;
+}
+
+/** The k6 `options` a bundle exports (the subset of k6's Options that wsbench maps onto). */
+export interface K6Options {
+  scenarios: Record<string, {
+    executor: 'ramping-vus';
+    startVUs: number;
+    stages: K6Stage[];
+    gracefulRampDown: string;
+    gracefulStop: string;
+  }>;
+  thresholds: Record<string, K6Threshold[]>;
+  summaryTrendStats: string[];
+}
+
+/** A wsbench threshold that k6 cannot express, and why. */
+export interface Unmapped {
+  expr: string;
+  why: string;
+}
+
+/** The statistics wsbench reports for latencies, so k6's end-of-test summary shows the same ones. */
+const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
+
+/** wsbench stages as k6 `ramping-vus` stages: a hold keeps the previous target. */
+export function k6Stages(stages: Stage[]): K6Stage[] {
+  return planStages(stages).map((s) => ({ duration: formatDuration(s.durationMs), target: s.to }));
+}
+
+/** A scenario key k6 accepts (letters, digits, `_` and `-`). */
+export function scenarioKey(name: string): string {
+  const key = name.replace(/[^0-9A-Za-z_-]/g, '_');
+  return key === '' ? 'wsbench' : key;
+}
+
+/** Latency field of the summary (`p99`, `avg`, ...) as a k6 Trend aggregation (`p(99)`, `avg`, ...). */
+function trendAggregation(stat: string | undefined): string | undefined {
+  if (stat === 'min' || stat === 'max' || stat === 'avg') return stat;
+  const p = stat === undefined ? null : /^p(50|90|95|99)$/.exec(stat);
+  return p ? `p(${Number(p[1])})` : undefined;
+}
+
+type Target = { metric: string; aggregation: string } | { why: string };
+
+const TREND_WHY = 'k6 thresholds on a Trend take avg, min, max, med and p(N) only';
+
+/** Where a summary field lives in k6: metric and aggregation, or why it has no k6 equivalent. */
+function targetOf(path: string[], declared: MetricDecl[]): Target {
+  const [head, field, sub] = path;
+  const trend = (metric: string): Target => {
+    const aggregation = trendAggregation(sub ?? undefined);
+    return aggregation ? { metric, aggregation } : { why: TREND_WHY };
+  };
+  const count = (metric: string): Target => ({ metric, aggregation: 'count' });
+  switch (head) {
+    case 'connectLatencyMs': {
+      const aggregation = trendAggregation(field);
+      return aggregation && sub === undefined ? { metric: M.connecting, aggregation } : { why: TREND_WHY };
+    }
+    case 'connections':
+      if (field === 'successRate') return { metric: CONNECT_SUCCESS, aggregation: 'rate' };
+      if (field === 'attempted') return count(M.attempts);
+      if (field === 'failed') return count(M.connectErrors);
+      if (field === 'disconnected') return count(M.disconnects);
+      if (field === 'errors' && sub !== undefined) return count(`${M.connectErrors}{error:${sub}}`);
+      if (field === 'succeeded') return { why: 'k6 counts every attempt in ws_sessions; use connections.successRate' };
+      if (field === 'peak' || field === 'final') return { why: 'k6 keeps no count of connections open at once across VUs' };
+      break;
+    case 'heartbeat':
+      if (field === 'pongRate') return { metric: M.pongRate, aggregation: 'rate' };
+      if (field === 'pingsSent') return count(M.pings);
+      if (field === 'pongsReceived') return count(M.pongs);
+      if (field === 'rttMs') return trend(M.ping);
+      break;
+    case 'messages':
+      if (field === 'sent') return count(M.msgsSent);
+      if (field === 'received') return count(M.msgsReceived);
+      if (field === 'latencyMs') return trend(M.msgLatency);
+      if (field === 'lost') return { why: 'k6 has no lost-message count' };
+      break;
+    case 'vus':
+      if (field === 'failed') return count(M.vusFailed);
+      break;
+    case 'metrics': {
+      const kind = field === undefined ? undefined : kindOf(field, declared);
+      if (field === undefined || kind === undefined) return { why: `metric ${field ?? '?'} is not recorded by the scenario (no vu.counter/trend/rate call names it)` };
+      if (kind === 'trend') return trend(field);
+      if (sub !== undefined) return { why: `metrics.${field} is a ${kind}: it has no .${sub}` };
+      return { metric: field, aggregation: kind === 'rate' ? 'rate' : 'count' };
+    }
+  }
+  return { why: 'no k6 metric holds this field' };
+}
+
+/**
+ * wsbench thresholds (`connectLatencyMs.p99 < 100`) as k6 thresholds on the shared metric names
+ * (`ws_connecting: ['p(99)<100']`). Fields k6 cannot express are returned apart, never dropped silently.
+ */
+export function k6Thresholds(exprs: string[], declared: MetricDecl[]): { thresholds: Record<string, K6Threshold[]>; unmapped: Unmapped[] } {
+  const thresholds: Record<string, K6Threshold[]> = {};
+  const unmapped: Unmapped[] = [];
+  for (const expr of exprs) {
+    const t = parseThreshold(expr);
+    const target = targetOf(t.path, declared);
+    if ('why' in target) {
+      unmapped.push({ expr: t.expr, why: target.why });
+      continue;
+    }
+    const text = `${target.aggregation}${t.op}${t.value}`;
+    (thresholds[target.metric] ??= []).push(t.abortOnFail ? { threshold: text, abortOnFail: true } : text);
+  }
+  return { thresholds, unmapped };
+}
+
+/**
+ * The k6 options of a scenario: one `ramping-vus` scenario from its stages, its thresholds (or the
+ * defaults, as `runner run` uses them). `gracefulRampDown` is 0s because a wsbench VU is one
+ * long-lived connection whose iteration never ends by itself: waiting for it would only keep VUs
+ * past their stage. `gracefulStop` leaves time for the end-of-run drain (pending connects and pongs).
+ */
+export function k6Options(o: ResolvedOptions, name: string, declared: MetricDecl[]): { options: K6Options; unmapped: Unmapped[] } {
+  const { thresholds, unmapped } = k6Thresholds(o.thresholds.length > 0 ? o.thresholds : DEFAULT_THRESHOLDS, declared);
+  const drainMs = Math.max(o.connectTimeoutMs, o.pongTimeoutMs) + 5000;
+  return {
+    options: {
+      scenarios: {
+        [scenarioKey(name)]: {
+          executor: 'ramping-vus',
+          startVUs: 0,
+          stages: k6Stages(o.stages),
+          gracefulRampDown: '0s',
+          gracefulStop: formatDuration(drainMs),
+        },
+      },
+      thresholds,
+      summaryTrendStats: SUMMARY_TREND_STATS,
+    },
+    unmapped,
+  };
+}

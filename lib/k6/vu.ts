@@ -1,0 +1,145 @@
+import { clearInterval, clearTimeout, setInterval, setTimeout } from 'k6/timers';
+import { M } from '../metrics/names';
+import type { ConnectParams, Counter, Rate, ResolvedOptions, Socket, Trend, VuContext } from '../types';
+import { ScenarioHooks, vuConnection } from '../vu-connection';
+import type { K6Metrics } from './metrics';
+import { K6Socket, K6SocketSettings, SocketOwner } from './socket';
+
+const reported = new Set<string>();
+
+/** Prints a scenario's own error once per distinct message (k6 shows it in its log). */
+function reportScenarioError(err: unknown): void {
+  const e = err as Error;
+  const text = `scenario error: ${e?.message ?? String(err)}`;
+  if (reported.has(text)) return;
+  reported.add(text);
+  console.error(e?.stack ? `${text}\n${e.stack}` : text);
+}
+
+/**
+ * The k6 implementation of the VU context: one k6 iteration is one wsbench VU's life. Sockets are
+ * `k6/websockets`, timers `k6/timers` (both keep k6's event loop, and so the iteration, alive);
+ * `finish()` at the end of the stages stops the timers, lets pending connects and pongs settle, then
+ * closes every socket so that the iteration ends on its own within k6's gracefulStop.
+ */
+export class K6Vu implements VuContext, SocketOwner {
+  readonly sockets = new Set<K6Socket>();
+  private readonly timers = new Map<number, 'timeout' | 'interval'>();
+  private readonly settings: K6SocketSettings;
+  private ended = false;
+  private drainTimer: number | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly options: ResolvedOptions,
+    private readonly metrics: K6Metrics,
+    private readonly hooks?: ScenarioHooks,
+  ) {
+    this.settings = { connectTimeoutMs: options.connectTimeoutMs, pongTimeoutMs: options.pongTimeoutMs, pingType: options.pingType };
+  }
+
+  connect(url?: string, params?: ConnectParams): Socket {
+    // the target template's ${vu} and ${token}, the options' headers and subprotocols: as on Node
+    const c = vuConnection(this.options, this.hooks, this.id, url, params);
+    const s = new K6Socket(c.url, c.params, this.metrics, this.settings, this);
+    this.sockets.add(s);
+    if (this.ended) s.close();
+    return s;
+  }
+
+  setInterval(fn: () => void, ms: number): unknown {
+    if (this.ended) return undefined;
+    const id = setInterval(() => this.guard(fn), ms);
+    this.timers.set(id, 'interval');
+    return id;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    if (this.ended) return undefined;
+    const id = setTimeout(() => {
+      this.timers.delete(id);
+      this.guard(fn);
+    }, ms);
+    this.timers.set(id, 'timeout');
+    return id;
+  }
+
+  clearTimer(handle: unknown): void {
+    const id = handle as number;
+    const kind = this.timers.get(id);
+    if (kind === undefined) return;
+    this.timers.delete(id);
+    if (kind === 'interval') clearInterval(id);
+    else clearTimeout(id);
+  }
+
+  /** k6 has no `performance.now()`; Date.now() is the clock it offers everywhere. */
+  now(): number {
+    return Date.now();
+  }
+
+  wallNow(): number {
+    return Date.now();
+  }
+
+  counter(name: string): Counter {
+    return this.metrics.counter(name);
+  }
+
+  trend(name: string): Trend {
+    return this.metrics.trendOf(name);
+  }
+
+  rate(name: string): Rate {
+    return this.metrics.rateOf(name);
+  }
+
+  guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.metrics.add('vu_callback_errors');
+      reportScenarioError(err);
+    }
+  }
+
+  /** The VU function threw (or its promise rejected): the VU stays idle until the end, as on Node. */
+  failed(err: unknown): void {
+    this.metrics.add(M.vusFailed);
+    reportScenarioError(err);
+  }
+
+  /** End of the stages: as the Node runner's drain, settle what is in flight (bounded), then close. */
+  finish(): void {
+    this.ended = true;
+    for (const [id, kind] of this.timers) {
+      if (kind === 'interval') clearInterval(id);
+      else clearTimeout(id);
+    }
+    this.timers.clear();
+    const drainMs = Math.max(this.options.connectTimeoutMs, this.options.pongTimeoutMs) + 500;
+    this.drainTimer = setTimeout(() => this.closeAll(), drainMs);
+    this.settled();
+  }
+
+  settled(): void {
+    if (this.drainTimer === undefined) return;
+    for (const s of this.sockets) if (s.busy) return;
+    this.closeAll();
+  }
+
+  done(s: K6Socket): void {
+    this.sockets.delete(s);
+    this.settled();
+  }
+
+  private closeAll(): void {
+    if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
+    const now = Date.now();
+    for (const s of this.sockets) {
+      s.expirePings(now);
+      s.close(1000, 'run ended');
+    }
+  }
+}

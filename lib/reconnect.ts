@@ -1,0 +1,125 @@
+import { ConfigError, parseDuration } from './duration';
+import { M } from './metrics/names';
+import type {
+  Counter, ReconnectOptions, ResolvedReconnect, Socket, SocketEvent, SocketEventMap, VuContext,
+} from './types';
+
+/**
+ * Reconnect with exponential backoff, as IM clients do after a drop. Pure code on top of the VU
+ * context (its timers and `connect`), so it runs the same on the Node runner and on k6.
+ */
+
+export const RECONNECT_DEFAULTS: ResolvedReconnect = { initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: 0.5 };
+
+/** `options.reconnect`: `true` for the defaults, an object to tune them, `false`/absent for none. */
+export function resolveReconnect(v: unknown, what = 'options.reconnect'): ResolvedReconnect | undefined {
+  if (v === undefined || v === false) return undefined;
+  if (v === true) return { ...RECONNECT_DEFAULTS };
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new ConfigError(`${what} must be true, false or { initialDelay: '1s', maxDelay: '30s', factor: 2, jitter: 0.5, maxRetries: 10 } (got ${JSON.stringify(v)})`);
+  }
+  const r = v as ReconnectOptions & Record<string, unknown>;
+  const known = ['initialDelay', 'maxDelay', 'factor', 'jitter', 'maxRetries'];
+  for (const k of Object.keys(r)) {
+    if (!known.includes(k)) throw new ConfigError(`${what}.${k} is not a reconnect setting (use ${known.join(', ')})`);
+  }
+  const out: ResolvedReconnect = {
+    initialDelayMs: r.initialDelay === undefined ? RECONNECT_DEFAULTS.initialDelayMs : parseDuration(r.initialDelay, `${what}.initialDelay`),
+    maxDelayMs: r.maxDelay === undefined ? RECONNECT_DEFAULTS.maxDelayMs : parseDuration(r.maxDelay, `${what}.maxDelay`),
+    factor: r.factor ?? RECONNECT_DEFAULTS.factor,
+    jitter: r.jitter ?? RECONNECT_DEFAULTS.jitter,
+  };
+  if (typeof out.factor !== 'number' || !(out.factor >= 1)) throw new ConfigError(`${what}.factor must be a number >= 1 (got ${JSON.stringify(r.factor)})`);
+  if (typeof out.jitter !== 'number' || !(out.jitter >= 0 && out.jitter <= 1)) {
+    throw new ConfigError(`${what}.jitter must be a number from 0 to 1 (got ${JSON.stringify(r.jitter)})`);
+  }
+  if (out.maxDelayMs < out.initialDelayMs) throw new ConfigError(`${what}.maxDelay must be at least initialDelay`);
+  if (r.maxRetries !== undefined) {
+    if (!Number.isInteger(r.maxRetries) || r.maxRetries < 0) {
+      throw new ConfigError(`${what}.maxRetries must be a whole number >= 0 (got ${JSON.stringify(r.maxRetries)})`);
+    }
+    out.maxRetries = r.maxRetries;
+  }
+  return out;
+}
+
+/** Wait before retry number `retry` (1-based); `random` in [0, 1). Pure. */
+export function backoffMs(r: ResolvedReconnect, retry: number, random: number): number {
+  const base = Math.min(r.maxDelayMs, r.initialDelayMs * r.factor ** Math.max(0, retry - 1));
+  return base * (1 - r.jitter * random);
+}
+
+type Listeners = { [K in SocketEvent]?: Array<(e: SocketEventMap[K]) => void> };
+const EVENTS: SocketEvent[] = ['open', 'message', 'close', 'error', 'pong'];
+
+/**
+ * A socket that opens itself again when the other side drops it (or an attempt fails), after the
+ * backoff. Listeners see every underlying `open` and `close`. Each retry counts in `ws_reconnects`;
+ * `close()` stops for good. When the VU ends, its timers stop, so no retry outlives the run.
+ */
+export class ReconnectingSocket implements Socket {
+  private current: Socket;
+  private listeners: Listeners = {};
+  private stopped = false;
+  /** Retries in a row that have not opened yet. */
+  private retries = 0;
+  private readonly reconnects: Counter;
+
+  constructor(
+    private readonly vu: VuContext,
+    private readonly open: () => Socket,
+    private readonly cfg: ResolvedReconnect,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.reconnects = vu.counter(M.reconnects);
+    this.current = this.attach(open());
+  }
+
+  get readyState(): number {
+    return this.current.readyState;
+  }
+
+  addEventListener<K extends SocketEvent>(event: K, listener: (e: SocketEventMap[K]) => void): void {
+    ((this.listeners[event] ??= []) as Array<(e: SocketEventMap[K]) => void>).push(listener);
+  }
+
+  send(data: string | ArrayBuffer | Uint8Array): void {
+    this.current.send(data);
+  }
+
+  ping(): void {
+    this.current.ping();
+  }
+
+  close(code?: number, reason?: string): void {
+    this.stopped = true;
+    this.current.close(code, reason);
+  }
+
+  private attach(s: Socket): Socket {
+    for (const event of EVENTS) {
+      s.addEventListener(event, (e) => {
+        if (event === 'open') this.retries = 0;
+        try {
+          const list = this.listeners[event] as Array<(x: typeof e) => void> | undefined;
+          if (list) for (const fn of list) fn(e);
+        } finally {
+          // a listener that throws must not stop the reconnecting
+          if (event === 'close' && s === this.current) this.dropped();
+        }
+      });
+    }
+    return s;
+  }
+
+  private dropped(): void {
+    if (this.stopped) return;
+    const retry = ++this.retries;
+    if (this.cfg.maxRetries !== undefined && retry > this.cfg.maxRetries) return;
+    this.vu.setTimeout(() => {
+      if (this.stopped) return;
+      this.reconnects.add(1);
+      this.current = this.attach(this.open());
+    }, backoffMs(this.cfg, retry, this.random()));
+  }
+}

@@ -1,0 +1,186 @@
+import { ConfigError } from './duration';
+import type { ConnectParams, ResolvedOptions, ScenarioOptions } from './types';
+
+/**
+ * A VU's own connection: the target as a URL template (`ws://host/ws?uid=${vu}&token=${token}`),
+ * headers with the same placeholders, subprotocols, and the VU's token. Pure code (no Node
+ * built-ins): the Node runner and the k6 adapter both build connections with `vuConnection`.
+ */
+
+/** Placeholders a target URL or a header value may hold. */
+export const PLACEHOLDERS = ['vu', 'token'] as const;
+const PLACEHOLDER = /\$\{([^}]*)\}/g;
+
+export type TokenFn = (vu: number) => string;
+export type HeadersFn = (vu: number, token: string | undefined) => Record<string, string>;
+
+/** The function forms of `options.tokens` and `options.headers`: they stay in the scenario module (no IPC). */
+export interface ScenarioHooks {
+  tokens?: TokenFn;
+  headers?: HeadersFn;
+}
+
+export function hooksOf(opts: Pick<ScenarioOptions, 'tokens' | 'headers'> | undefined): ScenarioHooks {
+  return {
+    tokens: typeof opts?.tokens === 'function' ? opts.tokens : undefined,
+    headers: typeof opts?.headers === 'function' ? opts.headers : undefined,
+  };
+}
+
+function placeholdersOf(text: string): string[] {
+  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string);
+}
+
+export function usesToken(text: string): boolean {
+  return placeholdersOf(text).includes('token');
+}
+
+/** Only `${vu}` and `${token}`, and `${token}` only when there are tokens. */
+export function checkTemplate(text: string, what: string, hasTokens: boolean): void {
+  for (const name of placeholdersOf(text)) {
+    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+      throw new ConfigError(`${what}: unknown placeholder \${${name}} (the placeholders are \${vu} and \${token})`);
+    }
+    if (name === 'token' && !hasTokens) {
+      throw new ConfigError(`${what} uses \${token} but no tokens were given: pass --tokens FILE (one token per line) or set options.tokens`);
+    }
+  }
+}
+
+/** Replaces `${vu}` and `${token}`; `encode` escapes the token (URL-encoding in URLs, none in headers). */
+export function expandTemplate(text: string, vars: { vu: number; token?: string }, encode: (s: string) => string = (s) => s): string {
+  if (!text.includes('${')) return text;
+  return text.replace(PLACEHOLDER, (all, name: string) => {
+    if (name === 'vu') return String(vars.vu);
+    if (name === 'token') return encode(vars.token ?? '');
+    return all;
+  });
+}
+
+/** A target template: known placeholders, and a ws:// or wss:// URL once expanded. */
+export function checkTargetTemplate(target: string, what: string, hasTokens: boolean): string {
+  checkTemplate(target, what, hasTokens);
+  let url: URL | undefined;
+  try {
+    url = new URL(expandTemplate(target, { vu: 0, token: 'token' }, encodeURIComponent));
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'ws:' && url.protocol !== 'wss:')) {
+    throw new ConfigError(`${what} must be a ws:// or wss:// URL like ws://127.0.0.1:30084/ws (got ${JSON.stringify(target)})`);
+  }
+  return target;
+}
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const SUBPROTOCOL = /^[!#$%&'*+\-.0-9A-Z^_`|a-z~]+$/;
+
+export function checkHeaders(h: unknown, what: string, hasTokens: boolean): Record<string, string> {
+  if (typeof h !== 'object' || h === null || Array.isArray(h)) {
+    throw new ConfigError(`${what} must be an object of header names to values, like { Authorization: 'Bearer \${token}' }, or a function (vu, token) => headers`);
+  }
+  for (const [name, value] of Object.entries(h)) {
+    if (!HEADER_NAME.test(name)) throw new ConfigError(`${what}: ${JSON.stringify(name)} is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~)`);
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+      throw new ConfigError(`${what}.${name} must be a string without line breaks (got ${JSON.stringify(value)})`);
+    }
+    checkTemplate(value, `${what}.${name}`, hasTokens);
+  }
+  return h as Record<string, string>;
+}
+
+/** `--header "Name: value"` (repeatable) → headers. */
+export function parseHeaderFlags(lines: string[], hasTokens: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of lines) {
+    const m = /^([^:\s]+)\s*:\s?(.*)$/.exec(line);
+    if (!m || !HEADER_NAME.test(m[1] as string)) {
+      throw new ConfigError(`--header must be "Name: value", like --header 'Authorization: Bearer \${token}' (got ${JSON.stringify(line)})`);
+    }
+    out[m[1] as string] = m[2] as string;
+  }
+  return checkHeaders(out, '--header', hasTokens);
+}
+
+export function checkProtocols(p: unknown, what: string): string[] {
+  if (!Array.isArray(p) || p.some((x) => typeof x !== 'string' || !SUBPROTOCOL.test(x))) {
+    throw new ConfigError(`${what} must be a list of subprotocol names (letters, digits, no spaces or commas), like ['chat.v2'] (got ${JSON.stringify(p)})`);
+  }
+  if (new Set(p).size !== p.length) throw new ConfigError(`${what} names a subprotocol twice (got ${JSON.stringify(p)})`);
+  return p as string[];
+}
+
+export function checkTokens(t: unknown, what: string): string[] | undefined {
+  if (t === undefined || typeof t === 'function') return undefined;
+  if (!Array.isArray(t) || t.length === 0 || t.some((x) => typeof x !== 'string' || x === '')) {
+    throw new ConfigError(`${what} must be a non-empty list of token strings, or a function (vu) => token (got ${JSON.stringify(t)?.slice(0, 80)})`);
+  }
+  return t as string[];
+}
+
+/** The lines of a tokens file: one token per line; blank lines are skipped. */
+export function parseTokenLines(text: string, file: string): string[] {
+  const tokens = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  if (tokens.length === 0) throw new ConfigError(`--tokens: ${file} holds no tokens (give one token per line)`);
+  return tokens;
+}
+
+/** VU i's token: line i mod n of the tokens (`--tokens FILE` or a list), else `tokens(i)` of the scenario. */
+export function tokenFor(o: Pick<ResolvedOptions, 'tokens'>, hooks: ScenarioHooks | undefined, vu: number): string | undefined {
+  const list = o.tokens;
+  if (list && list.length > 0) return list[vu % list.length];
+  if (hooks?.tokens) {
+    const t = hooks.tokens(vu);
+    if (typeof t !== 'string') throw new TypeError(`options.tokens(${vu}) must return a string (got ${typeof t})`);
+    return t;
+  }
+  return undefined;
+}
+
+/**
+ * The URL and parameters of a VU's connection: the URL (given, else the target) with its
+ * placeholders expanded, the options' headers and subprotocols under the call's own.
+ */
+export function vuConnection(
+  o: Pick<ResolvedOptions, 'target' | 'tokens' | 'headers' | 'protocols'>,
+  hooks: ScenarioHooks | undefined,
+  vu: number,
+  url?: string,
+  params?: ConnectParams,
+): { url: string; params: ConnectParams } {
+  const template = url ?? o.target;
+  // data headers (a list in the options or --header) win over a headers function
+  const headerTemplates = o.headers;
+  const headersFn = headerTemplates ? undefined : hooks?.headers;
+  const needsToken = usesToken(template) || !!headersFn || (!!headerTemplates && Object.values(headerTemplates).some(usesToken));
+  const vars = { vu, token: needsToken ? tokenFor(o, hooks, vu) : undefined };
+  let headers: Record<string, string> | undefined;
+  if (headersFn) headers = headersFn(vu, vars.token);
+  else if (headerTemplates) {
+    headers = {};
+    for (const [k, v] of Object.entries(headerTemplates)) headers[k] = expandTemplate(v, vars);
+  }
+  if (params?.headers) headers = { ...headers, ...params.headers };
+  const protocols = params?.protocols ?? o.protocols;
+  const out: ConnectParams = {};
+  if (headers) out.headers = headers;
+  if (protocols && protocols.length > 0) out.protocols = protocols;
+  return { url: expandTemplate(template, vars, encodeURIComponent), params: out };
+}
+
+const SECRET_HEADER = /authorization|cookie|token|secret|key|password/i;
+
+/**
+ * Options as written to the results folder: the tokens and secret-looking header values are
+ * replaced by a note (a results folder gets shared; credentials must not travel with it).
+ */
+export function redactOptions<T extends Pick<ResolvedOptions, 'tokens' | 'headers'>>(o: T): T {
+  const out = { ...o };
+  if (o.tokens) out.tokens = [`<${o.tokens.length} tokens, not written>`];
+  if (o.headers) {
+    out.headers = Object.fromEntries(
+      Object.entries(o.headers).map(([k, v]) => [k, SECRET_HEADER.test(k) && !/\$\{/.test(v) ? '<not written>' : v]),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildK6, K6BuildResult, listScenarios, scenarioName } from '../build/k6';
+import { bundleForNode } from '../build/scenario';
+import { ConfigError } from '../lib/duration';
+import { checkModule } from '../lib/options';
+import { loadBundle } from './load-bundle';
+import { ROOT } from './paths';
+
+export const BUILD_TARGETS = ['k6', 'node'] as const;
+export type BuildTarget = (typeof BUILD_TARGETS)[number];
+
+export interface BuildArgs {
+  scenarios: string[];
+  target: string;
+  outDir?: string;
+  /** k6 releases before k6/websockets: import the experimental modules instead. */
+  k6Legacy?: boolean;
+  cwd: string;
+}
+
+function checkTarget(t: string): BuildTarget {
+  if (!(BUILD_TARGETS as readonly string[]).includes(t)) {
+    throw new ConfigError(`--target must be ${BUILD_TARGETS.join(' or ')} for build (got ${JSON.stringify(t)})`);
+  }
+  return t as BuildTarget;
+}
+
+/** The files to build: the ones named, else every scenario in ./scenarios. */
+function scenarioFiles(a: BuildArgs): string[] {
+  if (a.scenarios.length > 0) {
+    for (const f of a.scenarios) {
+      const abs = path.resolve(a.cwd, f);
+      if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) throw new ConfigError(`scenario file not found: ${f} (give a path like scenarios/connect-only.ts)`);
+    }
+    return a.scenarios;
+  }
+  const dir = path.join(a.cwd, 'scenarios');
+  const found = listScenarios(dir).map((f) => path.relative(a.cwd, f));
+  if (found.length === 0) throw new ConfigError(`no scenarios to build: ${dir} holds no .ts files (name them: runner build scenarios/10k.ts)`);
+  return found;
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+function k6Report(r: K6BuildResult, cwd: string): string[] {
+  const lines = [`${path.relative(cwd, r.outfile)}  ${kb(r.bytes)}  imports: ${r.imports.join(', ')}`];
+  for (const u of r.unmapped) lines.push(`  warning: threshold "${u.expr}" left out: ${u.why}`);
+  return lines;
+}
+
+/**
+ * `runner build [scenario...] --target k6|node`: k6 bundles (dist/k6/<name>.js) or Node bundles
+ * (dist/node/<name>.cjs, what `runner run` loads). Each scenario is loaded and checked on Node first,
+ * so bad options fail here with the message `runner run` would give.
+ */
+export async function buildCommand(a: BuildArgs, out: NodeJS.WritableStream): Promise<number> {
+  const target = checkTarget(a.target);
+  const files = scenarioFiles(a);
+  const outDir = path.resolve(a.cwd, a.outDir ?? path.join('dist', target));
+  for (const file of files) {
+    let nodeBundle: string | undefined;
+    const load = async (): Promise<ReturnType<typeof checkModule>> => {
+      nodeBundle = await bundleForNode(path.resolve(a.cwd, file), ROOT);
+      return checkModule(loadBundle(nodeBundle, file), file);
+    };
+    try {
+      if (target === 'k6') {
+        const r = await buildK6(file, load, { root: ROOT, outDir, legacy: a.k6Legacy, cwd: a.cwd });
+        out.write(`${k6Report(r, a.cwd).join('\n')}\n`);
+      } else {
+        const built = await bundleForNode(path.resolve(a.cwd, file), ROOT);
+        nodeBundle = built;
+        checkModule(loadBundle(built, file), file);
+        fs.mkdirSync(outDir, { recursive: true });
+        const outfile = path.join(outDir, `${scenarioName(file)}.cjs`);
+        fs.copyFileSync(built, outfile);
+        out.write(`${path.relative(a.cwd, outfile)}  ${kb(fs.statSync(outfile).size)}\n`);
+      }
+    } finally {
+      if (nodeBundle !== undefined) fs.rmSync(path.dirname(nodeBundle), { recursive: true, force: true });
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,135 @@
+import { backoffMs, ReconnectingSocket, resolveReconnect } from '../lib/reconnect';
+import type { Socket, SocketEvent, SocketEventMap, VuContext } from '../lib/types';
+
+/** Reconnect with backoff (pure lib code), on a VU context with a hand-driven clock. */
+
+class FakeSocket implements Socket {
+  readyState = 0;
+  listeners: { [K in SocketEvent]?: Array<(e: SocketEventMap[K]) => void> } = {};
+  closedByUs = false;
+  addEventListener<K extends SocketEvent>(event: K, fn: (e: SocketEventMap[K]) => void): void {
+    ((this.listeners[event] ??= []) as Array<(e: SocketEventMap[K]) => void>).push(fn);
+  }
+  fire<K extends SocketEvent>(event: K, e: SocketEventMap[K]): void {
+    this.readyState = event === 'open' ? 1 : event === 'close' ? 3 : this.readyState;
+    for (const fn of (this.listeners[event] ?? []) as Array<(e: SocketEventMap[K]) => void>) fn(e);
+  }
+  send(): void {}
+  ping(): void {}
+  close(): void {
+    this.closedByUs = true;
+    this.fire('close', { type: 'close', code: 1000, reason: '' });
+  }
+}
+
+/** A VU whose timers run when the test advances the clock; it ends like a real VU (timers stop). */
+function fakeVu() {
+  let now = 0;
+  let timers: Array<{ at: number; fn: () => void }> = [];
+  const counters: Record<string, number> = {};
+  const sockets: FakeSocket[] = [];
+  let ended = false;
+  const vu = {
+    id: 0,
+    connect: () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s;
+    },
+    setTimeout: (fn: () => void, ms: number) => {
+      if (ended) return undefined;
+      const t = { at: now + ms, fn };
+      timers.push(t);
+      return t;
+    },
+    setInterval: () => undefined,
+    clearTimer: () => undefined,
+    counter: (name: string) => ({ add: (v = 1) => void (counters[name] = (counters[name] ?? 0) + v) }),
+  } as unknown as VuContext;
+  const advance = (ms: number): void => {
+    now += ms;
+    const due = timers.filter((t) => t.at <= now);
+    timers = timers.filter((t) => t.at > now);
+    for (const t of due) t.fn();
+  };
+  return { vu, sockets, counters, advance, end: () => ((ended = true), (timers = [])) };
+}
+
+const drop = (s: FakeSocket | undefined): void => s?.fire('close', { type: 'close', code: 1006, reason: '' });
+
+describe('reconnect with backoff', () => {
+  const cfg = resolveReconnect({ initialDelay: '1s', maxDelay: '5s', factor: 2, jitter: 0 })!;
+
+  test('backoff doubles per failed retry up to maxDelay; jitter takes up to its share off', () => {
+    expect([1, 2, 3, 4, 5].map((n) => backoffMs(cfg, n, 0))).toEqual([1000, 2000, 4000, 5000, 5000]);
+    const jittered = { ...cfg, jitter: 0.5 };
+    expect(backoffMs(jittered, 1, 0)).toBe(1000);
+    expect(backoffMs(jittered, 1, 0.999)).toBeCloseTo(500.5, 5);
+  });
+
+  test('defaults: 1 s, doubling, up to 30 s, half of it random, never giving up', () => {
+    expect(resolveReconnect(true)).toEqual({ initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: 0.5 });
+    expect(resolveReconnect(false)).toBeUndefined();
+  });
+
+  test('a drop opens a new socket after the backoff; failed retries wait longer; an open resets the wait', () => {
+    const { vu, sockets, counters, advance } = fakeVu();
+    const rs = new ReconnectingSocket(vu, () => vu.connect(), cfg);
+    const seen: string[] = [];
+    rs.addEventListener('open', () => seen.push('open'));
+    rs.addEventListener('close', (e) => seen.push(`close ${e.code}`));
+    sockets[0]!.fire('open', { type: 'open' });
+    drop(sockets[0]);
+    advance(999);
+    expect(sockets).toHaveLength(1);
+    advance(1);
+    expect(sockets).toHaveLength(2); // retry 1 after 1 s
+    drop(sockets[1]); // the retry fails (never opened)
+    advance(1999);
+    expect(sockets).toHaveLength(2);
+    advance(1);
+    expect(sockets).toHaveLength(3); // retry 2 after 2 s
+    sockets[2]!.fire('open', { type: 'open' });
+    drop(sockets[2]);
+    advance(1000);
+    expect(sockets).toHaveLength(4); // open again: back to 1 s
+    expect(counters.ws_reconnects).toBe(3);
+    expect(seen).toEqual(['open', 'close 1006', 'close 1006', 'open', 'close 1006']);
+    expect(rs.readyState).toBe(0);
+  });
+
+  test('close() stops it for good; maxRetries gives up; an ended VU schedules nothing', () => {
+    const a = fakeVu();
+    const closed = new ReconnectingSocket(a.vu, () => a.vu.connect(), cfg);
+    closed.close();
+    a.advance(60_000);
+    expect(a.sockets).toHaveLength(1);
+
+    const b = fakeVu();
+    new ReconnectingSocket(b.vu, () => b.vu.connect(), { ...cfg, maxRetries: 2 });
+    for (let i = 0; i < 5; i++) {
+      drop(b.sockets[b.sockets.length - 1]);
+      b.advance(60_000);
+    }
+    expect(b.sockets).toHaveLength(3); // the first and 2 retries
+    expect(b.counters.ws_reconnects).toBe(2);
+
+    const c = fakeVu();
+    new ReconnectingSocket(c.vu, () => c.vu.connect(), cfg);
+    c.end();
+    drop(c.sockets[0]);
+    c.advance(60_000);
+    expect(c.sockets).toHaveLength(1);
+  });
+
+  test('a listener that throws on close does not stop the reconnecting', () => {
+    const { vu, sockets, advance } = fakeVu();
+    const rs = new ReconnectingSocket(vu, () => vu.connect(), cfg);
+    rs.addEventListener('close', () => {
+      throw new Error('scenario bug');
+    });
+    expect(() => drop(sockets[0])).toThrow('scenario bug');
+    advance(1000);
+    expect(sockets).toHaveLength(2);
+  });
+});
