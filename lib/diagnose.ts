@@ -2,7 +2,7 @@ import type { SecondRow } from './timeseries';
 import type { WorkerDiagnostics } from './summary';
 
 /** Above these the load generator, not the target, may be what the latencies measure. */
-export const LIMITS = { cpuPct: 90, loopDelayMs: 50, scheduleLagP99Ms: 100 };
+export const LIMITS = { cpuPct: 90, machineCpuPct: 95, loopDelayMs: 50, scheduleLagP99Ms: 100 };
 
 /**
  * Warnings when the runner itself was the bottleneck (the seed's "client or server?" question).
@@ -20,6 +20,13 @@ export function runnerWarnings(workers: WorkerDiagnostics[], rows: SecondRow[], 
   } else {
     const anyHot = measured.reduce((m, r) => Math.max(m, r.cpuPctMax), 0);
     if (anyHot >= LIMITS.cpuPct) out.push(`runner CPU reached ${anyHot}% of a core: latencies of that time include client-side queueing`);
+  }
+  const saturated = ramp.filter((r) => r.machineCpuPct >= LIMITS.machineCpuPct);
+  if (saturated.length > 0) {
+    const peak = saturated.reduce((m, r) => Math.max(m, r.machineCpuPct), 0);
+    out.push(
+      `machine CPU at ${peak}% of all cores in ${saturated.length} s of the ramp: the load generator and the target (if on this machine) compete for CPU, so latencies then include CPU queueing on this machine, not only the server's own time`,
+    );
   }
   const worst = measured.reduce<SecondRow | undefined>((m, r) => (!m || r.loopDelayMs > m.loopDelayMs ? r : m), undefined);
   if (worst && worst.loopDelayMs >= LIMITS.loopDelayMs) {

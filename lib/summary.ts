@@ -24,7 +24,10 @@ export interface Summary {
   target: string;
   mode: string;
   startedAt: string;
+  /** Start to the last measurement (schedule, then in-flight attempts and pings drained). */
   durationSec: number;
+  /** Closing every connection cleanly after that (close handshakes), seconds; not part of durationSec. */
+  closeSec: number;
   interrupted: boolean;
   connections: {
     attempted: number;
@@ -72,6 +75,7 @@ export interface SummaryInput {
   mode: string;
   startedAt: Date;
   durationSec: number;
+  closeSec?: number;
   interrupted: boolean;
   totals: MetricsSnapshot;
   peak: number;
@@ -109,6 +113,7 @@ export function buildSummary(i: SummaryInput): Summary {
     mode: i.mode,
     startedAt: i.startedAt.toISOString(),
     durationSec: Math.round(i.durationSec * 100) / 100,
+    closeSec: Math.round((i.closeSec ?? 0) * 100) / 100,
     interrupted: i.interrupted,
     connections: {
       attempted,

@@ -1,4 +1,4 @@
-import { decodeHistogram, latencyStats } from './metrics/histogram';
+import { decodeHistogram, percentileMs } from './metrics/histogram';
 import { M } from './metrics/names';
 import { mergeSnapshots, MetricsSnapshot } from './metrics/registry';
 
@@ -23,6 +23,8 @@ export interface SecondRow {
   /** Runner CPU over all workers, % of one core; and the busiest worker's. */
   cpuPct: number;
   cpuPctMax: number;
+  /** The whole machine's CPU, % of all cores: near 100 the load generator and target compete for CPU. */
+  machineCpuPct: number;
   /** Worst worker's event-loop delay p99 in the second, ms. */
   loopDelayMs: number;
   rssMb: number;
@@ -32,23 +34,27 @@ export interface WorkerSecond {
   interval: MetricsSnapshot;
   open: number;
   cpuPct: number;
+  machineCpuPct?: number;
   loopP99Ms: number;
   rssBytes: number;
 }
 
-function p(snap: MetricsSnapshot, name: string, q: 50 | 99): number {
+/** p50 and p99 of one trend of the second (decoded once). */
+function p50p99(snap: MetricsSnapshot, name: string): [number, number] {
   const enc = snap.trends[name];
-  if (!enc) return 0;
+  if (!enc) return [0, 0];
   const h = decodeHistogram(enc);
-  const s = latencyStats(h);
+  const out: [number, number] = [percentileMs(h, 50), percentileMs(h, 99)];
   h.destroy();
-  return q === 50 ? s.p50 : s.p99;
+  return out;
 }
 
 /** Merges the workers' reports of one second into one row. Pure. */
 export function secondRow(sec: number, startWall: number, parts: WorkerSecond[]): SecondRow {
   const m = mergeSnapshots(parts.map((x) => x.interval));
   const c = (k: string): number => m.counters[k] ?? 0;
+  const [connectP50, connectP99] = p50p99(m, M.connecting);
+  const [msgLatencyP50, msgLatencyP99] = p50p99(m, M.msgLatency);
   return {
     sec,
     time: new Date(startWall + sec * 1000).toISOString(),
@@ -58,15 +64,16 @@ export function secondRow(sec: number, startWall: number, parts: WorkerSecond[])
     disconnects: c(M.disconnects),
     pings: c(M.pings),
     pongs: c(M.pongs),
-    connectP50: p(m, M.connecting, 50),
-    connectP99: p(m, M.connecting, 99),
-    rttP99: p(m, M.ping, 99),
+    connectP50,
+    connectP99,
+    rttP99: p50p99(m, M.ping)[1],
     msgsSent: c(M.msgsSent),
     msgsReceived: c(M.msgsReceived),
-    msgLatencyP50: p(m, M.msgLatency, 50),
-    msgLatencyP99: p(m, M.msgLatency, 99),
+    msgLatencyP50,
+    msgLatencyP99,
     cpuPct: parts.reduce((n, x) => n + x.cpuPct, 0),
     cpuPctMax: parts.reduce((n, x) => Math.max(n, x.cpuPct), 0),
+    machineCpuPct: parts.reduce((n, x) => Math.max(n, x.machineCpuPct ?? 0), 0),
     loopDelayMs: parts.reduce((n, x) => Math.max(n, x.loopP99Ms), 0),
     rssMb: Math.round(parts.reduce((n, x) => n + x.rssBytes, 0) / 1_048_576),
   };

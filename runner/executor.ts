@@ -37,6 +37,8 @@ export class Executor implements VuHost {
   readonly endMs: number;
   /** Connections open when the schedule ended, before the runner closed them. */
   finalOpen: number | undefined;
+  /** Wall-clock ms when the last measurement settled (after the drain, before closing): the run's measured end. */
+  measuredEndWall: number | undefined;
   private stopped = false;
   /** Monotonic time (performance.now()) at which the run's clock reads 0. */
   private t0 = 0;
@@ -150,6 +152,7 @@ export class Executor implements VuHost {
       if (graceful) s.expirePings(performance.now());
       else s.abandonPings();
     }
+    this.measuredEndWall = Date.now();
     for (const vu of this.vus.values()) vu.closeSockets();
     for (const s of this.live) s.close(1000, 'run ended');
     const deadline = performance.now() + 3000;

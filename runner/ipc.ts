@@ -20,6 +20,8 @@ export type ToWorker =
 export interface Diagnostics {
   /** CPU used in the second, as % of one core (user + system). */
   cpuPct: number;
+  /** The whole machine's CPU in the second, % of all cores (runner, server and everything else). */
+  machineCpuPct: number;
   /** Event-loop delay p99 and max of the second, ms. */
   loopP99Ms: number;
   loopMaxMs: number;
@@ -39,5 +41,5 @@ export type FromWorker =
       peak: number;
       diag: Diagnostics;
     }
-  | { t: 'done'; total: MetricsSnapshot; open: number; peak: number; final: number; maxRssBytes: number }
+  | { t: 'done'; total: MetricsSnapshot; open: number; peak: number; final: number; maxRssBytes: number; measuredEndWall: number }
   | { t: 'fatal'; message: string };

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { CONNS_PER_SOURCE } from './addresses';
+import { SLOW_PORT_SEARCH } from './addresses';
 import { connsPerProcess, ephemeralPorts, openFilesLimit, readSysctl } from './limits';
 
 export interface PreflightInput {
@@ -23,8 +23,8 @@ export function preflight(i: PreflightInput, limit = openFilesLimit()): string[]
   const sources = Math.max(1, i.sourceAddresses);
   if (i.conns > ports * sources) {
     out.push(`${i.conns} connections need more than the ${ports} ephemeral ports of ${sources} source address(es): add --local-address (a list or CIDR) or widen net.ipv4.ip_local_port_range`);
-  } else if (!i.loopbackTarget && i.sourceAddresses === 0 && i.conns > CONNS_PER_SOURCE) {
-    out.push(`${i.conns} connections from one source address to one target port come close to the ${ports} ephemeral ports: consider --local-address`);
+  } else if (!i.loopbackTarget && i.sourceAddresses <= 1 && i.conns > SLOW_PORT_SEARCH) {
+    out.push(`${i.conns} connections from one source address to one target port: connect() slows down as the kernel searches ${ports} ephemeral ports, and runs out near them; spread over several with --local-address (a list or CIDR)`);
   }
   const fileMax = Number(readSysctl('fs.file-max') ?? 'NaN');
   const sockets = i.conns * (i.embedded ? 2 : 1);

@@ -3,6 +3,7 @@ import { loadBundle } from './load-bundle';
 import { reportScenarioError } from '../lib/node/vu';
 import { checkModule } from '../lib/options';
 import { Executor } from './executor';
+import { busyPct, machineCpuTimes } from './machine';
 import type { Diagnostics, FromWorker, ToWorker } from './ipc';
 
 /**
@@ -67,15 +68,24 @@ async function run(startAtWall: number): Promise<void> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let cpu = process.cpuUsage();
+  let cpuAt = performance.now();
+  let machine = machineCpuTimes();
   let maxRss = 0;
   let sec = 0;
   const sample = (): void => {
     const c = process.cpuUsage(cpu);
     cpu = process.cpuUsage();
+    // a late tick (busy loop) spans more than a second: divide by the time it really covers
+    const spanMs = Math.max(1, performance.now() - cpuAt);
+    cpuAt = performance.now();
     const rss = residentSetSize(maxRss);
+    const machineNow = machineCpuTimes();
+    const machinePct = busyPct(machine, machineNow);
+    machine = machineNow ?? machine;
     maxRss = Math.max(maxRss, rss);
     const diag: Diagnostics = {
-      cpuPct: Math.round((c.user + c.system) / 10_000),
+      cpuPct: Math.round((c.user + c.system) / 10 / spanMs),
+      machineCpuPct: machinePct,
       loopP99Ms: Math.round(loop.percentile(99) / 1e4) / 100,
       loopMaxMs: Math.round(loop.max / 1e4) / 100,
       rssBytes: rss,
@@ -106,7 +116,7 @@ async function run(startAtWall: number): Promise<void> {
   sample();
   const done: FromWorker = {
     t: 'done', total: ex.meter.total.snapshot(), open: ex.meter.open, peak: ex.meter.peak,
-    final: ex.finalOpen ?? 0, maxRssBytes: maxRss,
+    final: ex.finalOpen ?? 0, maxRssBytes: maxRss, measuredEndWall: ex.measuredEndWall ?? Date.now(),
   };
   process.send?.(done, undefined, {}, () => process.exit(0));
 }

@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { runnerWarnings } from '../lib/diagnose';
 import { classifyError, hintFor } from '../lib/errors';
+import type { SecondRow } from '../lib/timeseries';
+import { busyPct } from '../runner/machine';
 import { connsPerProcess, workersFor } from '../runner/limits';
 import { parseLocalAddresses, sourceAddresses } from '../runner/addresses';
 import { FaultServer, startFaultServer } from './fault-server';
@@ -24,9 +27,10 @@ describe('worker count and source addresses follow the machine limits', () => {
     expect(workersFor(400, 300)).toBe(2);
   });
 
-  test('loopback targets rotate source addresses past 20,000 connections; lists and CIDRs parse', () => {
-    expect(sourceAddresses('ws://127.0.0.1:1/ws', 20_000)).toEqual([]);
-    expect(sourceAddresses('ws://127.0.0.1:1/ws', 50_000)).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3']);
+  test('loopback targets rotate source addresses past 2,500 connections; lists and CIDRs parse', () => {
+    expect(sourceAddresses('ws://127.0.0.1:1/ws', 2_500)).toEqual([]);
+    expect(sourceAddresses('ws://127.0.0.1:1/ws', 10_000)).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4']);
+    expect(sourceAddresses('ws://127.0.0.1:1/ws', 100_000)).toHaveLength(40);
     expect(sourceAddresses('ws://10.0.0.1:1/ws', 50_000)).toEqual([]);
     expect(parseLocalAddresses('127.0.0.0/30')).toEqual(['127.0.0.1', '127.0.0.2']);
     expect(parseLocalAddresses('10.0.0.5, 10.0.0.6')).toEqual(['10.0.0.5', '10.0.0.6']);
@@ -43,6 +47,35 @@ describe('worker count and source addresses follow the machine limits', () => {
     expect(hintFor('connect timeout')).toMatch(/SYN\/accept backlog/);
     expect(hintFor('timeout')).toMatch(/did not answer the upgrade/);
     expect(hintFor('HTTP 503')).toMatch(/rejected the upgrade/);
+  });
+});
+
+describe('self-diagnosis', () => {
+  const row = (sec: number, over: Partial<SecondRow>): SecondRow => ({
+    sec, time: '', open: 0, connects: 0, failures: 0, disconnects: 0, pings: 0, pongs: 0, connectP50: 0, connectP99: 0, rttP99: 0,
+    msgsSent: 0, msgsReceived: 0, msgLatencyP50: 0, msgLatencyP99: 0, cpuPct: 20, cpuPctMax: 20, machineCpuPct: 40, loopDelayMs: 1, rssMb: 0, ...over,
+  });
+  const lag = { count: 1, min: 0, max: 0, avg: 0, stddev: 0, p50: 0, p90: 0, p95: 0, p99: 0 };
+  const worker = { index: 0, vus: 10, cpuPctMax: 20, cpuPctAvg: 10, loopDelayP99MsMax: 1, scheduleLagMs: lag, maxRssMb: 1, rssPerConnKb: 1 };
+
+  test('a quiet run gives no warning', () => {
+    expect(runnerWarnings([worker], [row(0, {}), row(1, {}), row(2, {})], 2, 3)).toEqual([]);
+  });
+
+  test('a saturated machine during the ramp, a hot worker and a late schedule each give their warning', () => {
+    const rows = [row(0, { machineCpuPct: 99, cpuPctMax: 95 }), row(1, { machineCpuPct: 97 }), row(2, { machineCpuPct: 100, loopDelayMs: 80 }), row(3, { loopDelayMs: 900 })];
+    const w = runnerWarnings([{ ...worker, scheduleLagMs: { ...lag, p99: 250 } }], rows, 2, 3);
+    expect(w).toEqual([
+      'runner CPU at 95% during the ramp: latencies include client-side queueing (add --workers or generators, or slow the ramp)',
+      'machine CPU at 99% of all cores in 2 s of the ramp: the load generator and the target (if on this machine) compete for CPU, so latencies then include CPU queueing on this machine, not only the server\'s own time',
+      'runner event loop delayed up to 80 ms (p99 of second 2): latencies measured then may be inflated by that much',
+      'connection attempts started up to 250 ms late against the plan (p99): the runner could not keep the ramp\'s pace',
+    ]);
+  });
+
+  test('machine CPU share between two /proc/stat readings', () => {
+    expect(busyPct({ busy: 100, total: 1000 }, { busy: 250, total: 1200 })).toBe(75);
+    expect(busyPct(undefined, { busy: 1, total: 2 })).toBe(0);
   });
 });
 

@@ -64,6 +64,11 @@ export function mergeEncoded(encoded: Iterable<string>): Histogram {
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 const usToMs = (us: number): number => round3(us / 1000);
 
+/** One percentile in milliseconds (0 for an empty histogram), without the cost of full statistics. */
+export function percentileMs(h: Histogram, q: number): number {
+  return h.totalCount === 0 ? 0 : usToMs(h.getValueAtPercentile(q));
+}
+
 /** Summary statistics; all zeros for an empty histogram. */
 export function latencyStats(h: Histogram): LatencyStats {
   const count = h.totalCount;

@@ -36,6 +36,38 @@ export const SEND_BUFFER_LIMIT = 1_048_576;
 type Listeners = { [K in SocketEvent]?: Array<(e: SocketEventMap[K]) => void> };
 
 const APP_PING = '{"type":"ping"}';
+/** The NodeSocket behind a `ws` WebSocket or a raw net socket: handlers are shared functions, not closures per connection (memory at 100K). */
+const OWNER = Symbol('wsbench.socket');
+type Owned<T> = T & { [OWNER]: NodeSocket };
+const ownerOf = (x: object): NodeSocket => (x as { [OWNER]: NodeSocket })[OWNER];
+
+function wsOnOpen(this: WebSocket): void {
+  ownerOf(this).onOpen();
+}
+function wsOnError(this: WebSocket, err: Error): void {
+  ownerOf(this).onError(err);
+}
+function wsOnClose(this: WebSocket, code: number, reason: Buffer): void {
+  ownerOf(this).finish(code, reason.toString());
+}
+function wsOnMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  ownerOf(this).onMessage(data, isBinary);
+}
+function wsOnPong(this: WebSocket, data: Buffer): void {
+  ownerOf(this).onPong(data);
+}
+function rawOnConnect(this: net.Socket): void {
+  ownerOf(this).tcpUp = true;
+}
+function rawOnTransportUp(this: net.Socket): void {
+  ownerOf(this).onTransportUp();
+}
+function rawOnError(this: net.Socket, err: NodeJS.ErrnoException): void {
+  ownerOf(this).onRawError(err);
+}
+function onTimeout(s: NodeSocket): void {
+  s.onTimeout();
+}
 const APP_PONG_PREFIX = '{"type":"pong"';
 
 /**
@@ -54,7 +86,8 @@ export class NodeSocket implements Socket {
   /** What broke an open connection (a protocol error, a reset), if anything. */
   private lastError: string | undefined;
   private raw: net.Socket | undefined;
-  private tcpUp = false;
+  /** @internal set by the raw socket's 'connect' */
+  tcpUp = false;
   /** TCP up, and for wss:// the TLS handshake done. */
   private transportUp = false;
   private secure = false;
@@ -92,12 +125,14 @@ export class NodeSocket implements Socket {
       setImmediate(() => this.finish(1006, ''));
       return;
     }
-    this.timer = setTimeout(this.onTimeout, settings.connectTimeoutMs);
-    this.ws.on('open', this.wsOnOpen);
-    this.ws.on('error', this.wsOnError);
-    this.ws.on('close', this.wsOnClose);
-    this.ws.on('message', this.wsOnMessage);
-    this.ws.on('pong', this.wsOnPong);
+    this.timer = setTimeout(onTimeout, settings.connectTimeoutMs, this);
+    const ws = this.ws as Owned<WebSocket>;
+    ws[OWNER] = this;
+    ws.on('open', wsOnOpen);
+    ws.on('error', wsOnError);
+    ws.on('close', wsOnClose);
+    ws.on('message', wsOnMessage);
+    ws.on('pong', wsOnPong);
   }
 
   get readyState(): number {
@@ -230,41 +265,44 @@ export class NodeSocket implements Socket {
       opts.path = undefined;
       if (!opts.servername && opts.servername !== '') opts.servername = net.isIP(opts.host ?? '') ? '' : opts.host;
       s = tls.connect(opts);
-      s.once('secureConnect', this.rawOnTransportUp);
+      s.once('secureConnect', rawOnTransportUp);
     } else {
       (opts as { path?: string }).path = opts.socketPath;
       s = net.connect(opts as net.NetConnectOpts);
-      s.once('connect', this.rawOnTransportUp);
+      s.once('connect', rawOnTransportUp);
     }
-    s.once('connect', () => {
-      this.tcpUp = true;
-    });
-    s.on('error', this.rawOnError);
+    (s as Owned<net.Socket>)[OWNER] = this;
+    s.once('connect', rawOnConnect);
+    s.on('error', rawOnError);
     this.raw = s;
     return s;
   };
 
   /** TCP (and TLS) up: the server now has `handshakeTimeout` to answer the upgrade, within the attempt's deadline. */
-  private readonly rawOnTransportUp = (): void => {
+  /** @internal */
+  onTransportUp(): void {
     this.transportUp = true;
     if (this.opened || this.failed || !this.timer) return;
     clearTimeout(this.timer);
     const left = this.settings.connectTimeoutMs - (performance.now() - this.startedAt);
-    this.timer = setTimeout(this.onTimeout, Math.max(0, Math.min(left, this.settings.handshakeTimeoutMs ?? Infinity)));
-  };
+    this.timer = setTimeout(onTimeout, Math.max(0, Math.min(left, this.settings.handshakeTimeoutMs ?? Infinity)), this);
+  }
 
-  private readonly rawOnError = (err: NodeJS.ErrnoException): void => {
+  /** @internal */
+  onRawError(err: NodeJS.ErrnoException): void {
     if (this.opened && !this.lastError && err.code) this.lastError = err.code;
-  };
+  }
 
-  private readonly onTimeout = (): void => {
+  /** @internal */
+  onTimeout(): void {
     this.timer = undefined;
     if (!this.ws || this.ws.readyState !== WebSocket.CONNECTING) return;
     this.fail(!this.tcpUp ? 'connect timeout' : !this.transportUp ? 'TLS timeout' : 'timeout');
     this.ws.terminate();
-  };
+  }
 
-  private readonly wsOnOpen = (): void => {
+  /** @internal */
+  onOpen(): void {
     this.opened = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -272,9 +310,10 @@ export class NodeSocket implements Socket {
     this.meter.add(M.sessions);
     this.meter.opened();
     this.emit('open', { type: 'open' });
-  };
+  }
 
-  private readonly wsOnError = (err: Error): void => {
+  /** @internal */
+  onError(err: Error): void {
     const kind = classifyError(err);
     if (!this.opened) {
       if (!this.closingByUs) this.fail(kind);
@@ -282,13 +321,10 @@ export class NodeSocket implements Socket {
       this.lastError ??= kind;
     }
     this.emit('error', { type: 'error', error: kind });
-  };
+  }
 
-  private readonly wsOnClose = (code: number, reason: Buffer): void => {
-    this.finish(code, reason.toString());
-  };
-
-  private finish(code: number, reason: string): void {
+  /** @internal */
+  finish(code: number, reason: string): void {
     if (this.done) return;
     this.done = true;
     if (this.timer) clearTimeout(this.timer);
@@ -316,7 +352,8 @@ export class NodeSocket implements Socket {
     this.owner.socketDone(this);
   }
 
-  private readonly wsOnMessage = (data: Buffer, isBinary: boolean): void => {
+  /** @internal */
+  onMessage(data: Buffer, isBinary: boolean): void {
     if (!isBinary) {
       if (this.appPending && data.length >= APP_PONG_PREFIX.length) {
         if (data.toString('latin1', 0, APP_PONG_PREFIX.length) === APP_PONG_PREFIX) {
@@ -332,16 +369,17 @@ export class NodeSocket implements Socket {
       this.meter.add(M.msgsReceived);
       if (this.listeners.message) this.emit('message', { type: 'message', data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer });
     }
-  };
+  }
 
-  private readonly wsOnPong = (data: Buffer): void => {
+  /** @internal */
+  onPong(data: Buffer): void {
     if (!this.pending || data.length !== 4) return;
     const seq = data.readUInt32BE(0);
     const at = this.pending.get(seq);
     if (at === undefined) return; // unknown or already timed out
     this.pending.delete(seq);
     this.pong(at);
-  };
+  }
 
   private pong(sentAt: number): void {
     const rtt = performance.now() - sentAt;

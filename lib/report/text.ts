@@ -11,7 +11,7 @@ export const LABELS = {
     title: ' Results ', conns: 'Connections', attempted: 'Attempted', succeeded: 'Succeeded', failed: 'Failed',
     successRate: 'Success rate', disconnected: 'Disconnected', final: 'Open at end', peak: 'Peak open',
     latency: 'Connect latency (ms)', heartbeat: 'Heartbeat', pings: 'Pings sent', pongs: 'Pongs received',
-    pongRate: 'Pong rate', rtt: 'Ping RTT (ms)', duration: 'Run time', seconds: 's', errors: 'Failures by class',
+    pongRate: 'Pong rate', rtt: 'Ping RTT (ms)', duration: 'Run time', seconds: 's', closing: 'then closing connections:', errors: 'Failures by class',
     disconnects: 'Disconnects by class', messages: 'Messages', interrupted: 'INTERRUPTED: partial results',
     runner: 'Runner', warnings: 'Warnings', aborted: 'Aborted (run cut short)',
     abortedBy: (t: string, sec: number) => `ABORTED by threshold "${t}" at second ${sec}: partial results`, thresholds: 'Thresholds',
@@ -20,7 +20,7 @@ export const LABELS = {
     title: ' 压测结果 ', conns: '连接统计', attempted: '尝试连接数', succeeded: '成功连接数', failed: '失败连接数',
     successRate: '连接成功率', disconnected: '断开连接数', final: '最终连接数', peak: '峰值连接数',
     latency: '连接延迟 (ms)', heartbeat: '心跳统计', pings: '发送 Ping 数', pongs: '接收 Pong 数',
-    pongRate: 'Pong 响应率', rtt: '心跳往返 (ms)', duration: '运行时间', seconds: '秒', errors: '失败原因',
+    pongRate: 'Pong 响应率', rtt: '心跳往返 (ms)', duration: '运行时间', seconds: '秒', closing: '之后关闭连接用时', errors: '失败原因',
     disconnects: '断开原因', messages: '消息统计', interrupted: '已中断：部分结果',
     runner: '压测客户端', warnings: '警告', aborted: '中止的连接',
     abortedBy: (t: string, sec: number) => `阈值 "${t}" 于第 ${sec} 秒触发中止：部分结果`, thresholds: '阈值',
@@ -87,6 +87,7 @@ export function formatSummary(s: Summary, lang: Lang = 'en', extra: (s: Summary,
     out.push('', `--- ${L.warnings} ---`);
     for (const w of s.runner.warnings) out.push(`! ${w}`);
   }
-  out.push('', `--- ${L.duration}: ${s.durationSec.toFixed(2)} ${L.seconds} ---`, '', '='.repeat(40 + L.title.length));
+  const closing = s.closeSec > 0 ? ` (${L.closing} ${s.closeSec.toFixed(2)} ${L.seconds})` : '';
+  out.push('', `--- ${L.duration}: ${s.durationSec.toFixed(2)} ${L.seconds}${closing} ---`, '', '='.repeat(40 + L.title.length));
   return out.join('\n');
 }
