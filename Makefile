@@ -26,9 +26,11 @@ test: $(NODE_MODULES)
 build: dist/cli.js
 	$(RUNNER) build --target k6
 
+## typecheck: tsc --noEmit over the sources and tests
 typecheck: $(NODE_MODULES)
 	npx tsc --noEmit -p tsconfig.json
 
+## clean: remove dist/
 clean:
 	rm -rf dist
 

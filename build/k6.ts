@@ -8,7 +8,9 @@ import { k6Options, Unmapped } from '../lib/k6/options';
 import { M } from '../lib/metrics/names';
 import { resolveOptions } from '../lib/options';
 import type { ScenarioOptions, Socket, VuContext, VuFunction } from '../lib/types';
-import { libEntry } from './scenario';
+import { esbuildError, libEntry, scenarioName } from './scenario';
+
+export { scenarioName };
 
 /**
  * The k6 target: one self-contained ES module per scenario that `k6 run` and `k6 cloud run`
@@ -43,10 +45,6 @@ export interface K6BuildResult {
 export function listScenarios(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).filter((f) => /\.[cm]?[jt]s$/.test(f) && !f.endsWith('.d.ts')).sort().map((f) => path.join(dir, f));
-}
-
-export function scenarioName(file: string): string {
-  return path.basename(file).replace(/\.[cm]?[jt]s$/, '');
 }
 
 const K6_MODULE = /^k6(\/|$)/;
@@ -131,10 +129,7 @@ export function probeMetrics(vu: VuFunction, options: VuContext['options']): Met
 }
 
 function buildError(err: unknown, file: string): ConfigError {
-  const e = err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> };
-  const first = e.errors?.[0];
-  const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
-  return new ConfigError(`cannot build ${file} for k6: ${where}${first?.text ?? (err as Error).message}`);
+  return new ConfigError(`cannot build ${file} for k6: ${esbuildError(err)}`);
 }
 
 const common = (root: string, legacy: boolean): esbuild.BuildOptions => ({

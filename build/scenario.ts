@@ -9,6 +9,19 @@ export function libEntry(root: string): string {
   return path.join(root, 'lib', 'index.ts');
 }
 
+/** A scenario's name: its file name without the .ts/.js extension. */
+export function scenarioName(file: string): string {
+  return path.basename(file).replace(/\.[cm]?[jt]s$/, '');
+}
+
+/** esbuild's first error as `file:line:column: text`, else the error's message. */
+export function esbuildError(err: unknown): string {
+  const e = err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> };
+  const first = e.errors?.[0];
+  const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
+  return `${where}${first?.text ?? (err as Error).message}`;
+}
+
 /**
  * Bundles a scenario for the Node runner into a temporary CommonJS file (one per run, shared by
  * every worker), with an inline source map so that scenario errors name the .ts file and line.
@@ -18,7 +31,7 @@ export async function bundleForNode(file: string, root: string): Promise<string>
   if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) {
     throw new ConfigError(`scenario file not found: ${file} (give a path like scenarios/connect-only.ts)`);
   }
-  const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wsbench-')), `${path.basename(abs).replace(/\.[cm]?[jt]s$/, '')}.cjs`);
+  const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wsbench-')), `${scenarioName(abs)}.cjs`);
   try {
     await esbuild.build({
       entryPoints: [abs],
@@ -35,10 +48,7 @@ export async function bundleForNode(file: string, root: string): Promise<string>
       nodePaths: [path.join(root, 'node_modules')],
     });
   } catch (err) {
-    const e = err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } }> };
-    const first = e.errors?.[0];
-    const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
-    throw new ConfigError(`cannot build scenario ${file}: ${where}${first?.text ?? (err as Error).message}`);
+    throw new ConfigError(`cannot build scenario ${file}: ${esbuildError(err)}`);
   }
   return outfile;
 }

@@ -27,6 +27,11 @@ export function hintFor(kind: string): string | undefined {
   return HINTS.find(([re]) => re.test(kind))?.[1];
 }
 
+/** The classes that occurred (count > 0), most frequent first. */
+export function byCount(counts: Record<string, number>): Array<[string, number]> {
+  return Object.entries(counts).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+}
+
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|EPROTO|ERR_SSL|ERR_TLS|TLSV1|HOSTNAME_MISMATCH/;
 
 /** Protocol errors of `ws` (the server broke the framing), named by the close code the runner sends back. */

@@ -1,6 +1,6 @@
-import { createHistogram, decodeHistogram, LatencyStats, latencyStats } from './metrics/histogram';
+import type { LatencyStats } from './metrics/histogram';
 import { M } from './metrics/names';
-import type { MetricsSnapshot } from './metrics/registry';
+import { MetricsSnapshot, statsOf } from './metrics/registry';
 
 /**
  * The `messages` block of the summary JSON. `sent`, `received`, `lost` and `latencyMs` are the
@@ -40,14 +40,6 @@ export interface MessagesSummary {
   frames: { sent: number; received: number };
 }
 
-function stats(snap: MetricsSnapshot, name: string): LatencyStats {
-  const enc = snap.trends[name];
-  const h = enc ? decodeHistogram(enc) : createHistogram();
-  const s = latencyStats(h);
-  h.destroy();
-  return s;
-}
-
 /**
  * Messages per second summed over actors (senders or receivers): each actor's rate is its events
  * less one over the span from its first to its last event; the summed spans give their mean. Exact
@@ -65,13 +57,13 @@ export function messagesSummary(totals: MetricsSnapshot): MessagesSummary {
   const expected = c(M.imExpected);
   const delivered = c(M.imDelivered);
   const duplicated = c(M.imDuplicated);
-  const ackRttMs = stats(totals, M.imAckRtt);
+  const ackRttMs = statsOf(totals, M.imAckRtt);
   const lost = Math.max(0, expected - delivered);
   return {
     sent,
     received: delivered + duplicated,
     lost,
-    latencyMs: stats(totals, M.msgLatency),
+    latencyMs: statsOf(totals, M.msgLatency),
     expected,
     delivered,
     lossRate: expected > 0 ? Math.round((lost / expected) * 1e6) / 1e6 : null,

@@ -66,19 +66,6 @@ export function checkModule(mod: unknown, file: string): { options: ScenarioOpti
   return { options, vu: vu as VuFunction };
 }
 
-export function checkTarget(target: string, what = '--target'): string {
-  let url: URL;
-  try {
-    url = new URL(target);
-  } catch {
-    throw new ConfigError(`${what} must be a ws:// or wss:// URL like ws://127.0.0.1:30084/ws (got ${JSON.stringify(target)})`);
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new ConfigError(`${what} must be a ws:// or wss:// URL like ws://127.0.0.1:30084/ws (got ${JSON.stringify(target)})`);
-  }
-  return target;
-}
-
 export function checkMode(mode: unknown, what = '--mode'): Mode {
   if (!MODES.includes(mode as Mode)) throw new ConfigError(`${what} must be one of ${MODES.join(', ')} (got ${JSON.stringify(mode)})`);
   return mode as Mode;

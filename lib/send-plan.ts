@@ -1,5 +1,5 @@
 import { parseDuration } from './duration';
-import { maxTarget, planStages, Stage } from './stages';
+import { maxTarget, planStages, Stage, totalDurationMs } from './stages';
 import type { VuContext } from './types';
 
 /** The part of the run, in ms from its start, when the stages are at their peak number of VUs. */
@@ -23,8 +23,7 @@ export function peakWindow(stages: Stage[]): PeakWindow {
       return { fromMs, toMs: s.startMs, vus: peak };
     }
   }
-  const last = planned[planned.length - 1];
-  const end = last ? last.startMs + last.durationMs : 0;
+  const end = totalDurationMs(planned);
   return { fromMs: fromMs ?? end, toMs: end, vus: peak };
 }
 

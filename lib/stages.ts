@@ -106,8 +106,3 @@ export function planVuEvents(stages: PlannedStage[], share: Share = WHOLE): VuEv
   }
   return events;
 }
-
-/** Number of distinct VU starts a share makes over the whole run. */
-export function countStarts(stages: PlannedStage[], share: Share = WHOLE): number {
-  return planVuEvents(stages, share).filter((e) => e.kind === 'start').length;
-}

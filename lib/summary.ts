@@ -1,6 +1,6 @@
-import { createHistogram, decodeHistogram, LatencyStats, latencyStats } from './metrics/histogram';
+import type { LatencyStats } from './metrics/histogram';
 import { M } from './metrics/names';
-import type { MetricsSnapshot } from './metrics/registry';
+import { MetricsSnapshot, statsOf } from './metrics/registry';
 import { MessagesSummary, messagesSummary } from './message-summary';
 import { Health, healthOf } from './report/health';
 
@@ -86,15 +86,9 @@ export interface SummaryInput {
 
 const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 
-export function statsOf(snap: MetricsSnapshot, name: string): LatencyStats {
-  const enc = snap.trends[name];
-  const h = enc ? decodeHistogram(enc) : undefined;
-  const s = latencyStats(h ?? createHistogram());
-  h?.destroy();
-  return s;
-}
+export { statsOf };
 
-const BUILTIN = new Set<string>([...Object.values(M), 'ws_connect_aborted', 'ws_pings_unresolved', 'vu_callback_errors']);
+const BUILTIN = new Set<string>(Object.values(M));
 
 /** Builds the summary from the exact merge of every worker's totals. Pure. */
 export function buildSummary(i: SummaryInput): Summary {
@@ -119,7 +113,7 @@ export function buildSummary(i: SummaryInput): Summary {
       attempted,
       succeeded,
       failed,
-      aborted: c('ws_connect_aborted'),
+      aborted: c(M.connectAborted),
       successRate: attempted ? round4(succeeded / attempted) : 0,
       disconnected: c(M.disconnects),
       final: i.final,
@@ -134,7 +128,7 @@ export function buildSummary(i: SummaryInput): Summary {
       pingsSent: c(M.pings),
       pongsReceived: c(M.pongs),
       pongRate: pong && pong.total ? round4(pong.passes / pong.total) : null,
-      unresolved: c('ws_pings_unresolved'),
+      unresolved: c(M.pingsUnresolved),
       rttMs: statsOf(i.totals, M.ping),
     },
     messages: messagesSummary(i.totals),

@@ -34,13 +34,19 @@ export function parseThreshold(expr: string): Threshold {
   return { expr: expr.trim(), path: (m[1] as string).split('.'), op: m[2] as Threshold['op'], value, abortOnFail: m[5] !== undefined };
 }
 
+/** The value at the first `end` steps of `path`; undefined when a step is not an object. */
+function walk(obj: unknown, path: string[], end = path.length): unknown {
+  let cur: unknown = obj;
+  for (let i = 0; i < end; i++) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[path[i] as string];
+  }
+  return cur;
+}
+
 /** Reads a numeric field of the summary; undefined when the path names nothing numeric. */
 export function readPath(obj: unknown, path: string[]): number | null | undefined {
-  let cur: unknown = obj;
-  for (const p of path) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<string, unknown>)[p];
-  }
+  const cur = walk(obj, path);
   if (cur === null) return null;
   return typeof cur === 'number' ? cur : undefined;
 }
@@ -72,11 +78,7 @@ export function thresholdValue(summary: unknown, path: string[]): number | null 
 }
 
 function readParent(obj: unknown, path: string[]): Record<string, unknown> | undefined {
-  let cur: unknown = obj;
-  for (const p of path.slice(0, -1)) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<string, unknown>)[p];
-  }
+  const cur = walk(obj, path, path.length - 1);
   return typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>) : undefined;
 }
 

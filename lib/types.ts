@@ -8,6 +8,16 @@ export const MODES: readonly Mode[] = ['connect-only', 'messaging'];
 /** Heartbeat kind: protocol ping frames, or the application-level JSON `{"type":"ping"}`. */
 export type PingType = 'protocol' | 'app';
 
+/** The app-level heartbeat of `pingType: 'app'` (both engines): the frame sent, and how its answer starts. */
+export const APP_PING = '{"type":"ping"}';
+export const APP_PONG_PREFIX = '{"type":"pong"';
+
+/**
+ * Bytes a socket may hold unsent (a server that stopped reading): past this, `send()` refuses
+ * and counts `ws_send_buffer_full` instead of buffering without bound (both engines).
+ */
+export const SEND_BUFFER_LIMIT = 1_048_576;
+
 /** What a scenario module exports as `options`. Every field but `stages` is optional. */
 export interface ScenarioOptions {
   /** Stages of VUs over time, built with `ramp()` and `hold()`. Required. */

@@ -71,12 +71,10 @@ export async function buildCommand(a: BuildArgs, out: NodeJS.WritableStream): Pr
         const r = await buildK6(file, load, { root: ROOT, outDir, legacy: a.k6Legacy, cwd: a.cwd });
         out.write(`${k6Report(r, a.cwd).join('\n')}\n`);
       } else {
-        const built = await bundleForNode(path.resolve(a.cwd, file), ROOT);
-        nodeBundle = built;
-        checkModule(loadBundle(built, file), file);
+        await load();
         fs.mkdirSync(outDir, { recursive: true });
         const outfile = path.join(outDir, `${scenarioName(file)}.cjs`);
-        fs.copyFileSync(built, outfile);
+        fs.copyFileSync(nodeBundle as string, outfile);
         out.write(`${path.relative(a.cwd, outfile)}  ${kb(fs.statSync(outfile).size)}\n`);
       }
     } finally {

@@ -9,7 +9,7 @@ import { buildSummary, Summary } from '../lib/summary';
 import { K6JsonOut } from './out-json';
 import { Progress } from './progress';
 import { rawOf, writeRaw } from './raw';
-import { defaultResultsDir, writeResults } from './results';
+import { defaultResultsDir, environment, writeResults } from './results';
 import { Run, RunConfig, RunResult } from './run';
 
 /** Exit codes of DESIGN.md. */
@@ -43,6 +43,25 @@ export function thresholdLines(s: Summary, lang: Lang = 'en'): string[] {
     out.push(`${r.value === null ? '–' : r.ok ? '✓' : '✗'} ${expr}   (${r.value === null ? 'no data' : r.value}${crossed})`);
   }
   return out;
+}
+
+/**
+ * Evaluates the thresholds in force into the summary. The one an abortOnFail stopped the run on
+ * (one generator's, or the first segment's) fails, whatever the partial final value says.
+ */
+export function judge(s: Summary, thresholds: Threshold[], aborted: Summary['abortedByThreshold']): void {
+  s.thresholds = evaluate(s, thresholds);
+  if (!aborted) return;
+  s.abortedByThreshold = aborted;
+  const hit = s.thresholds[aborted.threshold];
+  if (hit) hit.ok = false;
+}
+
+/** The exit code of a judged summary: aborted by a threshold, interrupted, thresholds crossed or held. */
+export function exitCodeOf(s: Summary): number {
+  if (s.abortedByThreshold) return EXIT.thresholds;
+  if (s.interrupted) return EXIT.interrupted;
+  return Object.values(s.thresholds).every((t) => t.ok) ? EXIT.ok : EXIT.thresholds;
 }
 
 /** Paths outside `metrics.` and `messages.` (open-ended) must name a summary field before the run starts. */
@@ -118,17 +137,12 @@ export async function execute(o: ExecuteOptions): Promise<number> {
     process.off('SIGTERM', onSignal);
   }
   const s = result.summary;
-  s.thresholds = evaluate(s, thresholds);
-  if (breach) {
-    s.abortedByThreshold = breach;
-    // it failed while the run went, whatever the partial final value says
-    const hit = s.thresholds[breach.threshold];
-    if (hit) hit.ok = false;
-  }
+  judge(s, thresholds, breach);
   const text = formatSummary(s, o.lang, (sum) => thresholdLines(sum, o.lang));
   o.out.write(`${text}\n`);
   const dir = o.outDir ?? defaultResultsDir();
-  writeResults(dir, { summary: s, text, timeseries: result.timeseries, options: result.options, extra: { 'report.html': renderReport({ summary: s, timeseries: result.timeseries }) } });
+  const report = renderReport({ summary: s, timeseries: result.timeseries });
+  writeResults(dir, { summary: s, text, timeseries: result.timeseries, options: result.options, extra: { 'environment.json': environment(), 'report.html': report } });
   writeRaw(dir, rawOf(result, s, o.run.segment)); // for runner merge
   process.stderr.write(`results: ${path.resolve(dir)}\n`);
   if (o.summaryExport) {
@@ -139,15 +153,13 @@ export async function execute(o: ExecuteOptions): Promise<number> {
       throw new ConfigError(`--summary-export: cannot write ${o.summaryExport}: ${(err as Error).message}`);
     }
   }
-  if (s.abortedByThreshold) return EXIT.thresholds;
-  if (s.interrupted) return EXIT.interrupted;
-  const held = Object.values(s.thresholds).every((t) => t.ok);
+  const code = exitCodeOf(s);
   const seg = o.run.segment;
-  if (!held && seg && seg.count > 1) {
+  if (code === EXIT.thresholds && !s.abortedByThreshold && seg && seg.count > 1) {
     // one generator's share is not the test: the verdict is the merged run's, so that one share's
     // crossing neither fails its Kubernetes Job (stopping the other segments) nor passes for the whole
     process.stderr.write(`segment ${seg.index}/${seg.count}: thresholds crossed on this share; runner merge judges the whole run\n`);
     return EXIT.ok;
   }
-  return held ? EXIT.ok : EXIT.thresholds;
+  return code;
 }

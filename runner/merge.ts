@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ConfigError } from '../lib/duration';
@@ -6,12 +5,12 @@ import { mergeSnapshots } from '../lib/metrics/registry';
 import { renderReport } from '../lib/report/html';
 import { formatSummary, Lang } from '../lib/report/text';
 import { buildSummary, Summary, WorkerDiagnostics } from '../lib/summary';
-import { evaluate } from '../lib/thresholds';
 import { SecondRow, secondRow } from '../lib/timeseries';
 import type { ResolvedOptions } from '../lib/types';
-import { EXIT, thresholdLines, thresholdsFor } from './execute';
+import { exitCodeOf, judge, thresholdLines, thresholdsFor } from './execute';
 import { checkLang } from './flags';
 import { comparableOptions, RawSecond, RawTotals, readRaw } from './raw';
+import { peakOpen, writeResults } from './results';
 
 /** The raw results of one generator, as read from its results folder. */
 export interface Segment {
@@ -123,20 +122,14 @@ export function mergeSegments(segs: Segment[], cliThresholds?: string[]): Merged
     durationSec: (endWall - startWall) / 1000,
     interrupted: ordered.some((s) => s.totals.interrupted),
     totals: mergeSnapshots(ordered.map((s) => s.totals.totals)),
-    peak: Math.max(0, ...timeseries.map((r) => r.open), ...ordered.map((s) => s.totals.peak)),
+    peak: peakOpen(timeseries, ordered.map((s) => s.totals.peak)),
     final: ordered.reduce((n, s) => n + s.totals.final, 0),
     workers,
     warnings: [...startSpreadWarning(ordered), ...ordered.flatMap((s) => s.totals.warnings.map((w) => `segment ${label(s)}: ${w}`))],
   });
-  summary.thresholds = evaluate(summary, thresholdsFor(cliThresholds, first.totals.thresholds));
   // an abortOnFail threshold that stopped a segment fails the whole run, as it would have stopped one generator
   const aborted = ordered.map((s) => s.totals.abortedByThreshold).filter((a) => a !== undefined);
-  const firstAbort = aborted.sort((x, y) => x.atSec - y.atSec)[0];
-  if (firstAbort) {
-    summary.abortedByThreshold = firstAbort;
-    const hit = summary.thresholds[firstAbort.threshold];
-    if (hit) hit.ok = false;
-  }
+  judge(summary, thresholdsFor(cliThresholds, first.totals.thresholds), aborted.sort((x, y) => x.atSec - y.atSec)[0]);
   return { summary, timeseries, options: first.totals.options };
 }
 
@@ -181,24 +174,14 @@ export function mergeCommand(a: MergeArgs, out: NodeJS.WritableStream = process.
   const m = mergeSegments(segs, a.threshold);
   const text = formatSummary(m.summary, lang, (s) => thresholdLines(s, lang));
   out.write(`${text}\n`);
-  writeMerged(a.out, m, text, segs);
-  process.stderr.write(`merged ${segs.length} segment${segs.length > 1 ? 's' : ''}: ${outAbs}\n`);
-  if (m.summary.abortedByThreshold) return EXIT.thresholds;
-  if (m.summary.interrupted) return EXIT.interrupted;
-  return Object.values(m.summary.thresholds).every((t) => t.ok) ? EXIT.ok : EXIT.thresholds;
-}
-
-function writeMerged(dir: string, m: Merged, text: string, segs: Segment[]): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const write = (name: string, body: string): void => fs.writeFileSync(path.join(dir, name), body);
-  write('summary.json', `${JSON.stringify(m.summary, null, 2)}\n`);
-  write('summary.txt', `${text}\n`);
-  write('timeseries.ndjson', m.timeseries.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  write('options.json', `${JSON.stringify(m.options, null, 2)}\n`);
-  write('segments.json', `${JSON.stringify(segs.map((s) => ({
+  const segments = segs.map((s) => ({
     segment: label(s), dir: path.resolve(s.dir), hostname: s.totals.hostname, target: s.totals.options.target,
     startedAt: new Date(s.totals.startWall).toISOString(), durationSec: (s.totals.endWall - s.totals.startWall) / 1000,
     interrupted: s.totals.interrupted, peak: s.totals.peak, final: s.totals.final,
-  })), null, 2)}\n`);
-  write('report.html', renderReport({ summary: m.summary, timeseries: m.timeseries }));
+  }));
+  writeResults(a.out, {
+    ...m, text, extra: { 'segments.json': segments, 'report.html': renderReport({ summary: m.summary, timeseries: m.timeseries }) },
+  });
+  process.stderr.write(`merged ${segs.length} segment${segs.length > 1 ? 's' : ''}: ${outAbs}\n`);
+  return exitCodeOf(m.summary);
 }

@@ -31,22 +31,30 @@ export function environment(): Record<string, unknown> {
   };
 }
 
+/**
+ * The most connections open at once: the busiest second of the merged time series, or the largest
+ * peak one part (worker, segment) saw between its samples, whichever is higher.
+ */
+export function peakOpen(rows: SecondRow[], peaks: number[]): number {
+  return peaks.reduce((m, p) => Math.max(m, p), rows.reduce((m, r) => Math.max(m, r.open), 0));
+}
+
 export interface ResultFiles {
   summary: Summary;
   text: string;
   timeseries: SecondRow[];
   options: ResolvedOptions;
+  /** More files by name: a string is written as it is, anything else as JSON (environment.json, report.html, segments.json). */
   extra?: Record<string, unknown>;
 }
 
-/** Writes the results folder: summary.json, summary.txt, timeseries.ndjson, options.json, environment.json. */
+/** Writes the results folder: summary.json, summary.txt, timeseries.ndjson, options.json, then the extra files. */
 export function writeResults(dir: string, r: ResultFiles): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'summary.json'), `${JSON.stringify(r.summary, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'summary.txt'), `${r.text}\n`);
   fs.writeFileSync(path.join(dir, 'timeseries.ndjson'), r.timeseries.map((row) => JSON.stringify(row)).join('\n') + (r.timeseries.length ? '\n' : ''));
   fs.writeFileSync(path.join(dir, 'options.json'), `${JSON.stringify(r.options, null, 2)}\n`);
-  fs.writeFileSync(path.join(dir, 'environment.json'), `${JSON.stringify(environment(), null, 2)}\n`);
   for (const [name, value] of Object.entries(r.extra ?? {})) {
     fs.writeFileSync(path.join(dir, name), typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
   }

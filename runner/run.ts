@@ -1,6 +1,5 @@
 import { ChildProcess, fork } from 'node:child_process';
-import path from 'node:path';
-import { bundleForNode } from '../build/scenario';
+import { bundleForNode, scenarioName } from '../build/scenario';
 import { runnerWarnings } from '../lib/diagnose';
 import { ConfigError } from '../lib/duration';
 import { M } from '../lib/metrics/names';
@@ -19,6 +18,7 @@ import { workersFor } from './limits';
 import { loadBundle } from './load-bundle';
 import { built, ROOT } from './paths';
 import { preflight } from './preflight';
+import { peakOpen } from './results';
 
 export interface RunConfig {
   scenarioFile: string;
@@ -103,6 +103,10 @@ export class Run {
   private options: ResolvedOptions | undefined;
   private emitted = -1;
   private sources: string[] = [];
+  /** Every worker's latest totals merged, until one of them changes: merged at most once a second for liveView and liveSummary. */
+  private mergedTotals: MetricsSnapshot | undefined;
+  /** Rows of the seconds every worker has reported (they can no longer change), computed once for live progress and the summary. */
+  private rows = new Map<number, SecondRow>();
 
   constructor(private readonly cfg: RunConfig) {}
 
@@ -129,7 +133,7 @@ export class Run {
     return buildSummary({
       scenario: o.scenario, target: o.target, mode: o.mode, startedAt: new Date(this.startWall),
       durationSec: Math.max(0, Date.now() - this.startWall) / 1000, interrupted: this.interrupted,
-      totals: mergeSnapshots(this.workers.map((w) => w.lastTotal)),
+      totals: this.liveTotals(),
       peak: this.workers.reduce((n, w) => n + w.peak, 0),
       final: this.workers.reduce((n, w) => n + w.lastOpen, 0),
       workers: [], warnings: [],
@@ -149,7 +153,7 @@ export class Run {
     const file = cfg.scenarioFile;
     const bundle = await bundleForNode(file, ROOT);
     const mod = checkModule(loadBundle(bundle, file), file);
-    const name = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
+    const name = scenarioName(file);
     const ov = cfg.overrides ?? {};
     let options = resolveOptions(name, mod.options, ov, 'ws://127.0.0.1:1/ws');
     const conns = maxTarget(planStages(options.stages));
@@ -224,6 +228,7 @@ export class Run {
             break;
           case 'tick':
             w.lastTotal = m.total;
+            this.mergedTotals = undefined;
             w.lastOpen = m.open;
             w.peak = Math.max(w.peak, m.peak);
             w.cpu.push(m.diag.cpuPct);
@@ -236,6 +241,7 @@ export class Run {
             break;
           case 'done':
             w.lastTotal = m.total;
+            this.mergedTotals = undefined;
             w.lastOpen = m.open;
             w.peak = Math.max(w.peak, m.peak);
             w.final = m.final;
@@ -277,10 +283,22 @@ export class Run {
       const parts = this.seconds.get(next);
       if (!parts || (!all && parts.size < living)) return;
       this.emitted = next;
-      if (this.cfg.onSecond && this.options) {
-        this.cfg.onSecond(secondRow(next, this.startWall, [...parts.values()]), this.liveView(next));
-      }
+      if (this.cfg.onSecond && this.options) this.cfg.onSecond(this.rowOf(next, parts), this.liveView(next));
     }
+  }
+
+  /** The row of a second; kept once every worker has reported it. */
+  private rowOf(sec: number, parts: Map<number, WorkerSecond>): SecondRow {
+    const kept = this.rows.get(sec);
+    if (kept) return kept;
+    const row = secondRow(sec, this.startWall, [...parts.values()]);
+    if (parts.size === this.workers.length) this.rows.set(sec, row);
+    return row;
+  }
+
+  /** The merge of every worker's latest totals (not to be changed: it is shared until the next tick). */
+  private liveTotals(): MetricsSnapshot {
+    return (this.mergedTotals ??= mergeSnapshots(this.workers.map((w) => w.lastTotal)));
   }
 
   private liveView(sec: number): LiveView {
@@ -288,7 +306,7 @@ export class Run {
     const stages = planStages(o.stages);
     const t = (sec + 1) * 1000;
     const stageIdx = stages.findIndex((s) => t <= s.startMs + s.durationMs);
-    const totals = mergeSnapshots(this.workers.map((w) => w.lastTotal));
+    const totals = this.liveTotals();
     const pong = totals.rates[M.pongRate];
     return {
       options: o,
@@ -315,11 +333,12 @@ export class Run {
     const timeseries: SecondRow[] = [];
     const seconds: RunResult['seconds'] = [];
     for (const sec of [...this.seconds.keys()].sort((a, b) => a - b)) {
-      const parts = [...(this.seconds.get(sec) as Map<number, WorkerSecond>).values()];
-      timeseries.push(secondRow(sec, this.startWall, parts));
+      const byWorker = this.seconds.get(sec) as Map<number, WorkerSecond>;
+      const parts = [...byWorker.values()];
+      timeseries.push(this.rowOf(sec, byWorker));
       seconds.push({ sec, interval: mergeSnapshots(parts.map((x) => x.interval)), open: parts.reduce((n, x) => n + x.open, 0) });
     }
-    const totals = mergeSnapshots(this.workers.map((w) => w.lastTotal));
+    const totals = mergeSnapshots(this.workers.map((w) => w.lastTotal)); // its own merge: a dead worker's share is added to it
     for (const w of this.workers) if (w.died) accountForDeath(totals, w);
     const diags: WorkerDiagnostics[] = this.workers.map((w) => ({
       index: w.index,
@@ -334,7 +353,6 @@ export class Run {
     }));
     const stages = planStages(options.stages);
     const firstRampEnd = stages[0] && stages[0].to > stages[0].from ? (stages[0].startMs + stages[0].durationMs) / 1000 : 0;
-    const peakSampled = timeseries.reduce((m, r) => Math.max(m, r.open), 0);
     const summary = buildSummary({
       scenario: options.scenario,
       target: options.target,
@@ -344,7 +362,7 @@ export class Run {
       closeSec: (endWall - measuredEnd) / 1000,
       interrupted: this.interrupted,
       totals,
-      peak: Math.max(peakSampled, ...this.workers.map((w) => w.peak)),
+      peak: peakOpen(timeseries, this.workers.map((w) => w.peak)),
       final: this.workers.reduce((n, w) => n + (w.died ? 0 : w.final), 0),
       workers: diags,
       warnings: runnerWarnings(diags, timeseries, firstRampEnd, Math.ceil(totalDurationMs(stages) / 1000)),

@@ -97,7 +97,7 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
   );
   const port = ports[0] as number;
   return {
-    url: `ws://${o.host}:${port}${o.path}`,
+    url: `ws://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}${o.path}`,
     port,
     workers: workers.length,
     stats: () =>

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFaultServer } from './fault-server';
-import { ROOT, runCli, tmpDir, writeScenario } from './helpers';
+import { badInputLine, ROOT, runCli, tmpDir, writeScenario } from './helpers';
 
 /**
  * Per-VU identity: URL templates with `${vu}` and `${token}`, tokens from a file (VU i gets line
@@ -87,14 +87,7 @@ export default function (vu) {
 });
 
 describe('bad identity input: one line naming the flag and the accepted form', () => {
-  async function badInput(args: string[]): Promise<string> {
-    const r = await runCli('runner', ['run', ...args], { noExport: true });
-    expect(r.code).toBe(1);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    const lines = r.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    return lines[0] as string;
-  }
+  const badInput = (args: string[]): Promise<string> => badInputLine('runner', ['run', ...args]);
 
   test('${token} without tokens', async () => {
     expect(await badInput([scenario, '--target', 'ws://127.0.0.1:1/ws?token=${token}'])).toBe(

@@ -1,15 +1,7 @@
-import path from 'node:path';
-import { ROOT, runCli, writeScenario } from './helpers';
-
-const scenario = path.join(ROOT, 'scenarios', 'connect-only.ts');
+import { badInputLine, CONNECT_ONLY as scenario, writeScenario } from './helpers';
 
 async function expectBadInput(bin: 'runner' | 'wsbench', args: string[], message: string | RegExp): Promise<void> {
-  const r = await runCli(bin, args, { noExport: true });
-  expect(r.code).toBe(1);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(message);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(await badInputLine(bin, args)).toMatch(message);
 }
 
 describe('bad input: one clear line on stderr, exit 1', () => {

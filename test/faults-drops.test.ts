@@ -1,25 +1,10 @@
-import path from 'node:path';
-import { FaultOptions, FaultServer, startFaultServer } from './fault-server';
-import { ROOT, runCli, writeScenario } from './helpers';
-import type { Summary } from '../lib/summary';
+import { runAgainst as against, writeScenario } from './helpers';
 
 /**
  * Faults after the connection opened: every disconnect counted once, with its close code or
  * error; a server restart as disconnects, and with `reconnect` as new connections.
  */
-const scenario = path.join(ROOT, 'scenarios', 'connect-only.ts');
 const run20 = ['--conns', '20', '--duration', '2s', '--ramp', '500ms', '--ping-interval', '1s'];
-
-async function against(opts: FaultOptions, args: string[], file = scenario): Promise<{ s: Summary; stdout: string; server: FaultServer }> {
-  const server = await startFaultServer(opts);
-  try {
-    const r = await runCli('runner', ['run', file, '--target', server.url, ...args]);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    return { s: r.summary!, stdout: r.stdout, server };
-  } finally {
-    await server.close();
-  }
-}
 
 function reconnecting(reconnect: string): string {
   return writeScenario(`import { hold, keepAlive, ramp } from 'wsbench';

@@ -1,26 +1,11 @@
-import path from 'node:path';
-import { FaultOptions, FaultServer, MalformedKind, startFaultServer } from './fault-server';
-import { ROOT, runCli, writeScenario } from './helpers';
-import type { Summary } from '../lib/summary';
+import type { MalformedKind } from './fault-server';
+import { runAgainst as against, writeScenario } from './helpers';
 
 /**
  * What the server sends, or does not read: malformed and oversized frames close the connection
  * under their class, a flood is counted message by message in bounded memory, unanswered pings
  * count against the pong rate, and sends to a server that stopped reading are refused, not buffered.
  */
-const scenario = path.join(ROOT, 'scenarios', 'connect-only.ts');
-
-async function against(opts: FaultOptions, args: string[], file = scenario): Promise<{ s: Summary; server: FaultServer }> {
-  const server = await startFaultServer(opts);
-  try {
-    const r = await runCli('runner', ['run', file, '--target', server.url, ...args]);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    return { s: r.summary!, server };
-  } finally {
-    await server.close();
-  }
-}
-
 const ten = ['--conns', '10', '--duration', '2s', '--ramp', '500ms'];
 
 describe('frames a server must not send', () => {

@@ -3,8 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Summary } from '../lib/summary';
+import { FaultOptions, FaultServer, startFaultServer } from './fault-server';
 
 export const ROOT = path.join(__dirname, '..');
+/** The seed tool's built-in scenario, the one most tests run. */
+export const CONNECT_ONLY = path.join(ROOT, 'scenarios', 'connect-only.ts');
 
 export interface CliResult {
   code: number | null;
@@ -58,4 +61,38 @@ export function writeScenario(source: string, name = 'scenario.ts'): string {
   const file = path.join(tmpDir('wsbench-scenario-'), name);
   fs.writeFileSync(file, source);
   return file;
+}
+
+/** The summary.json of a results folder (a run's `outDir`, a merge's `--out`). */
+export function readSummary(dir: string): Summary {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
+}
+
+/**
+ * Runs input the CLI must refuse: asserts exit 1 with exactly one line on stderr (no stack trace)
+ * and nothing on stdout; returns that line.
+ */
+export async function badInputLine(bin: 'runner' | 'wsbench', args: string[]): Promise<string> {
+  const r = await runCli(bin, args, { noExport: true });
+  expect(r.code).toBe(1);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(r.stdout).toBe('');
+  return lines[0] as string;
+}
+
+/**
+ * `runner run <file> --target <fault server> ...args` against a fault server started for this run
+ * and closed after it; asserts no stack trace on stderr.
+ */
+export async function runAgainst(opts: FaultOptions, args: string[], file = CONNECT_ONLY): Promise<{ s: Summary; stdout: string; server: FaultServer }> {
+  const server = await startFaultServer(opts);
+  try {
+    const r = await runCli('runner', ['run', file, '--target', server.url, ...args]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    return { s: r.summary!, stdout: r.stdout, server };
+  } finally {
+    await server.close();
+  }
 }

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFaultServer } from './fault-server';
-import { ROOT, runCli } from './helpers';
-import type { Summary } from '../lib/summary';
+import { ROOT, readSummary, runCli } from './helpers';
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM mid-run: no new VUs, connections closed, the summary of what was
@@ -42,7 +41,7 @@ describe('interrupts', () => {
       expect(c.final).toBe(c.succeeded); // open when the run stopped
       expect(c.succeeded).toBeLessThanOrEqual(server.counts.accepted);
       // the results folder holds the same summary
-      const saved = JSON.parse(fs.readFileSync(path.join(r.outDir, 'summary.json'), 'utf8')) as Summary;
+      const saved = readSummary(r.outDir);
       expect(saved.connections).toEqual(s.connections);
       expect(saved.interrupted).toBe(true);
       expect(r.stdout).toContain('*** INTERRUPTED: partial results ***');

@@ -1,8 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Summary } from '../lib/summary';
-import { ROOT, tmpDir } from './helpers';
+import { readSummary, ROOT, tmpDir } from './helpers';
 
 /** `make` in the repository, never rebuilding dist/ (the test run built it; another engineer may be rebuilding). */
 function make(args: string[]): { code: number | null; stdout: string; stderr: string } {
@@ -43,7 +42,7 @@ describe('the seed workflow as make targets', () => {
     expect(stop).toMatchObject({ code: 0, stdout: `stopping the bench (pid ${pid}): VUs stop, connections close, results are written\nbench stopped\n` });
     expect(await exited).toBe(2); // make's own code for a failed recipe; the runner's is in make's message
     expect(stderr).toContain('bench-local] Error 130');
-    const s = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+    const s = readSummary(out);
     expect(s.interrupted).toBe(true);
     expect(s.connections.attempted).toBe(s.connections.succeeded + s.connections.failed + s.connections.aborted);
     expect(fs.existsSync(pidFile)).toBe(false);

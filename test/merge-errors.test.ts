@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ImServer, startImServer } from '../server/server';
-import { ROOT, runCli, tmpDir, writeScenario } from './helpers';
+import { readSummary, ROOT, runCli, tmpDir, writeScenario } from './helpers';
 
 const connectOnly = path.join(ROOT, 'scenarios', 'connect-only.ts');
 const OTHER = `
@@ -47,7 +47,7 @@ describe('runner merge refuses segments that are not the n shares of one test, n
     expect(firstStderr).toContain('segment 0/3: thresholds crossed on this share; runner merge judges the whole run\n');
     const out = path.join(tmpDir(), 'merged');
     expect((await merge(seg, ['--out', out])).code).toBe(0);
-    const s = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    const s = readSummary(out);
     expect(s.connections).toMatchObject({ attempted: 6, succeeded: 6 });
     expect(s.thresholds).toEqual({ 'connections.attempted >= 6': { ok: true, value: 6 } });
     expect((await merge(seg, ['--out', path.join(tmpDir(), 'm'), '--threshold', 'connections.attempted >= 7'])).code).toBe(99);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { startFaultServer } from './fault-server';
-import { ROOT, runCli, writeScenario } from './helpers';
+import { badInputLine, ROOT, runCli, writeScenario } from './helpers';
 
 /**
  * A scenario that throws in a VU: its own error, with its file and line, is printed once; the VU
@@ -104,11 +104,7 @@ describe('scenario options and flags with a wrong form', () => {
 export const options = { stages: [ramp('1s', 2)], ${option} };
 export default function (vu) { keepAlive(vu); }
 `);
-    const r = await runCli('runner', ['run', file], { noExport: true });
-    expect(r.code).toBe(1);
-    const lines = r.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    return lines[0] as string;
+    return badInputLine('runner', ['run', file]);
   }
 
   test.each([

@@ -11,7 +11,7 @@ import type { SecondRow } from '../lib/timeseries';
 import { alignSeconds, mergeSegments, Segment } from '../runner/merge';
 import { RawSecond, readRaw } from '../runner/raw';
 import type { ResolvedOptions } from '../lib/types';
-import { runCli, tmpDir, writeScenario } from './helpers';
+import { readSummary, runCli, tmpDir, writeScenario } from './helpers';
 
 /**
  * A known value per VU, recorded by the scenario into the trend `probe_ms`: segment k (VUs
@@ -96,7 +96,7 @@ describe('a run split into 3 segments (3 processes, one shared server) and merge
     mergedDir = path.join(tmpDir(), 'merged');
     const m = await runCli('runner', ['merge', ...segDirs, '--out', mergedDir], { noExport: true });
     mergeCode = m.code;
-    merged = JSON.parse(fs.readFileSync(path.join(mergedDir, 'summary.json'), 'utf8')) as Summary;
+    merged = readSummary(mergedDir);
     mergedRows = fs.readFileSync(path.join(mergedDir, 'timeseries.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SecondRow);
     const w = await runCli('runner', ['run', scenario, '--target', server.url]);
     expect(w.code).toBe(0);

@@ -1,9 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { evaluate, liveBreach, parseThreshold } from '../lib/thresholds';
-import { ROOT, runCli, writeScenario } from './helpers';
+import { badInputLine, CONNECT_ONLY as scenario, readSummary, runCli, writeScenario } from './helpers';
 
-const scenario = path.join(ROOT, 'scenarios', 'connect-only.ts');
 const t = (...exprs: string[]): string[] => exprs.flatMap((e) => ['--threshold', e]);
 
 /** The printed threshold lines of a run's stdout. */
@@ -93,16 +90,13 @@ describe('thresholds on real runs: ✓/✗ lines and exit codes', () => {
     expect(r.stdout).toContain(`*** ABORTED by threshold "${expr}" at second 1: partial results ***`);
     expect(thresholdLines(r.stdout)[0]).toBe(`✗ ${expr}   (${s.connections.attempted}; crossed at second 1 (${s.abortedByThreshold!.value}): run aborted)`);
     expect(r.stderr).toContain(`threshold ${expr} crossed at second 1 (${s.abortedByThreshold!.value}): aborting the run (abortOnFail)`);
-    expect(JSON.parse(fs.readFileSync(path.join(r.outDir, 'summary.json'), 'utf8')).abortedByThreshold).toEqual(s.abortedByThreshold);
+    expect(readSummary(r.outDir).abortedByThreshold).toEqual(s.abortedByThreshold);
   });
 });
 
 describe('a malformed threshold: one clear line, exit 1, before the run', () => {
   async function expectBadThreshold(args: string[], line: string): Promise<void> {
-    const r = await runCli('runner', ['run', ...args], { noExport: true });
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toEqual([line]);
-    expect(r.stdout).toBe('');
+    expect(await badInputLine('runner', ['run', ...args])).toBe(line);
   }
 
   test('bad syntax on the CLI', () =>

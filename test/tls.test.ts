@@ -2,14 +2,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFaultServer } from './fault-server';
-import { ROOT, runCli, tmpDir } from './helpers';
+import { CONNECT_ONLY as scenario, runAgainst, runCli, tmpDir } from './helpers';
 
 /**
  * wss:// targets: a certificate the runner cannot verify fails as its own class (`TLS <code>`),
  * `--insecure` accepts a self-signed one, `--ca` trusts a private CA. Certificates are made here
  * with openssl, valid for two days.
  */
-const scenario = path.join(ROOT, 'scenarios', 'connect-only.ts');
 const ten = ['--conns', '10', '--duration', '1500ms', '--ramp', '500ms', '--ping-interval', '500ms'];
 const dir = tmpDir('wsbench-tls-');
 const file = (name: string): string => path.join(dir, name);
@@ -38,28 +37,22 @@ beforeAll(() => {
   wrongName = leaf('elsewhere', 'DNS:elsewhere.example');
 });
 
-async function runAgainst(tls: { key: string; cert: string }, flags: string[]) {
-  const server = await startFaultServer({ tls });
-  try {
-    expect(server.url).toMatch(/^wss:\/\//);
-    const r = await runCli('runner', ['run', scenario, '--target', server.url, ...ten, ...flags]);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    return { s: r.summary!, stdout: r.stdout, server };
-  } finally {
-    await server.close();
-  }
+async function runTls(tls: { key: string; cert: string }, flags: string[]): ReturnType<typeof runAgainst> {
+  const r = await runAgainst({ tls }, [...ten, ...flags]);
+  expect(r.server.url).toMatch(/^wss:\/\//);
+  return r;
 }
 
 describe('wss:// and certificates', () => {
   test('a self-signed certificate fails as "TLS DEPTH_ZERO_SELF_SIGNED_CERT" without --insecure', async () => {
-    const { s, stdout, server } = await runAgainst(selfSigned, []);
+    const { s, stdout, server } = await runTls(selfSigned, []);
     expect(s.connections).toMatchObject({ attempted: 10, succeeded: 0, failed: 10, errors: { 'TLS DEPTH_ZERO_SELF_SIGNED_CERT': 10 } });
     expect(server.counts.upgrades).toBe(0); // it never got as far as the upgrade
     expect(stdout).toContain('TLS DEPTH_ZERO_SELF_SIGNED_CERT  → TLS handshake failed: use --ca for a private CA or --insecure');
   });
 
   test('and succeeds with --insecure: connections, pings and pongs as over ws://', async () => {
-    const { s, server } = await runAgainst(selfSigned, ['--insecure']);
+    const { s, server } = await runTls(selfSigned, ['--insecure']);
     expect(s.connections).toMatchObject({ attempted: 10, succeeded: 10, failed: 0, disconnected: 0, final: 10 });
     expect(server.counts.accepted).toBe(10);
     expect(s.heartbeat.pingsSent).toBe(server.counts.pings);
@@ -67,14 +60,14 @@ describe('wss:// and certificates', () => {
   });
 
   test('a private CA: unknown without --ca ("TLS UNABLE_TO_VERIFY_LEAF_SIGNATURE"), trusted with it', async () => {
-    const without = await runAgainst(signed, []);
+    const without = await runTls(signed, []);
     expect(without.s.connections).toMatchObject({ failed: 10, errors: { 'TLS UNABLE_TO_VERIFY_LEAF_SIGNATURE': 10 } });
-    const withCa = await runAgainst(signed, ['--ca', file('ca.pem')]);
+    const withCa = await runTls(signed, ['--ca', file('ca.pem')]);
     expect(withCa.s.connections).toMatchObject({ attempted: 10, succeeded: 10, failed: 0 });
   });
 
   test('a certificate for another name fails as "TLS ERR_TLS_CERT_ALTNAME_INVALID" even with the right CA', async () => {
-    const { s } = await runAgainst(wrongName, ['--ca', file('ca.pem')]);
+    const { s } = await runTls(wrongName, ['--ca', file('ca.pem')]);
     expect(s.connections).toMatchObject({ failed: 10, errors: { 'TLS ERR_TLS_CERT_ALTNAME_INVALID': 10 } });
   });
 

@@ -41,10 +41,6 @@ export class K6Metrics {
     this.get(name, 'rate').add(ok, tags);
   }
 
-  trend(name: string, ms: number, tags?: Tags): void {
-    this.get(name, 'trend').add(ms, tags);
-  }
-
   /** The scenario-facing recorders of `vu.counter()`, `vu.trend()`, `vu.rate()`. */
   counter(name: string): Counter {
     const m = this.get(name, 'counter');

@@ -34,7 +34,7 @@ export const K6_OWN: MetricDecl[] = [
   { name: M.sendBufferFull, kind: 'counter' },
   { name: M.reconnects, kind: 'counter' },
   { name: M.vusFailed, kind: 'counter' },
-  { name: 'vu_callback_errors', kind: 'counter' },
+  { name: M.callbackErrors, kind: 'counter' },
 ];
 
 /**

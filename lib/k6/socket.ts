@@ -2,7 +2,7 @@ import { clearTimeout, setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
 import { classifyClose } from '../errors';
 import { M } from '../metrics/names';
-import type { ConnectParams, Socket, SocketEvent, SocketEventMap } from '../types';
+import { APP_PING, APP_PONG_PREFIX, ConnectParams, SEND_BUFFER_LIMIT, Socket, SocketEvent, SocketEventMap } from '../types';
 import { classifyK6Error } from './errors';
 import type { K6Metrics } from './metrics';
 import { CONNECT_SUCCESS } from './names';
@@ -34,10 +34,6 @@ interface K6CloseEvent {
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 3;
-/** Bytes a socket may hold unsent before `send()` refuses and counts `ws_send_buffer_full` (as on Node). */
-const SEND_BUFFER_LIMIT = 1_048_576;
-const APP_PING = '{"type":"ping"}';
-const APP_PONG_PREFIX = '{"type":"pong"';
 /** k6 reports a close frame from the server as an error too; that is a close, not an error. */
 const CLOSE_ERROR = /^websocket: close \d+/;
 

@@ -98,7 +98,7 @@ export class K6Vu implements VuContext, SocketOwner {
     try {
       fn();
     } catch (err) {
-      this.metrics.add('vu_callback_errors');
+      this.metrics.add(M.callbackErrors);
       reportScenarioError(err);
     }
   }

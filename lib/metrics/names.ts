@@ -13,6 +13,12 @@ export const M = {
   attempts: 'ws_connect_attempts',
   pings: 'ws_pings_sent',
   pongs: 'ws_pongs_received',
+  /** Attempts cut short by the runner (end of run, VU stopped): neither opened nor failed. */
+  connectAborted: 'ws_connect_aborted',
+  /** Pings still waiting when an interrupted run stopped. */
+  pingsUnresolved: 'ws_pings_unresolved',
+  /** Scenario errors after a VU's first (which counts in vus_failed). */
+  callbackErrors: 'vu_callback_errors',
   reconnects: 'ws_reconnects',
   sendBufferFull: 'ws_send_buffer_full',
   vusStarted: 'vus_started',

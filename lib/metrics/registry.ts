@@ -1,4 +1,4 @@
-import { createHistogram, encodeHistogram, Histogram, mergeEncoded, recordMs } from './histogram';
+import { createHistogram, decodeHistogram, encodeHistogram, Histogram, LatencyStats, latencyStats, mergeEncoded, recordMs } from './histogram';
 
 /** Everything one process measured, in a form that crosses process boundaries and merges exactly. */
 export interface MetricsSnapshot {
@@ -100,4 +100,13 @@ export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
     out.trends[k] = parts.length === 1 ? (parts[0] as string) : encodeHistogram(mergeEncoded(parts));
   }
   return out;
+}
+
+/** Latency statistics of one trend of a snapshot; all zeros when it recorded nothing. */
+export function statsOf(snap: MetricsSnapshot, name: string): LatencyStats {
+  const enc = snap.trends[name];
+  const h = enc ? decodeHistogram(enc) : createHistogram();
+  const s = latencyStats(h);
+  h.destroy();
+  return s;
 }

@@ -4,7 +4,7 @@ import tls from 'node:tls';
 import WebSocket from 'ws';
 import { classifyClose, classifyError } from '../errors';
 import { M } from '../metrics/names';
-import type { ConnectParams, Socket, SocketEvent, SocketEventMap } from '../types';
+import { APP_PING, APP_PONG_PREFIX, ConnectParams, SEND_BUFFER_LIMIT, Socket, SocketEvent, SocketEventMap } from '../types';
 import type { Meter } from './meter';
 
 /** Settings shared by every socket of a worker. */
@@ -27,15 +27,8 @@ export interface SocketOwner {
   scenarioError(err: unknown): void;
 }
 
-/**
- * Bytes a socket may hold unsent (a server that stopped reading): past this, `send()` refuses
- * and counts `ws_send_buffer_full` instead of buffering without bound.
- */
-export const SEND_BUFFER_LIMIT = 1_048_576;
-
 type Listeners = { [K in SocketEvent]?: Array<(e: SocketEventMap[K]) => void> };
 
-const APP_PING = '{"type":"ping"}';
 /** The NodeSocket behind a `ws` WebSocket or a raw net socket: handlers are shared functions, not closures per connection (memory at 100K). */
 const OWNER = Symbol('wsbench.socket');
 type Owned<T> = T & { [OWNER]: NodeSocket };
@@ -68,7 +61,6 @@ function rawOnError(this: net.Socket, err: NodeJS.ErrnoException): void {
 function onTimeout(s: NodeSocket): void {
   s.onTimeout();
 }
-const APP_PONG_PREFIX = '{"type":"pong"';
 
 /**
  * A measured WebSocket. Every attempt ends in exactly one of: opened (ws_sessions), failed
@@ -85,7 +77,6 @@ export class NodeSocket implements Socket {
   private closingByUs = false;
   /** What broke an open connection (a protocol error, a reset), if anything. */
   private lastError: string | undefined;
-  private raw: net.Socket | undefined;
   /** @internal set by the raw socket's 'connect' */
   tcpUp = false;
   /** TCP up, and for wss:// the TLS handshake done. */
@@ -211,7 +202,7 @@ export class NodeSocket implements Socket {
   /** On an interrupted run: pings still waiting are neither answered nor lost; counted apart. */
   abandonPings(): void {
     const n = this.pendingPings;
-    if (n > 0) this.meter.add('ws_pings_unresolved', n);
+    if (n > 0) this.meter.add(M.pingsUnresolved, n);
     this.pending = undefined;
     this.appPending = undefined;
   }
@@ -274,7 +265,6 @@ export class NodeSocket implements Socket {
     (s as Owned<net.Socket>)[OWNER] = this;
     s.once('connect', rawOnConnect);
     s.on('error', rawOnError);
-    this.raw = s;
     return s;
   };
 
@@ -339,14 +329,13 @@ export class NodeSocket implements Socket {
     } else if (!this.failed && !this.closingByUs) {
       this.fail('closed before open');
     } else if (!this.failed && this.closingByUs) {
-      this.meter.add('ws_connect_aborted');
+      this.meter.add(M.connectAborted);
     }
     // pings that can no longer be answered are lost
     const lost = this.pendingPings;
     for (let i = 0; i < lost; i++) this.meter.rate(M.pongRate, false);
     this.pending = undefined;
     this.appPending = undefined;
-    this.raw = undefined;
     this.emit('close', { type: 'close', code, reason });
     this.listeners = {};
     this.owner.socketDone(this);
@@ -354,21 +343,16 @@ export class NodeSocket implements Socket {
 
   /** @internal */
   onMessage(data: Buffer, isBinary: boolean): void {
-    if (!isBinary) {
-      if (this.appPending && data.length >= APP_PONG_PREFIX.length) {
-        if (data.toString('latin1', 0, APP_PONG_PREFIX.length) === APP_PONG_PREFIX) {
-          // a heartbeat, like a protocol pong: counted in the heartbeat, not in ws_msgs_received (app pings are not in ws_msgs_sent)
-          const at = this.appPending.shift();
-          if (at !== undefined) this.pong(at);
-          return;
-        }
-      }
-      this.meter.add(M.msgsReceived);
-      if (this.listeners.message) this.emit('message', { type: 'message', data: data.toString() });
-    } else {
-      this.meter.add(M.msgsReceived);
-      if (this.listeners.message) this.emit('message', { type: 'message', data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer });
+    if (!isBinary && this.appPending && data.length >= APP_PONG_PREFIX.length && data.toString('latin1', 0, APP_PONG_PREFIX.length) === APP_PONG_PREFIX) {
+      // a heartbeat, like a protocol pong: counted in the heartbeat, not in ws_msgs_received (app pings are not in ws_msgs_sent)
+      const at = this.appPending.shift();
+      if (at !== undefined) this.pong(at);
+      return;
     }
+    this.meter.add(M.msgsReceived);
+    if (!this.listeners.message) return;
+    const payload = isBinary ? (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer) : data.toString();
+    this.emit('message', { type: 'message', data: payload });
   }
 
   /** @internal */

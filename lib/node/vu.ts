@@ -55,7 +55,7 @@ export class NodeVu implements VuContext, SocketOwner {
   scenarioError(err: unknown): void {
     const text = reportScenarioError(err);
     if (this.failed) {
-      this.host.meter.add('vu_callback_errors');
+      this.host.meter.add(M.callbackErrors);
       return;
     }
     this.failed = true;

@@ -45,6 +45,11 @@ export function chartsOf(rows: SecondRow[]): Array<ChartSpec | EmptyChart> {
   const x = rows.map((r) => r.sec);
   const any = (f: (r: SecondRow) => number): boolean => rows.some((r) => f(r) > 0);
   const s = (label: string, color: string, values: Array<number | null>, scale: 'y' | 'y2' = 'y', width = 2): ChartSeries => ({ label, color, values, scale, width });
+  /** A latency's p50 and p99, drawn only in the seconds where `has` holds (p50 wider: the two may coincide). */
+  const latency = (has: (r: SecondRow) => boolean, p50: (r: SecondRow) => number, p99: (r: SecondRow) => number): ChartSeries[] => [
+    s('p50', COLORS.cyan, where(rows, has, p50), 'y', 5),
+    s('p99', COLORS.red, where(rows, has, p99)),
+  ];
   const charts: Array<ChartSpec | EmptyChart> = [];
   charts.push({
     id: 'chart-connections', title: 'Open connections and connect rate', yLabel: 'open connections', y2Label: 'per second', x,
@@ -53,10 +58,7 @@ export function chartsOf(rows: SecondRow[]): Array<ChartSpec | EmptyChart> {
   if (any((r) => r.connects)) {
     charts.push({
       id: 'chart-connect-latency', title: 'Connect latency (ms), per second', yLabel: 'ms', x,
-      series: [
-        s('p50', COLORS.cyan, where(rows, (r) => r.connects > 0, (r) => r.connectP50), 'y', 5),
-        s('p99', COLORS.red, where(rows, (r) => r.connects > 0, (r) => r.connectP99)),
-      ],
+      series: latency((r) => r.connects > 0, (r) => r.connectP50, (r) => r.connectP99),
     });
   } else charts.push({ id: 'chart-connect-latency', title: 'Connect latency (ms), per second', empty: 'no connection opened in this run' });
   if (any((r) => r.pings)) {
@@ -81,10 +83,7 @@ export function chartsOf(rows: SecondRow[]): Array<ChartSpec | EmptyChart> {
   if (any((r) => r.msgLatencyP99)) {
     charts.push({
       id: 'chart-message-latency', title: 'Message latency (ms), per second', yLabel: 'ms', x,
-      series: [
-        s('p50', COLORS.cyan, where(rows, (r) => r.msgLatencyP99 > 0, (r) => r.msgLatencyP50), 'y', 5),
-        s('p99', COLORS.red, where(rows, (r) => r.msgLatencyP99 > 0, (r) => r.msgLatencyP99)),
-      ],
+      series: latency((r) => r.msgLatencyP99 > 0, (r) => r.msgLatencyP50, (r) => r.msgLatencyP99),
     });
   } else charts.push({ id: 'chart-message-latency', title: 'Message latency', empty: 'no message latency recorded in this run' });
   return charts;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { hintFor } from '../errors';
+import { byCount, hintFor } from '../errors';
 import type { LatencyStats } from '../metrics/histogram';
 import type { Summary } from '../summary';
 import type { SecondRow } from '../timeseries';
@@ -99,7 +99,7 @@ function thresholdsSection(s: Summary): string {
 }
 
 function classes(title: string, id: string, counts: Record<string, number>, hints: boolean): string {
-  const entries = Object.entries(counts).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const entries = byCount(counts);
   if (entries.length === 0) return `<div class="card" id="${id}"><h3>${esc(title)}</h3><p class="ok">none</p></div>`;
   const max = entries[0]?.[1] ?? 1;
   const rows = entries.map(([k, n]) => {

@@ -1,4 +1,4 @@
-import { hintFor } from '../errors';
+import { byCount, hintFor } from '../errors';
 import type { LatencyStats } from '../metrics/histogram';
 import type { Summary } from '../summary';
 import { gradeLabel, healthOf } from './health';
@@ -44,6 +44,16 @@ function latencyBlock(s: LatencyStats, grades: { p50?: string; p99?: string } = 
 
 const withGrade = (value: string, grade: string | undefined): string => (grade ? `${value.padEnd(8)}${grade}` : value);
 
+/** A section of failure or disconnect classes, most frequent first, each with its hint; empty when none occurred. */
+function classLines(title: string, counts: Record<string, number>): string[] {
+  const entries = byCount(counts);
+  if (entries.length === 0) return [];
+  return ['', `--- ${title} ---`, ...entries.map(([k, n]) => {
+    const hint = hintFor(k);
+    return `${String(n).padStart(8)}  ${k}${hint ? `  → ${hint}` : ''}`;
+  })];
+}
+
 /** The text summary, laid out as the seed tool's report. Returns the text; the caller prints it. */
 export function formatSummary(s: Summary, lang: Lang = 'en', extra: (s: Summary, lang: Lang) => string[] = () => []): string {
   const L = LABELS[lang];
@@ -61,22 +71,7 @@ export function formatSummary(s: Summary, lang: Lang = 'en', extra: (s: Summary,
   if (s.connections.aborted > 0) out.push(row(L.aborted, s.connections.aborted));
   if (s.connections.reconnects > 0) out.push(row(lang === 'zh' ? '重连次数' : 'Reconnects', s.connections.reconnects));
   if (s.connections.sendBufferFull > 0) out.push(row(lang === 'zh' ? '发送缓冲满' : 'Send buffer full', `${s.connections.sendBufferFull} (server not reading)`));
-  const errors = Object.entries(s.connections.errors).filter(([, n]) => n > 0);
-  if (errors.length > 0) {
-    out.push('', `--- ${L.errors} ---`);
-    for (const [k, n] of errors.sort((a, b) => b[1] - a[1])) {
-      const hint = hintFor(k);
-      out.push(`${String(n).padStart(8)}  ${k}${hint ? `  → ${hint}` : ''}`);
-    }
-  }
-  const disc = Object.entries(s.connections.disconnectReasons).filter(([, n]) => n > 0);
-  if (disc.length > 0) {
-    out.push('', `--- ${L.disconnects} ---`);
-    for (const [k, n] of disc.sort((a, b) => b[1] - a[1])) {
-      const hint = hintFor(k);
-      out.push(`${String(n).padStart(8)}  ${k}${hint ? `  → ${hint}` : ''}`);
-    }
-  }
+  out.push(...classLines(L.errors, s.connections.errors), ...classLines(L.disconnects, s.connections.disconnectReasons));
   out.push('', `--- ${L.latency} ---`, ...latencyBlock(s.connectLatencyMs, { p50: gradeLabel(h.connectP50, lang), p99: gradeLabel(h.connectP99, lang) }));
   out.push('', `--- ${L.heartbeat} ---`);
   out.push(row(L.pings, s.heartbeat.pingsSent), row(L.pongs, s.heartbeat.pongsReceived), row(L.pongRate, s.heartbeat.pongRate === null ? 'n/a (no pings sent)' : withGrade(pct(s.heartbeat.pongRate), gradeLabel(h.pongRate, lang))));
