@@ -134,7 +134,8 @@ export class Run {
       scenario: o.scenario, target: o.target, mode: o.mode, startedAt: new Date(this.startWall),
       durationSec: Math.max(0, Date.now() - this.startWall) / 1000, interrupted: this.interrupted,
       totals: this.liveTotals(),
-      peak: this.workers.reduce((n, w) => n + w.peak, 0),
+      // the final summary's rule: a sum of the workers' own peaks would count peaks that never coincided
+      peak: peakOpen([...this.rows.values()], this.workers.map((w) => w.peak)),
       final: this.workers.reduce((n, w) => n + w.lastOpen, 0),
       workers: [], warnings: [],
     });
