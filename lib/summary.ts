@@ -3,6 +3,8 @@ import { M } from './metrics/names';
 import { MetricsSnapshot, statsOf } from './metrics/registry';
 import { MessagesSummary, messagesSummary } from './message-summary';
 import { Health, healthOf } from './report/health';
+import { isInternalMetric } from './recovery-keys';
+import { detectWaves, DisconnectWave, WaveSecond } from './waves';
 
 /** Per-worker self-measurements (how busy the load generator itself was). */
 export interface WorkerDiagnostics {
@@ -63,6 +65,8 @@ export interface Summary {
   metrics: Record<string, number | LatencyStats>;
   runner: { workers: WorkerDiagnostics[]; warnings: string[] };
   thresholds: Record<string, { ok: boolean; value: number | null }>;
+  /** Disconnect waves (DESIGN.md, lib/waves.ts): drops of >= 5% of the open connections (>= 100) within 2 s, and their recovery. */
+  disconnectWaves: DisconnectWave[];
   /** The seed's health grades (guide §6.2) of success rate, connect P50/P99 and pong rate. */
   health?: Health;
   /** Set when an `abortOnFail` threshold stopped the run: which, when (second of the run), at what value. */
@@ -82,6 +86,10 @@ export interface SummaryInput {
   final: number;
   workers: WorkerDiagnostics[];
   warnings: string[];
+  /** Per-second interval snapshots for the disconnect waves; none: no waves are looked for. */
+  seconds?: WaveSecond[];
+  /** Reconnect was on: waves get their recovery. */
+  reconnecting?: boolean;
 }
 
 const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
@@ -89,6 +97,8 @@ const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 export { statsOf };
 
 const BUILTIN = new Set<string>(Object.values(M));
+/** Not the scenario's: built-in names and the recovery metrics keyed per second. */
+const ours = (k: string): boolean => BUILTIN.has(k) || isInternalMetric(k);
 
 /** Builds the summary from the exact merge of every worker's totals. Pure. */
 export function buildSummary(i: SummaryInput): Summary {
@@ -98,9 +108,9 @@ export function buildSummary(i: SummaryInput): Summary {
   const failed = c(M.connectErrors);
   const pong = i.totals.rates[M.pongRate];
   const metrics: Summary['metrics'] = {};
-  for (const [k, v] of Object.entries(i.totals.counters)) if (!BUILTIN.has(k)) metrics[k] = v;
-  for (const k of Object.keys(i.totals.trends)) if (!BUILTIN.has(k)) metrics[k] = statsOf(i.totals, k);
-  for (const [k, r] of Object.entries(i.totals.rates)) if (!BUILTIN.has(k)) metrics[k] = r.total ? round4(r.passes / r.total) : 0;
+  for (const [k, v] of Object.entries(i.totals.counters)) if (!ours(k)) metrics[k] = v;
+  for (const k of Object.keys(i.totals.trends)) if (!ours(k)) metrics[k] = statsOf(i.totals, k);
+  for (const [k, r] of Object.entries(i.totals.rates)) if (!ours(k)) metrics[k] = r.total ? round4(r.passes / r.total) : 0;
   const summary: Summary = {
     scenario: i.scenario,
     target: i.target,
@@ -136,6 +146,7 @@ export function buildSummary(i: SummaryInput): Summary {
     metrics,
     runner: { workers: i.workers, warnings: i.warnings },
     thresholds: {},
+    disconnectWaves: i.seconds ? detectWaves(i.seconds, i.reconnecting ?? false) : [],
   };
   summary.health = healthOf(summary);
   return summary;

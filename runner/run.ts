@@ -367,6 +367,7 @@ export class Run {
       final: this.workers.reduce((n, w) => n + (w.died ? 0 : w.final), 0),
       workers: diags,
       warnings: runnerWarnings(diags, timeseries, firstRampEnd, Math.ceil(totalDurationMs(stages) / 1000)),
+      seconds, reconnecting: options.reconnect !== undefined, // disconnect waves (lib/waves.ts)
     });
     return {
       summary, timeseries, options: redactOptions(options), totals, workers: this.workers.length, sourceAddresses: this.sources,

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { loadBundle } from './load-bundle';
 import { reportScenarioError } from '../lib/node/vu';
 import { checkModule } from '../lib/options';
+import { setRunSecond } from '../lib/run-second';
 import { Executor } from './executor';
 import { busyPct, machineCpuTimes } from './machine';
 import type { Diagnostics, FromWorker, ToWorker } from './ipc';
@@ -98,6 +99,7 @@ async function run(startAtWall: number): Promise<void> {
     });
     ex.meter.interval.reset();
     sec++;
+    setRunSecond(sec); // recovery metrics are keyed by the second being recorded (lib/run-second.ts)
   };
   // ticks on whole seconds of the run's clock, so that every worker's seconds line up
   let ticker: NodeJS.Timeout | undefined;
@@ -109,6 +111,7 @@ async function run(startAtWall: number): Promise<void> {
     }, Math.max(0, wait));
   };
   await waitUntil(t0);
+  setRunSecond(0);
   schedule();
   await ex.run();
   await ex.drainAndClose(!stopping);
