@@ -3,6 +3,8 @@ import yargs, { Argv } from 'yargs';
 import { ConfigError } from '../lib/duration';
 import { startServer } from '../server/cluster';
 import { readCaFile } from './connect-flags';
+import { ChaosArgs, chaosFlags, chaosOptions } from './chaos-flags';
+import { startChaos } from '../server/chaos';
 import { EXIT, execute } from './execute';
 import { checkLang, checkWorkers, overridesFrom, parseSegment, RunArgs, runFlags } from './flags';
 import { MergeArgs, mergeCommand, mergeFlags } from './merge';
@@ -55,7 +57,8 @@ async function runWith(scenarioFile: string, a: AllArgs): Promise<number> {
   });
 }
 
-async function serve(a: { port: number; host: string; path: string; workers?: number; managed?: boolean }): Promise<void> {
+async function serve(a: { port: number; host: string; path: string; workers?: number; managed?: boolean } & ChaosArgs): Promise<void> {
+  const chaos = chaosOptions(a);
   const workers = a.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) throw new ConfigError(`--workers must be a whole number >= 1 (got ${a.workers})`);
   if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new ConfigError(`--port must be 0-65535 (got ${a.port})`);
@@ -65,7 +68,11 @@ async function serve(a: { port: number; host: string; path: string; workers?: nu
   } catch (err) {
     throw new ConfigError(`cannot start the server on ${a.host}:${a.port}: ${(err as Error).message}`);
   }
+  const restarts = chaos ? startChaos(server, chaos, (n, dropped) => {
+    if (!a.managed) process.stdout.write(`restart ${n}: closed ${dropped} connections (${chaos.mode}), refusing new ones for ${chaos.downMs / 1000}s\n`);
+  }) : undefined;
   const stop = async (): Promise<void> => {
+    restarts?.stop();
     await server.close();
     process.exit(0);
   };
@@ -140,7 +147,7 @@ export function runnerCli(argv: string[]): Argv {
       'serve',
       'start the embedded IM server (ws://host:port/ws)',
       (y) =>
-        y
+        chaosFlags(y)
           .option('port', { type: 'number', default: 30084, describe: 'port (0: any free port)' })
           .option('host', { type: 'string', default: '127.0.0.1' })
           .option('path', { type: 'string', default: '/ws' })
