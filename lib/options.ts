@@ -1,7 +1,7 @@
 import { ConfigError, parseDuration } from './duration';
 import { hold, maxTarget, planStages, ramp, Stage, totalDurationMs } from './stages';
 import { resolveReconnect } from './reconnect';
-import { MODES, Mode, PingType, ResolvedOptions, ScenarioOptions, VuFunction } from './types';
+import { MODES, Mode, PingType, ReconnectOptions, ResolvedOptions, ScenarioOptions, VuFunction } from './types';
 import { checkHeaders, checkProtocols, checkTargetTemplate, checkTokens } from './vu-connection';
 
 /** What the CLI may override; undefined means "keep the scenario's". */
@@ -24,6 +24,8 @@ export interface Overrides {
   pingType?: string;
   thresholds?: string[];
   extra?: Record<string, unknown>;
+  /** `--reconnect*` (lib/reconnect-flags.ts): false turns it off; settings turn it on over the scenario's. */
+  reconnect?: ReconnectOptions | false;
 }
 
 export const DEFAULTS = {
@@ -133,7 +135,7 @@ export function resolveOptions(scenario: string, opts: ScenarioOptions, o: Overr
   if (tokens) resolved.tokens = tokens;
   if (headers) resolved.headers = headers;
   if (protocols) resolved.protocols = protocols;
-  const reconnect = resolveReconnect(opts.reconnect);
+  const reconnect = reconnectOf(opts.reconnect, o.reconnect);
   if (reconnect) resolved.reconnect = reconnect;
   const handshakeTimeoutMs = (resolved.handshakeTimeoutMs ??= resolved.connectTimeoutMs);
   if (resolved.pingIntervalMs <= 0) throw new ConfigError('--ping-interval must be more than 0s');
@@ -144,3 +146,11 @@ export function resolveOptions(scenario: string, opts: ScenarioOptions, o: Overr
 }
 
 export { hold, ramp };
+
+/** The scenario's `reconnect`, with the CLI's (or k6 -e) settings laid over it. */
+function reconnectOf(scenario: ScenarioOptions['reconnect'], cli: Overrides['reconnect']): ReturnType<typeof resolveReconnect> {
+  if (cli === undefined) return resolveReconnect(scenario);
+  if (cli === false) return undefined;
+  const base = typeof scenario === 'object' && scenario !== null ? scenario : {};
+  return resolveReconnect({ ...base, ...cli }, '--reconnect');
+}

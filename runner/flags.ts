@@ -3,6 +3,7 @@ import { ConfigError, parseDuration } from '../lib/duration';
 import type { Overrides } from '../lib/options';
 import type { Lang } from '../lib/report/text';
 import { ConnectArgs, connectOverrides } from './connect-flags';
+import { reconnectOverride } from '../lib/reconnect-flags';
 
 /** The seed tool's flags (and names), shared by `runner run` and `wsbench`. */
 export function runFlags<T>(y: Argv<T>) {
@@ -34,6 +35,10 @@ export function runFlags<T>(y: Argv<T>) {
     .option('lang', { type: 'string', default: 'en', describe: 'report language: en | zh' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
     .option('out', { type: 'string', describe: 'k6-style output streamed during the run: json=FILE (NDJSON points, one batch per second)' })
+    .option('reconnect', { type: 'boolean', describe: 'reopen a dropped connection after a backoff (scenarios using keepAlive); --no-reconnect turns a scenario\'s off' })
+    .option('reconnect-initial', { type: 'string', describe: 'first wait after a drop (default 1s); turns --reconnect on' })
+    .option('reconnect-max', { type: 'string', describe: 'longest wait between retries (default 30s); turns --reconnect on' })
+    .option('reconnect-jitter', { type: 'number', describe: 'random share of each wait, 0 to 1 (default 0.5); turns --reconnect on' })
     .option('segment', { type: 'string', describe: "this generator's share i/n of a split run, 0-based: 0/3, 1/3, 2/3 (JOB_COMPLETION_INDEX/N)" });
 }
 
@@ -55,6 +60,10 @@ export interface RunArgs extends ConnectArgs {
   lang?: string;
   ca?: string;
   segment?: string;
+  reconnect?: boolean;
+  reconnectInitial?: string;
+  reconnectMax?: string;
+  reconnectJitter?: number;
 }
 
 const dur = (v: string | undefined, flag: string): number | undefined => (v === undefined ? undefined : parseDuration(v, flag));
@@ -78,6 +87,7 @@ export function overridesFrom(a: RunArgs): Overrides {
     mode: a.mode,
     pingType: a.pingType,
     extra: messagingExtra(a),
+    reconnect: reconnectOverride({ on: a.reconnect, initial: a.reconnectInitial, max: a.reconnectMax, jitter: a.reconnectJitter }),
   };
 }
 
