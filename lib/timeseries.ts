@@ -1,6 +1,7 @@
 import { decodeHistogram, percentileMs } from './metrics/histogram';
 import { M } from './metrics/names';
 import { mergeSnapshots, MetricsSnapshot } from './metrics/registry';
+import { trendCount } from './waves';
 
 /** One line of `timeseries.ndjson`: one second of the run, merged over all workers. */
 export interface SecondRow {
@@ -11,6 +12,9 @@ export interface SecondRow {
   connects: number;
   failures: number;
   disconnects: number;
+  /** Reconnect attempts, and dropped VUs open again (lib/reconnect.ts), in the second (absent in older results). */
+  reconnects?: number;
+  recovered?: number;
   pings: number;
   pongs: number;
   connectP50: number;
@@ -62,6 +66,8 @@ export function secondRow(sec: number, startWall: number, parts: WorkerSecond[])
     connects: c(M.sessions),
     failures: c(M.connectErrors),
     disconnects: c(M.disconnects),
+    reconnects: c(M.reconnects),
+    recovered: trendCount(m, M.reconnectDowntime),
     pings: c(M.pings),
     pongs: c(M.pongs),
     connectP50,

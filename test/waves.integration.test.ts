@@ -1,9 +1,8 @@
-import { ImServer, startImServer } from '../server/server';
-import { CONNECT_ONLY, runCli } from './helpers';
+import { stormRun } from './storm';
 
 /**
  * Disconnect waves end to end: 2,000 reconnecting VUs against the embedded server in this process,
- * restarted by its chaos switch (close 1001, refuse with 503 for 1 s). The wave's figures are
+ * restarted by its chaos switch (close 1001, refuse with 503 for 3 s). The wave's figures are
  * checked against the server's own counts, and the recovery against the backoff's bounds:
  * initial 500 ms, max 2 s, jitter 0.5. The first retry comes at 250-500 ms after the drop, inside
  * the 3 s refusal, so it fails; the second waits 500-1000 ms more: no VU is back before 0.75 s,
@@ -14,40 +13,6 @@ import { CONNECT_ONLY, runCli } from './helpers';
 const CONNS = 2000;
 const DOWN_MS = 3000;
 const BACKOFF = ['--reconnect', '--reconnect-initial', '500ms', '--reconnect-max', '2s', '--reconnect-jitter', '0.5'];
-
-async function until(what: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await what())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Runs 2,000 reconnecting VUs and restarts the server `restarts` times, each once all are open again. */
-async function stormRun(restarts: number) {
-  const server: ImServer = await startImServer({ port: 0 });
-  const dropped: number[] = [];
-  let pid = 0;
-  try {
-    const run = runCli('runner', ['run', CONNECT_ONLY, '--target', server.url, '--conns', String(CONNS), '--ramp', '4s', '--duration', '180s', '--ping-interval', '5s', ...BACKOFF], {
-      onSpawn: (p) => (pid = p),
-    });
-    // every VU open, after `round` restarts: the server accepted them all again
-    const allOpen = (round: number) => () => server.stats().open === CONNS && server.stats().accepted >= CONNS * (round + 1);
-    for (let i = 0; i < restarts; i++) {
-      await until(allOpen(i));
-      dropped.push(await server.restart('going-away', DOWN_MS));
-    }
-    await until(allOpen(restarts));
-    process.kill(pid, 'SIGINT');
-    const r = await run;
-    expect(r.code).toBe(130);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    return { r, s: r.summary!, stats: server.stats(), dropped };
-  } finally {
-    await server.close();
-  }
-}
 
 /**
  * Latest a VU can be back: the refusal (3 s), one more wait (at most the 2 s max), and the time its
@@ -69,7 +34,7 @@ function lowerBound(w: { failures?: number }): number {
 
 describe('disconnect waves under a server restart', () => {
   test('one restart under 2,000 reconnecting VUs: one wave, exactly the server\'s drops, recovery within the backoff', async () => {
-    const { s, stats, dropped } = await stormRun(1);
+    const { s, stats, dropped } = await stormRun({ conns: CONNS, restarts: 1, downMs: DOWN_MS, args: BACKOFF });
     expect(stats.restarts).toBe(1);
     expect(dropped).toEqual([CONNS]);
     expect(s.disconnectWaves).toHaveLength(1);
@@ -92,7 +57,7 @@ describe('disconnect waves under a server restart', () => {
   });
 
   test('two restarts: two waves, each with exactly the drops of its restart', async () => {
-    const { s, stats, dropped } = await stormRun(2);
+    const { s, stats, dropped } = await stormRun({ conns: CONNS, restarts: 2, downMs: DOWN_MS, args: BACKOFF });
     expect(stats.restarts).toBe(2);
     expect(dropped).toEqual([CONNS, CONNS]);
     expect(s.disconnectWaves.map((w) => w.dropped)).toEqual(dropped);

@@ -1,4 +1,5 @@
 import type { SecondRow } from '../timeseries';
+import type { WaveMark } from './waves';
 
 /** One line of a chart; `values` align with the chart's x (null: nothing measured that second). */
 export interface ChartSeries {
@@ -21,6 +22,8 @@ export interface ChartSpec {
   yRange?: [number, number];
   x: number[];
   series: ChartSeries[];
+  /** Disconnect waves drawn on the chart (a line at each, a band while it recovered). */
+  marks?: WaveMark[];
 }
 
 /** A chart that is not drawn, and why (e.g. no messages in a connect-only run). */
@@ -40,7 +43,13 @@ function where(rows: SecondRow[], has: (r: SecondRow) => boolean, value: (r: Sec
 }
 
 /** The report's time charts from `timeseries.ndjson`. Pure. */
-export function chartsOf(rows: SecondRow[]): Array<ChartSpec | EmptyChart> {
+export function chartsOf(rows: SecondRow[], marks: WaveMark[] = []): Array<ChartSpec | EmptyChart> {
+  const charts = timeCharts(rows);
+  if (marks.length > 0) for (const c of charts) if (!('empty' in c)) c.marks = marks;
+  return charts;
+}
+
+function timeCharts(rows: SecondRow[]): Array<ChartSpec | EmptyChart> {
   if (rows.length === 0) return [{ id: 'chart-connections', title: 'Charts', empty: 'no per-second data (the run ended before its first second)' }];
   const x = rows.map((r) => r.sec);
   const any = (f: (r: SecondRow) => number): boolean => rows.some((r) => f(r) > 0);

@@ -6,6 +6,7 @@ import type { Summary } from '../summary';
 import type { SecondRow } from '../timeseries';
 import { ChartSpec, chartsOf, EmptyChart } from './charts';
 import { Grade, healthOf } from './health';
+import { waveMarks, wavesCard } from './waves';
 
 export interface ReportInput {
   summary: Summary;
@@ -138,6 +139,28 @@ const CLIENT = `(function () {
     var scales = { x: { time: false, range: function (u, min, max) { return [min, max > min ? max : min + 1]; } } };
     if (c.yRange) scales.y = { range: c.yRange };
     var opts = { width: Math.max(320, el.clientWidth || 560), height: 220, series: series, axes: axes, scales: scales, legend: { live: false } };
+    var marks = c.marks || [];
+    if (marks.length) {
+      // disconnect waves: a dashed line at the wave's second, a band until 99% of its VUs were back
+      opts.hooks = { draw: [function (u) {
+        var ctx = u.ctx, top = u.bbox.top, h = u.bbox.height;
+        ctx.save();
+        marks.forEach(function (m) {
+          var x = u.valToPos(m.x, 'x', true);
+          if (m.until !== undefined) {
+            var x2 = u.valToPos(m.until, 'x', true);
+            ctx.fillStyle = 'rgba(245, 158, 11, 0.15)';
+            ctx.fillRect(x, top, Math.max(2, x2 - x), h);
+          }
+          ctx.strokeStyle = '#d97706'; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
+          ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + h); ctx.stroke();
+          ctx.setLineDash([]); ctx.fillStyle = '#b45309'; ctx.font = (12 * devicePixelRatio) + 'px sans-serif';
+          ctx.fillText(m.label, x + 4, top + 14 * devicePixelRatio);
+        });
+        ctx.restore();
+      }] };
+      el.setAttribute('data-waves', JSON.stringify(marks.map(function (m) { return m.x; })));
+    }
     new uPlot(opts, [c.x].concat(c.series.map(function (s) { return s.values; })), el);
     el.setAttribute('data-colors', JSON.stringify(c.series.map(function (s) { return s.color; })));
   });
@@ -159,7 +182,7 @@ table { border-collapse: collapse; } th, td { text-align: left; padding: 2px 8px
 #thresholds-table { background: #fff; border: 1px solid #e2e8f0; } #thresholds-table td, #thresholds-table th { padding: 4px 12px; }
 tr.ok .mark, .ok { color: #16a34a; } tr.bad .mark, .bad { color: #dc2626; } tr.nodata .mark { color: #64748b; } .mark { font-weight: 700; }
 .chart.empty { color: #64748b; padding: 24px 0; } .barcell { width: 30%; } .bar { background: #dc2626; height: 10px; border-radius: 2px; }
-.hint { color: #475569; font-size: 12px; } ul.warnings li { color: #b45309; }
+.hint { color: #475569; font-size: 12px; } table.waves td, table.waves th { padding: 2px 10px; } ul.warnings li { color: #b45309; }
 `;
 
 /**
@@ -169,7 +192,7 @@ tr.ok .mark, .ok { color: #16a34a; } tr.bad .mark, .bad { color: #dc2626; } tr.n
  */
 export function renderReport(input: ReportInput): string {
   const s = input.summary;
-  const charts = chartsOf(input.timeseries);
+  const charts = chartsOf(input.timeseries, waveMarks(s.disconnectWaves));
   const st = status(s);
   const { js, css } = uplot();
   const data = JSON.stringify({ charts }).replace(/</g, '\\u003c');
@@ -193,6 +216,7 @@ export function renderReport(input: ReportInput): string {
 ${summarySection(s)}
 ${thresholdsSection(s)}
 <section id="charts"><h2>Over time</h2><div class="charts">${chartDivs(charts)}</div></section>
+${wavesCard(s.disconnectWaves)}
 <section id="failures"><h2>Failure classes</h2><div class="cards">${classes('Connect failures', 'failure-classes', s.connections.errors, true)}${classes('Disconnects (closed by the other side)', 'disconnect-classes', s.connections.disconnectReasons, false)}</div></section>
 ${warnings}
 <script type="application/json" id="wsbench-data">${data}</script>
