@@ -4,6 +4,7 @@ import { MetricsSnapshot, statsOf } from './metrics/registry';
 import { MessagesSummary, messagesSummary } from './message-summary';
 import { Health, healthOf } from './report/health';
 import { isInternalMetric } from './recovery-keys';
+import { Stats, summaryStats } from './stats';
 import { detectWaves, DisconnectWave, WaveSecond } from './waves';
 
 /** Per-worker self-measurements (how busy the load generator itself was). */
@@ -37,7 +38,8 @@ export interface Summary {
     failed: number;
     /** Attempts still in flight when the run was cut short (interrupts only). */
     aborted: number;
-    successRate: number;
+    /** Null when nothing was attempted. */
+    successRate: number | null;
     disconnected: number;
     final: number;
     peak: number;
@@ -48,7 +50,8 @@ export interface Summary {
     /** Sends refused because a connection held over 1 MiB unsent (the server stopped reading). */
     sendBufferFull: number;
   };
-  connectLatencyMs: LatencyStats;
+  /** Null figures (count 0) when no connection opened. */
+  connectLatencyMs: Stats;
   heartbeat: {
     pingsSent: number;
     pongsReceived: number;
@@ -56,13 +59,13 @@ export interface Summary {
     pongRate: number | null;
     /** Pings still waiting when an interrupted run stopped: neither answered nor lost. */
     unresolved: number;
-    rttMs: LatencyStats;
+    rttMs: Stats;
   };
   /** IM messages (lib/message-summary.ts): sent, received, lost, latencyMs, and delivery details. */
   messages: MessagesSummary;
   vus: { started: number; failed: number };
   /** Custom metrics recorded by the scenario (counters, trends as stats, rates as fractions). */
-  metrics: Record<string, number | LatencyStats>;
+  metrics: Record<string, number | null | Stats>;
   runner: { workers: WorkerDiagnostics[]; warnings: string[] };
   thresholds: Record<string, { ok: boolean; value: number | null }>;
   /** Disconnect waves (DESIGN.md, lib/waves.ts): drops of >= 5% of the open connections (>= 100) within 2 s, and their recovery. */
@@ -109,8 +112,8 @@ export function buildSummary(i: SummaryInput): Summary {
   const pong = i.totals.rates[M.pongRate];
   const metrics: Summary['metrics'] = {};
   for (const [k, v] of Object.entries(i.totals.counters)) if (!ours(k)) metrics[k] = v;
-  for (const k of Object.keys(i.totals.trends)) if (!ours(k)) metrics[k] = statsOf(i.totals, k);
-  for (const [k, r] of Object.entries(i.totals.rates)) if (!ours(k)) metrics[k] = r.total ? round4(r.passes / r.total) : 0;
+  for (const k of Object.keys(i.totals.trends)) if (!ours(k)) metrics[k] = summaryStats(i.totals, k);
+  for (const [k, r] of Object.entries(i.totals.rates)) if (!ours(k)) metrics[k] = r.total ? round4(r.passes / r.total) : null;
   const summary: Summary = {
     scenario: i.scenario,
     target: i.target,
@@ -124,7 +127,7 @@ export function buildSummary(i: SummaryInput): Summary {
       succeeded,
       failed,
       aborted: c(M.connectAborted),
-      successRate: attempted ? round4(succeeded / attempted) : 0,
+      successRate: attempted ? round4(succeeded / attempted) : null,
       disconnected: c(M.disconnects),
       final: i.final,
       peak: i.peak,
@@ -133,13 +136,13 @@ export function buildSummary(i: SummaryInput): Summary {
       reconnects: c(M.reconnects),
       sendBufferFull: c(M.sendBufferFull),
     },
-    connectLatencyMs: statsOf(i.totals, M.connecting),
+    connectLatencyMs: summaryStats(i.totals, M.connecting),
     heartbeat: {
       pingsSent: c(M.pings),
       pongsReceived: c(M.pongs),
       pongRate: pong && pong.total ? round4(pong.passes / pong.total) : null,
       unresolved: c(M.pingsUnresolved),
-      rttMs: statsOf(i.totals, M.ping),
+      rttMs: summaryStats(i.totals, M.ping),
     },
     messages: messagesSummary(i.totals),
     vus: { started: c(M.vusStarted), failed: c(M.vusFailed) },

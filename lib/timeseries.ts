@@ -17,13 +17,14 @@ export interface SecondRow {
   recovered?: number;
   pings: number;
   pongs: number;
-  connectP50: number;
-  connectP99: number;
-  rttP99: number;
+  /** Percentiles of the second; null when the second had no sample (never a fake 0). */
+  connectP50: number | null;
+  connectP99: number | null;
+  rttP99: number | null;
   msgsSent: number;
   msgsReceived: number;
-  msgLatencyP50: number;
-  msgLatencyP99: number;
+  msgLatencyP50: number | null;
+  msgLatencyP99: number | null;
   /** Runner CPU over all workers, % of one core; and the busiest worker's. */
   cpuPct: number;
   cpuPctMax: number;
@@ -43,12 +44,12 @@ export interface WorkerSecond {
   rssBytes: number;
 }
 
-/** p50 and p99 of one trend of the second (decoded once). */
-function p50p99(snap: MetricsSnapshot, name: string): [number, number] {
+/** p50 and p99 of one trend of the second (decoded once); nulls when it had no sample. */
+function p50p99(snap: MetricsSnapshot, name: string): [number | null, number | null] {
   const enc = snap.trends[name];
-  if (!enc) return [0, 0];
+  if (!enc) return [null, null];
   const h = decodeHistogram(enc);
-  const out: [number, number] = [percentileMs(h, 50), percentileMs(h, 99)];
+  const out: [number | null, number | null] = h.totalCount === 0 ? [null, null] : [percentileMs(h, 50), percentileMs(h, 99)];
   h.destroy();
   return out;
 }

@@ -1,6 +1,7 @@
-import { decodeHistogram, Histogram, LatencyStats, latencyStats, mergeEncoded } from './metrics/histogram';
+import { decodeHistogram, Histogram, latencyStats, mergeEncoded } from './metrics/histogram';
 import { M } from './metrics/names';
 import type { MetricsSnapshot } from './metrics/registry';
+import { nullStats, Stats } from './stats';
 import { parseRecoveryKey } from './recovery-keys';
 
 /**
@@ -43,11 +44,9 @@ export interface DisconnectWave {
   failures?: number;
   failureClasses?: Record<string, number>;
   /** Connect latency of the reconnects that opened (the usual stats; null with none). */
-  reconnectLatencyMs?: LatencyStats | NullStats;
+  reconnectLatencyMs?: Stats;
 }
 
-/** The stats of a trend with no samples: every figure null (DESIGN.md, figures with no samples). */
-export type NullStats = { [K in keyof LatencyStats]: K extends 'count' ? 0 : null };
 
 export const WAVE_MIN_SHARE = 0.05;
 export const WAVE_MIN_DROPPED = 100;
@@ -90,9 +89,6 @@ export function waveSpans(seconds: Array<{ sec: number; open: number; disconnect
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
-export function nullStats(): NullStats {
-  return { count: 0, min: null, max: null, avg: null, stddev: null, p50: null, p90: null, p95: null, p99: null };
-}
 
 /** Seconds until `share` of `dropped` VUs were open again, from the downtimes of those that were. */
 function recoveryAt(h: Histogram, dropped: number, share: number): number | null {

@@ -35,8 +35,9 @@ const METRICS: Record<string, { type: K6MetricType; contains: 'default' | 'time'
  */
 export function k6Points(row: SecondRow, tags: Record<string, string>): Array<[string, number, Record<string, string>]> {
   const out: Array<[string, number, Record<string, string>]> = [];
-  const add = (metric: string, value: number, extra: Record<string, string> = {}): void => {
-    out.push([metric, value, { ...tags, ...extra }]);
+  // a percentile of a second without samples is no point at all, never a 0
+  const add = (metric: string, value: number | null, extra: Record<string, string> = {}): void => {
+    if (value !== null) out.push([metric, value, { ...tags, ...extra }]);
   };
   add('ws_connections_open', row.open);
   if (row.connects > 0) add(M.sessions, row.connects);
@@ -56,7 +57,7 @@ export function k6Points(row: SecondRow, tags: Record<string, string>): Array<[s
   }
   if (row.msgsSent > 0) add(M.msgsSent, row.msgsSent);
   if (row.msgsReceived > 0) add(M.msgsReceived, row.msgsReceived);
-  if (row.msgLatencyP99 > 0) {
+  if (row.msgLatencyP99 !== null) {
     add(M.msgLatency, row.msgLatencyP50, { agg: 'p50' });
     add(M.msgLatency, row.msgLatencyP99, { agg: 'p99' });
   }

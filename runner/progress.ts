@@ -12,7 +12,7 @@ export function progressLine(row: SecondRow, v: LiveView, wave?: LiveWave): stri
     `open ${row.open}/${v.target}`,
     `${row.connects} conn/s`,
     `failed ${v.failed}`,
-    `p99 ${v.p99.toFixed(1)}ms`,
+    `p99 ${v.p99 === null ? 'n/a' : `${v.p99.toFixed(1)}ms`}`,
     `pong ${pct(v.pongRate)}`,
     ...(row.msgsSent > 0 ? [`${row.msgsSent} msg/s`] : []),
     `cpu ${row.cpuPctMax}%`,

@@ -7,6 +7,7 @@ import { emptySnapshot, mergeSnapshots, MetricsSnapshot } from '../lib/metrics/r
 import { checkModule, Overrides, resolveOptions } from '../lib/options';
 import { maxTarget, planStages, Share, totalDurationMs } from '../lib/stages';
 import { buildSummary, statsOf, Summary, WorkerDiagnostics } from '../lib/summary';
+import { summaryStats } from '../lib/stats';
 import { SecondRow, secondRow, WorkerSecond } from '../lib/timeseries';
 import type { ResolvedOptions } from '../lib/types';
 import { redactOptions } from '../lib/vu-connection';
@@ -50,7 +51,7 @@ export interface LiveView {
   target: number;
   attempted: number;
   failed: number;
-  p99: number;
+  p99: number | null;
   pongRate: number;
 }
 
@@ -318,7 +319,7 @@ export class Run {
       target: maxTarget(stages),
       attempted: totals.counters[M.attempts] ?? 0,
       failed: totals.counters[M.connectErrors] ?? 0,
-      p99: statsOf(totals, M.connecting).p99,
+      p99: summaryStats(totals, M.connecting).p99, // null until a connection opened
       pongRate: pong && pong.total ? pong.passes / pong.total : 1,
     };
   }

@@ -38,7 +38,7 @@ const COLORS = {
 };
 
 /** Per-second values where `has` holds, null elsewhere (a gap, not a zero). */
-function where(rows: SecondRow[], has: (r: SecondRow) => boolean, value: (r: SecondRow) => number): Array<number | null> {
+function where(rows: SecondRow[], has: (r: SecondRow) => boolean, value: (r: SecondRow) => number | null): Array<number | null> {
   return rows.map((r) => (has(r) ? value(r) : null));
 }
 
@@ -55,7 +55,7 @@ function timeCharts(rows: SecondRow[]): Array<ChartSpec | EmptyChart> {
   const any = (f: (r: SecondRow) => number): boolean => rows.some((r) => f(r) > 0);
   const s = (label: string, color: string, values: Array<number | null>, scale: 'y' | 'y2' = 'y', width = 2): ChartSeries => ({ label, color, values, scale, width });
   /** A latency's p50 and p99, drawn only in the seconds where `has` holds (p50 wider: the two may coincide). */
-  const latency = (has: (r: SecondRow) => boolean, p50: (r: SecondRow) => number, p99: (r: SecondRow) => number): ChartSeries[] => [
+  const latency = (has: (r: SecondRow) => boolean, p50: (r: SecondRow) => number | null, p99: (r: SecondRow) => number | null): ChartSeries[] => [
     s('p50', COLORS.cyan, where(rows, has, p50), 'y', 5),
     s('p99', COLORS.red, where(rows, has, p99)),
   ];
@@ -89,10 +89,10 @@ function timeCharts(rows: SecondRow[]): Array<ChartSpec | EmptyChart> {
       series: [s('sent/s', COLORS.blue, rows.map((r) => r.msgsSent), 'y', 5), s('received/s', COLORS.green, rows.map((r) => r.msgsReceived))],
     });
   } else charts.push({ id: 'chart-messages', title: 'Messages per second', empty: 'no messages in this run' });
-  if (any((r) => r.msgLatencyP99)) {
+  if (rows.some((r) => r.msgLatencyP99 !== null)) {
     charts.push({
       id: 'chart-message-latency', title: 'Message latency (ms), per second', yLabel: 'ms', x,
-      series: latency((r) => r.msgLatencyP99 > 0, (r) => r.msgLatencyP50, (r) => r.msgLatencyP99),
+      series: latency((r) => r.msgLatencyP99 !== null, (r) => r.msgLatencyP50, (r) => r.msgLatencyP99),
     });
   } else charts.push({ id: 'chart-message-latency', title: 'Message latency', empty: 'no message latency recorded in this run' });
   return charts;

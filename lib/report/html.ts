@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { byCount, hintFor } from '../errors';
-import type { LatencyStats } from '../metrics/histogram';
+import { hasSamples, Stats } from '../stats';
 import type { Summary } from '../summary';
 import type { SecondRow } from '../timeseries';
 import { ChartSpec, chartsOf, EmptyChart } from './charts';
@@ -29,7 +29,7 @@ function uplot(): { js: string; css: string } {
 
 const esc = (v: unknown): string =>
   String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-const pct = (r: number | null): string => (r === null ? 'n/a' : `${(r * 100).toFixed(2)}%`);
+const pct = (r: number | null): string => (r === null ? 'no data' : `${(r * 100).toFixed(2)}%`);
 const ms = (v: number): string => v.toFixed(2);
 /** Inside a <script>: no `</script` can end it early. */
 const scriptSafe = (s: string): string => s.replace(/<\/script/gi, '<\\/script');
@@ -43,14 +43,15 @@ function figures(title: string, rows: Array<[string, string | number, string?]>)
   return `<div class="card"><h3>${esc(title)}</h3><table class="figures">${body}</table></div>`;
 }
 
-function latencyRows(s: LatencyStats, g: { p50?: string; p99?: string } = {}): Array<[string, string | number, string?]> {
+function latencyRows(s: Stats, g: { p50?: string; p99?: string } = {}): Array<[string, string | number, string?]> {
+  if (!hasSamples(s)) return [['count', 0], ...(['min', 'avg', 'p50', 'p90', 'p95', 'p99', 'max', 'stddev'] as const).map((k): [string, string] => [k, 'no data'])];
   return [
     ['count', s.count], ['min', ms(s.min)], ['avg', ms(s.avg)], ['p50', ms(s.p50), g.p50], ['p90', ms(s.p90)],
     ['p95', ms(s.p95)], ['p99', ms(s.p99), g.p99], ['max', ms(s.max)], ['stddev', ms(s.stddev)],
   ];
 }
 
-const isStats = (v: unknown): v is LatencyStats => typeof v === 'object' && v !== null && 'p99' in v && 'count' in v;
+const isStats = (v: unknown): v is Stats => typeof v === 'object' && v !== null && 'p99' in v && 'count' in v;
 
 /** Every figure of the messages block, whatever the messaging mode put there: latencies as p50 / p99. */
 function messageRows(m: Summary['messages'], prefix = ''): Array<[string, string | number]> {
@@ -58,12 +59,14 @@ function messageRows(m: Summary['messages'], prefix = ''): Array<[string, string
   for (const [k, v] of Object.entries(m)) {
     const name = `${prefix}${k}`;
     if (typeof v === 'number') out.push([name, Number.isInteger(v) ? v : Number(v.toFixed(4))]);
-    else if (v === null) out.push([name, 'n/a']);
-    else if (isStats(v)) out.push([`${name} p50 / p99`, v.count > 0 ? `${ms(v.p50)} / ${ms(v.p99)}` : 'n/a']);
+    else if (v === null) out.push([name, 'no data']);
+    else if (isStats(v)) out.push([`${name} p50 / p99`, hasSamples(v) ? `${ms(v.p50)} / ${ms(v.p99)}` : 'no data']);
     else if (typeof v === 'object' && !prefix) out.push(...messageRows(v as Summary['messages'], `${name}.`));
   }
   return out;
 }
+
+const hasMessages = (m: Summary['messages']): boolean => m.sent > 0 || m.received > 0 || m.expected > 0;
 
 function summarySection(s: Summary): string {
   const h = s.health ?? healthOf(s);
@@ -77,9 +80,10 @@ function summarySection(s: Summary): string {
     figures('Heartbeat', [
       ['pings sent', s.heartbeat.pingsSent], ['pongs received', s.heartbeat.pongsReceived], ['pong rate', pct(s.heartbeat.pongRate), grade(h.pongRate)],
       ...(s.heartbeat.unresolved > 0 ? [['unresolved at stop', s.heartbeat.unresolved] as [string, number]] : []),
-      ['RTT p50 / p99 (ms)', s.heartbeat.rttMs.count > 0 ? `${ms(s.heartbeat.rttMs.p50)} / ${ms(s.heartbeat.rttMs.p99)}` : 'n/a'],
+      ['RTT p50 / p99 (ms)', hasSamples(s.heartbeat.rttMs) ? `${ms(s.heartbeat.rttMs.p50)} / ${ms(s.heartbeat.rttMs.p99)}` : 'no data'],
     ]),
-    figures('Messages', messageRows(s.messages)),
+    // a connect-only run carried no messages: no card of zeros and "no data"
+    ...(hasMessages(s.messages) ? [figures('Messages', messageRows(s.messages))] : []),
   ];
   return `<section id="summary"><h2>Summary ${grade(h.overall)}</h2><div class="cards">${cards.join('')}</div></section>`;
 }
