@@ -66,7 +66,8 @@ function messageRows(m: Summary['messages'], prefix = ''): Array<[string, string
   return out;
 }
 
-const hasMessages = (m: Summary['messages']): boolean => m.sent > 0 || m.received > 0 || m.expected > 0;
+const hasMessages = (m: Summary['messages']): boolean =>
+  m.sent > 0 || m.received > 0 || m.expected > 0 || m.frames.sent > 0 || m.frames.received > 0 || m.latencyMs.count > 0;
 
 function summarySection(s: Summary): string {
   const h = s.health ?? healthOf(s);
