@@ -31,6 +31,7 @@ interface AllArgs extends RunArgs {
   insecure?: boolean;
   quiet?: boolean;
   out?: string | string[];
+  force?: boolean;
 }
 
 async function runWith(scenarioFile: string, a: AllArgs): Promise<number> {
@@ -46,6 +47,7 @@ async function runWith(scenarioFile: string, a: AllArgs): Promise<number> {
       localAddress: a.localAddress,
       insecure: a.insecure,
       ca: readCaFile(a.ca),
+      force: a.force,
     },
     summaryExport: a.summaryExport,
     outDir: a.outDir,

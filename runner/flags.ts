@@ -39,6 +39,7 @@ export function runFlags<T>(y: Argv<T>) {
     .option('reconnect-initial', { type: 'string', describe: 'first wait after a drop (default 1s); turns --reconnect on' })
     .option('reconnect-max', { type: 'string', describe: 'longest wait between retries (default 30s); turns --reconnect on' })
     .option('reconnect-jitter', { type: 'number', describe: 'random share of each wait, 0 to 1 (default 0.5); turns --reconnect on' })
+    .option('force', { type: 'boolean', default: false, describe: 'run a plan the preflight finds this machine cannot hold (memory, open files, ports)' })
     .option('segment', { type: 'string', describe: "this generator's share i/n of a split run, 0-based: 0/3, 1/3, 2/3 (JOB_COMPLETION_INDEX/N)" });
 }
 

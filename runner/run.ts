@@ -18,7 +18,7 @@ import type { FromWorker, ToWorker } from './ipc';
 import { workersFor } from './limits';
 import { loadBundle } from './load-bundle';
 import { built, ROOT } from './paths';
-import { preflight } from './preflight';
+import { planOf, preflight, refuseImpossible } from './preflight';
 import { peakOpen } from './results';
 
 export interface RunConfig {
@@ -37,6 +37,8 @@ export interface RunConfig {
   onSecond?: (row: SecondRow, live: LiveView) => void;
   /** Preflight warnings and other notes before the run. */
   onNote?: (line: string) => void;
+  /** Run a plan this machine cannot hold anyway (`--force`). */
+  force?: boolean;
   /** Called with the resolved options before any worker starts; throwing (ConfigError) stops the run there. */
   onOptions?: (options: ResolvedOptions) => void;
 }
@@ -162,6 +164,7 @@ export class Run {
     const workerCount = cfg.workers ?? workersFor(Math.ceil(conns / (cfg.segment?.count ?? 1)));
     if (!Number.isInteger(workerCount) || workerCount < 1) throw new ConfigError(`--workers must be a whole number >= 1 (got ${cfg.workers})`);
     const wantsEmbedded = ov.target === undefined && !(typeof mod.options.target === 'string' && mod.options.target);
+    refuseImpossible(planOf(options, conns, workerCount, wantsEmbedded, cfg), !!cfg.force, cfg.onNote); // before anything starts
     if (wantsEmbedded) {
       this.embedded = await startEmbedded(cfg.serverWorkers ?? workersFor(conns));
       options = resolveOptions(name, mod.options, ov, this.embedded.url);
