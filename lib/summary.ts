@@ -4,6 +4,7 @@ import { MetricsSnapshot, statsOf } from './metrics/registry';
 import { MessagesSummary, messagesSummary } from './message-summary';
 import { Health, healthOf } from './report/health';
 import { isInternalMetric } from './recovery-keys';
+import { redactUrl } from './redact';
 import { Stats, summaryStats } from './stats';
 import { detectWaves, DisconnectWave, WaveSecond } from './waves';
 
@@ -116,7 +117,7 @@ export function buildSummary(i: SummaryInput): Summary {
   for (const [k, r] of Object.entries(i.totals.rates)) if (!ours(k)) metrics[k] = r.total ? round4(r.passes / r.total) : null;
   const summary: Summary = {
     scenario: i.scenario,
-    target: i.target,
+    target: redactUrl(i.target), // no userinfo or credential in any output (lib/redact.ts)
     mode: i.mode,
     startedAt: i.startedAt.toISOString(),
     durationSec: Math.round(i.durationSec * 100) / 100,

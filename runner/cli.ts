@@ -13,6 +13,7 @@ import { compareCommand } from './compare';
 import { parseOut } from './out-json';
 import { reportCommand } from './report-command';
 import { ROOT } from './paths';
+import { redactWrites } from './redact-streams';
 
 const VERSION = (require('../package.json') as { version: string }).version;
 
@@ -212,6 +213,8 @@ export function fail(err: unknown): never {
 
 export async function main(argv: string[], which: 'runner' | 'wsbench'): Promise<void> {
   process.setSourceMapsEnabled(true);
+  redactWrites(process.stdout);
+  redactWrites(process.stderr);
   try {
     await (which === 'runner' ? runnerCli(argv) : wsbenchCli(argv)).parseAsync();
   } catch (err) {

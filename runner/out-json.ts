@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { redactText } from '../lib/redact';
 import path from 'node:path';
 import { ConfigError } from '../lib/duration';
 import { M } from '../lib/metrics/names';
@@ -101,7 +102,7 @@ export class K6JsonOut {
       lines.push({ type: 'Point', metric, data: { time: row.time, value, tags } });
     }
     // written synchronously: a second's points reach the file before the next second
-    if (lines.length > 0) fs.writeSync(this.fd, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    if (lines.length > 0) fs.writeSync(this.fd, redactText(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'));
   }
 
   close(): void {

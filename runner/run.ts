@@ -11,6 +11,7 @@ import { summaryStats } from '../lib/stats';
 import { SecondRow, secondRow, WorkerSecond } from '../lib/timeseries';
 import type { ResolvedOptions } from '../lib/types';
 import { redactOptions } from '../lib/vu-connection';
+import { learnSecrets } from '../lib/redact';
 import type { ServerStats } from '../server/server';
 import { isLoopbackTarget, sourceAddresses } from './addresses';
 import { Embedded, startEmbedded } from './embedded';
@@ -170,6 +171,7 @@ export class Run {
       options = resolveOptions(name, mod.options, ov, this.embedded.url);
     }
     this.options = options;
+    learnSecrets(options); // every output of this process masks them (lib/redact.ts)
     try {
       cfg.onOptions?.(options);
       return await this.execute(bundle, options, workerCount);

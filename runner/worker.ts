@@ -3,6 +3,8 @@ import { loadBundle } from './load-bundle';
 import { reportScenarioError } from '../lib/node/vu';
 import { checkModule } from '../lib/options';
 import { setRunSecond } from '../lib/run-second';
+import { learnSecrets } from '../lib/redact';
+import { redactWrites } from './redact-streams';
 import { Executor } from './executor';
 import { busyPct, machineCpuTimes } from './machine';
 import type { Diagnostics, FromWorker, ToWorker } from './ipc';
@@ -48,6 +50,8 @@ function fatal(err: Error): void {
 }
 
 function load(m: Extract<ToWorker, { t: 'load' }>): void {
+  learnSecrets(m.options); // a scenario error that quotes a token is printed masked
+  redactWrites(process.stderr);
   const { vu, options } = checkModule(loadBundle(m.bundle, m.options.scenario), m.options.scenario);
   executor = new Executor({
     options: m.options,
