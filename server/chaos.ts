@@ -51,6 +51,13 @@ export class RestartGate {
     return Date.now() < this.refuseUntil;
   }
 
+  /** While down, answers an upgrade with 503 (as a load balancer does during a deploy); true if it did. */
+  refuse(socket: { end(data: string): void }): boolean {
+    if (!this.refusing) return false;
+    socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n');
+    return true;
+  }
+
   restart(conns: Iterable<{ readyState: number; close(code: number, reason: string): void; terminate(): void }>, mode: RestartMode, downMs: number): number {
     this.refuseUntil = Date.now() + downMs;
     let n = 0;

@@ -124,11 +124,7 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    if (gate.refusing) {
-      stats.refused++;
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
+    if (gate.refuse(socket)) return void stats.refused++; // chaos switch: down
     const header = req.headers[uidHeader];
     const uid = url.searchParams.get('uid') || (typeof header === 'string' && header !== '' ? header : undefined);
     wss.handleUpgrade(req, socket, head, (ws: Conn) => {
