@@ -89,6 +89,11 @@ bench-peers: dist/cli.js
 bench-messaging: dist/cli.js
 	bash bench/messaging.sh
 
+## bench-soak: 10,000 reconnecting connections for 30 min, pings every 10 s, a server restart every 5 min: RSS, event-loop delay and counts after each recovery (CONNS= DURATION= RAMP= PING= EVERY= DOWN=)
+.PHONY: bench-soak
+bench-soak: dist/cli.js
+	node bench/soak.js
+
 ## bench-stop: stop the bench a bench-* target started, as Ctrl-C does: it still prints and saves its results (exit 130)
 bench-stop:
 	@pid=$$(cat $(BENCH_PID) 2>/dev/null); \
