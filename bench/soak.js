@@ -2,8 +2,8 @@
 // Soak (make bench-soak): CONNS reconnecting connections for DURATION, pings every PING, against the
 // embedded server (`runner serve`, its own process) restarted by its chaos switch every EVERY (close
 // 1001, refusing new connections for DOWN). One line per recovery: the worker RSS once the wave's
-// VUs were all back (its settled level until the next wave; it must stay within 5% of its level
-// after the first recovery: no leak), the
+// VUs were all back (its settled level until the next wave, the workers collecting their garbage
+// every 5 s; it must stay within 5% of its level after the first recovery: no leak), the
 // event-loop delay P99 during the recovery, and the counts against the server's own (exact).
 // Exit 0 when every check held, 1 otherwise.
 // Override: CONNS=10000 DURATION=30m RAMP=60s PING=10s EVERY=5m DOWN=2s OUT=bench/results/<stamp>_soak node bench/soak.js
@@ -53,7 +53,9 @@ const getJson = (url) => new Promise((resolve, reject) => http.get(url, (res) =>
 function runner(target) {
   const args = ['run', path.join(ROOT, 'scenarios', 'connect-only.ts'), '--target', target, '--conns', String(C.conns), '--ramp', C.ramp, '--duration', C.duration,
     '--ping-interval', C.ping, '--reconnect', '--reconnect-initial', '1s', '--reconnect-max', '10s', '--out-dir', OUT, '--threshold', 'connections.successRate >= 0'];
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'runner.js'), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // a full GC every 5 s in the workers before RSS is sampled (runner/worker.ts): RSS then shows what is kept
+  const workerEnv = { WSBENCH_WORKER_NODE_OPTIONS: `${process.env.WSBENCH_WORKER_NODE_OPTIONS || ''} --expose-gc`.trim(), WSBENCH_SOAK_GC_EVERY_SEC: '5' };
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'runner.js'), ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...workerEnv } });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
 

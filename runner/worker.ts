@@ -29,6 +29,12 @@ const send = (m: FromWorker): void => {
 };
 
 let executor: Executor | undefined;
+/**
+ * The soak (bench/soak.js) runs workers with --expose-gc and asks for a full collection every few
+ * seconds before RSS is sampled, so that RSS after a recovery is the memory kept, not the storm's
+ * garbage that V8 collects whenever it likes: a leak check on RSS is then meaningful.
+ */
+const GC_EVERY_SEC = Number(process.env.WSBENCH_SOAK_GC_EVERY_SEC ?? 0);
 let stopping = false;
 
 process.on('message', (m: ToWorker) => {
@@ -83,6 +89,7 @@ async function run(startAtWall: number): Promise<void> {
     // a late tick (busy loop) spans more than a second: divide by the time it really covers
     const spanMs = Math.max(1, performance.now() - cpuAt);
     cpuAt = performance.now();
+    if (GC_EVERY_SEC > 0 && sec % GC_EVERY_SEC === 0) (globalThis as { gc?: () => void }).gc?.();
     const rss = residentSetSize(maxRss);
     const machineNow = machineCpuTimes();
     const machinePct = busyPct(machine, machineNow);
