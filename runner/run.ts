@@ -156,14 +156,14 @@ export class Run {
     const mod = checkModule(loadBundle(bundle, file), file);
     const name = scenarioName(file);
     const ov = cfg.overrides ?? {};
-    let options = resolveOptions(name, mod.options, ov, 'ws://127.0.0.1:1/ws');
+    let options = resolveOptions(name, mod.options, ov, 'ws://127.0.0.1:1/ws', file);
     const conns = maxTarget(planStages(options.stages));
     const workerCount = cfg.workers ?? workersFor(Math.ceil(conns / (cfg.segment?.count ?? 1)));
     if (!Number.isInteger(workerCount) || workerCount < 1) throw new ConfigError(`--workers must be a whole number >= 1 (got ${cfg.workers})`);
     const wantsEmbedded = ov.target === undefined && !(typeof mod.options.target === 'string' && mod.options.target);
     if (wantsEmbedded) {
       this.embedded = await startEmbedded(cfg.serverWorkers ?? workersFor(conns));
-      options = resolveOptions(name, mod.options, ov, this.embedded.url);
+      options = resolveOptions(name, mod.options, ov, this.embedded.url, file);
     }
     this.options = options;
     try {
