@@ -2,7 +2,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { bundleForNode, scenarioName } from '../build/scenario';
 import { runnerWarnings } from '../lib/diagnose';
 import { ConfigError } from '../lib/duration';
-import { M } from '../lib/metrics/names';
+import { M } from '../lib/metric-names';
 import { emptySnapshot, mergeSnapshots, MetricsSnapshot } from '../lib/metrics/registry';
 import { checkModule, Overrides, resolveOptions } from '../lib/options';
 import { maxTarget, planStages, Share, totalDurationMs } from '../lib/stages';

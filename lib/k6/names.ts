@@ -1,5 +1,5 @@
 import { ConfigError } from '../duration';
-import { M } from '../metrics/names';
+import { M } from '../metric-names';
 
 /** A metric the k6 bundle declares in its init context (k6 refuses new metrics once VUs run). */
 export type MetricKind = 'counter' | 'trend' | 'rate';

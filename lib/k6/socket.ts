@@ -1,7 +1,7 @@
 import { clearTimeout, setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
 import { classifyClose } from '../errors';
-import { M } from '../metrics/names';
+import { M } from '../metric-names';
 import { APP_PING, APP_PONG_PREFIX, ConnectParams, SEND_BUFFER_LIMIT, Socket, SocketEvent, SocketEventMap } from '../types';
 import { classifyK6Error } from './errors';
 import type { K6Metrics } from './metrics';

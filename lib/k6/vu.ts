@@ -1,5 +1,5 @@
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'k6/timers';
-import { M } from '../metrics/names';
+import { M } from '../metric-names';
 import type { ConnectParams, Counter, Rate, ResolvedOptions, Socket, Trend, VuContext } from '../types';
 import { ScenarioHooks, vuConnection } from '../vu-connection';
 import type { K6Metrics } from './metrics';

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import WebSocket from 'ws';
 import { classifyClose, classifyError } from '../errors';
-import { M } from '../metrics/names';
+import { M } from '../metric-names';
 import { APP_PING, APP_PONG_PREFIX, ConnectParams, SEND_BUFFER_LIMIT, Socket, SocketEvent, SocketEventMap } from '../types';
 import type { Meter } from './meter';
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { M } from '../metrics/names';
+import { M } from '../metric-names';
 import type { ConnectParams, Counter, Rate, ResolvedOptions, Socket, Trend, VuContext } from '../types';
 import { ScenarioHooks, vuConnection } from '../vu-connection';
 import type { Meter } from './meter';
