@@ -26,6 +26,7 @@ export const K6_OWN: MetricDecl[] = [
   { name: M.attempts, kind: 'counter' },
   { name: CONNECT_SUCCESS, kind: 'rate' },
   { name: M.connectErrors, kind: 'counter' },
+  { name: M.connectAborted, kind: 'counter' },
   { name: M.disconnects, kind: 'counter' },
   { name: M.pongRate, kind: 'rate' },
   { name: M.pings, kind: 'counter' },
