@@ -15,7 +15,7 @@ export { ReconnectingSocket, backoffMs, resolveReconnect } from './reconnect';
 export type { ReconnectOptions, ResolvedReconnect } from './types';
 export { expandTemplate, tokenFor, vuConnection } from './vu-connection';
 export type { ScenarioHooks } from './vu-connection';
-export { M } from './metrics/names';
+export { M } from './metric-names';
 export { Requests } from './request';
 export type { RequestOptions } from './request';
 export { SequenceWindow } from './sequence';
