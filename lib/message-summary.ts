@@ -1,6 +1,6 @@
-import type { Stats } from './stats';
-import { M } from './metrics/names';
+import { M } from './metric-names';
 import type { MetricsSnapshot } from './metrics/registry';
+import type { Stats } from './stats';
 import { summaryStats } from './stats';
 
 /**

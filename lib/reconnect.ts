@@ -1,5 +1,5 @@
 import { ConfigError, parseDuration } from './duration';
-import { M } from './metrics/names';
+import { M } from './metric-names';
 import { recoveryKey } from './recovery-keys';
 import { runSecond } from './run-second';
 import type {

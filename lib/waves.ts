@@ -1,5 +1,5 @@
 import { decodeHistogram, Histogram, latencyStats, mergeEncoded } from './metrics/histogram';
-import { M } from './metrics/names';
+import { M } from './metric-names';
 import type { MetricsSnapshot } from './metrics/registry';
 import { nullStats, Stats } from './stats';
 import { parseRecoveryKey } from './recovery-keys';

@@ -30,7 +30,7 @@ export class Progress {
   private readonly waves = new LiveWaveTracker();
 
   constructor(
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
     private readonly everySec = 10,
   ) {}
 

@@ -6,8 +6,8 @@ const PATCHED = Symbol('wsbench.redacted');
  * Every string written to `stream` passes the process's redactor (lib/redact.ts) first: the
  * summary, live progress, notes, warnings and error lines alike, whoever writes them.
  */
-export function redactWrites(stream: NodeJS.WriteStream): void {
-  const s = stream as NodeJS.WriteStream & { [PATCHED]?: true };
+export function redactWrites(stream: NodeJS.WritableStream): void {
+  const s = stream as NodeJS.WritableStream & { [PATCHED]?: true };
   if (s[PATCHED]) return;
   s[PATCHED] = true;
   const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;

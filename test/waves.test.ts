@@ -1,4 +1,4 @@
-import { M } from '../lib/metrics/names';
+import { M } from '../lib/metric-names';
 import { Registry } from '../lib/metrics/registry';
 import { recoveryKey } from '../lib/recovery-keys';
 import { checkPaths, evaluate, parseThreshold } from '../lib/thresholds';
