@@ -1,5 +1,6 @@
 import { ConfigError } from './duration';
-import { DisconnectWave, waveAggregate } from './waves';
+import { waveAggregate } from './wave-aggregate';
+import type { DisconnectWave } from './waves';
 
 /** A pass/fail criterion on a summary field: `connectLatencyMs.p99 < 100`. */
 export interface Threshold {

@@ -2,7 +2,8 @@ import { M } from '../lib/metric-names';
 import { Registry } from '../lib/metrics/registry';
 import { recoveryKey } from '../lib/recovery-keys';
 import { checkPaths, evaluate, parseThreshold } from '../lib/thresholds';
-import { detectWaves, waveAggregate, WaveSecond, waveSpans, waveThreshold } from '../lib/waves';
+import { waveAggregate } from '../lib/wave-aggregate';
+import { detectWaves, WaveSecond, waveSpans, waveThreshold } from '../lib/waves';
 
 /** lib/waves.ts on hand-made per-second data with known answers. */
 
