@@ -19,7 +19,11 @@ const C = { conns: Number(env('CONNS', '10000')), duration: env('DURATION', '30m
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
 const OUT = env('OUT', path.join(ROOT, 'bench', 'results', `${stamp}_soak`));
 const RSS_TOLERANCE = 0.05;
-const say = (line) => process.stdout.write(`${line}\n`);
+const lines = [];
+const say = (line) => {
+  lines.push(line);
+  process.stdout.write(`${line}\n`);
+};
 
 function serve() {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'runner.js'), 'serve', '--port', '0', '--restart-every', C.every, '--restart-down', C.down], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -116,6 +120,7 @@ async function main() {
     `dropped ${c.disconnected} = server closed by restarts ${stats.restartDropped} (${check(c.disconnected === stats.restartDropped, 'disconnects != restart drops')}); ` +
     `${waves.length} waves for ${stats.restarts} restarts`);
   say(failures.length === 0 ? 'soak: PASSED' : `soak: FAILED: ${failures.join('; ')}`);
+  fs.writeFileSync(path.join(OUT, 'soak.txt'), `${lines.join('\n')}\n`);
   return failures.length === 0 ? 0 : 1;
 }
 

@@ -11,7 +11,7 @@ import { ROOT, tmpDir } from './helpers';
  * back against its results folder.
  */
 test('make bench-soak, 2 minutes: 4 recoveries, every count exact, RSS steady', async () => {
-  const out = path.join(tmpDir('wsbench-soak-'), 'results');
+  const out = process.env.WSBENCH_SOAK_OUT ?? path.join(tmpDir('wsbench-soak-'), 'results');
   const child = spawn('make', ['--no-print-directory', '-o', 'dist/cli.js', 'bench-soak'], {
     cwd: ROOT, env: { ...process.env, CONNS: '2000', DURATION: '120s', RAMP: '10s', PING: '10s', EVERY: '25s', DOWN: '2s', OUT: out },
   });
@@ -33,4 +33,5 @@ test('make bench-soak, 2 minutes: 4 recoveries, every count exact, RSS steady', 
   });
   expect(stdout).toMatch(new RegExp(`counts: connects ${summary.connections.succeeded} = server accepted ${summary.connections.succeeded} \\(ok\\)`));
   expect(summary.connections.succeeded).toBe(2000 * 5);
-});
+  expect(fs.readFileSync(path.join(out, 'soak.txt'), 'utf8')).toBe(stdout.slice(stdout.indexOf('soak: 2000')));
+}, 400_000);
