@@ -61,7 +61,7 @@ const LEGACY: Record<string, string> = { 'k6/websockets': 'k6/experimental/webso
  * Build-time constant read by lib/k6/socket.ts: true in a legacy build, whose k6 (< 1.5) gives close
  * events no code (k6 internal/js/modules/k6/experimental/websockets/websockets.go before v1.5.0).
  */
-export const LEGACY_DEFINE = '__WSBENCH_K6_LEGACY__';
+export const LEGACY_DEFINE = 'globalThis.__WSBENCH_K6_LEGACY__';
 
 /** Keeps k6 modules external and refuses what k6 cannot load, naming the file that imports it. */
 function k6OnlyPlugin(root: string, legacy: boolean): esbuild.Plugin {
@@ -95,7 +95,7 @@ const common = (root: string, legacy: boolean): esbuild.BuildOptions => ({
   platform: 'neutral',
   target: 'es2015',
   mainFields: ['module', 'main'],
-  define: { global: 'globalThis', [LEGACY_DEFINE]: legacy ? 'true' : 'false' },
+  define: { global: 'globalThis', ...(legacy ? { [LEGACY_DEFINE]: 'true' } : {}) },
   alias: { wsbench: libEntry(root) },
   plugins: [k6OnlyPlugin(root, legacy)],
   logLevel: 'silent',

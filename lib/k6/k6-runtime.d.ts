@@ -19,8 +19,3 @@ declare class URL {
   readonly protocol: string;
 }
 
-/**
- * Set by the k6 build (esbuild `define`, build/k6.ts LEGACY_DEFINE): true in a `--k6-legacy`
- * bundle, for k6 0.50 to 1.5, whose close events carry no `code` or `reason` before v1.5.0.
- */
-declare const __WSBENCH_K6_LEGACY__: boolean;
