@@ -26,6 +26,8 @@ interface RunOptions {
   env: Record<string, string>;
   /** What `k6 run --stage ...` would make of the script's options. Default: the bundle's options. */
   testOptions?: Record<string, unknown>;
+  /** Where in its millisecond the scenario starts (virtual). Default 0.6. */
+  startFractionMs?: number;
   /** Extra condition for real I/O to count as settled before virtual time moves on. */
   idle?: () => boolean;
 }
@@ -86,6 +88,9 @@ export async function runK6(file: string, o: RunOptions): Promise<K6RunResult> {
     while (state[h] === 'running') {
       iterations.set(realm.vu, (iterations.get(realm.vu) ?? 0) + 1);
       if ((await realm.iterate()) === 'interrupted') interrupted++;
+      // an iteration with nothing asynchronous takes no virtual time: k6 would spin it as fast as it
+      // can; the double re-runs it once per event-loop turn so that the schedule still moves on
+      await new Promise((r) => setImmediate(r));
     }
     state[h] = 'stopped';
     held[h] = undefined;
@@ -118,6 +123,9 @@ export async function runK6(file: string, o: RunOptions): Promise<K6RunResult> {
     maxCur = pv;
   };
 
+  // k6's scenario start has ns precision; start mid-millisecond so that scripts must cope with
+  // exec.scenario.startTime being whole ms (execution.go) while Date.now() moves on
+  clock.now += o.startFractionMs ?? 0.6;
   const startMs = clock.now;
   scenario = { name, startMs };
   for (const e of ordered(raw, graceful)) {

@@ -70,7 +70,7 @@ export class VuRealm implements SocketHost {
         throw new Error('open() is not used by wsbench bundles');
       },
     });
-    (vm.runInContext('(function (now) { Date.now = now; })', this.context) as (f: () => number) => void)(() => this.clock.now);
+    (vm.runInContext('(function (now) { Date.now = now; })', this.context) as (f: () => number) => void)(() => Math.floor(this.clock.now));
     for (const g of NOT_IN_K6) vm.runInContext(`delete globalThis.${g}`, this.context);
     // k6 runs ES modules; esbuild rewrites the bundle's imports into calls of this `require` (a parameter, not a global)
     const cjs = esbuild.transformSync(o.code, { format: 'cjs', loader: 'js', target: 'esnext' }).code;
