@@ -11,7 +11,7 @@ import { K6Sandbox } from './k6-sandbox';
 
 const OUT = tmpDir('wsbench-k6-rules-');
 
-async function build(fixture: string, extra: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+async function build(fixture: string, extra: string[] = []): ReturnType<typeof runCli> {
   return runCli('runner', ['build', `test/fixtures/k6/${fixture}.ts`, '--out-dir', OUT, ...extra], { noExport: true, cwd: ROOT });
 }
 
