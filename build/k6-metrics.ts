@@ -1,7 +1,7 @@
 import esbuild from 'esbuild';
 import { ConfigError } from '../lib/duration';
 import { K6_OWN, MetricDecl, MetricKind } from '../lib/k6/names';
-import { M } from '../lib/metrics/names';
+import { M } from '../lib/metric-names';
 import type { Socket, VuContext, VuFunction } from '../lib/types';
 
 /**

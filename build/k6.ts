@@ -4,6 +4,7 @@ import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { ConfigError } from '../lib/duration';
 import type { MetricDecl } from '../lib/k6/names';
+import { K6_LEGACY_DEFINE } from '../lib/k6/legacy';
 import { k6Options, Unmapped } from '../lib/k6/options';
 import { resolveOptions } from '../lib/options';
 import type { ScenarioOptions, VuFunction } from '../lib/types';
@@ -58,10 +59,10 @@ const K6_MODULE = /^k6(\/|$)/;
 /** The one module a legacy build renames: k6 < 1.6 has the WebSocket API only as the experimental module. */
 const LEGACY: Record<string, string> = { 'k6/websockets': 'k6/experimental/websockets' };
 /**
- * Build-time constant read by lib/k6/socket.ts: true in a legacy build, whose k6 (< 1.5) gives close
- * events no code (k6 internal/js/modules/k6/experimental/websockets/websockets.go before v1.5.0).
+ * Set to true in a legacy build (esbuild `define`): lib/k6/legacy.ts reads it, because k6 < 1.5 gives
+ * close events no code (k6 websockets.go callEventListeners has `code` from v1.5.0).
  */
-export const LEGACY_DEFINE = 'globalThis.__WSBENCH_K6_LEGACY__';
+const LEGACY_DEFINE = K6_LEGACY_DEFINE;
 
 /** Keeps k6 modules external and refuses what k6 cannot load, naming the file that imports it. */
 function k6OnlyPlugin(root: string, legacy: boolean): esbuild.Plugin {
@@ -138,7 +139,7 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
     throw buildError(err, file);
   }
   const mod = await load();
-  const resolved = resolveOptions(name, { ...mod.options, target: undefined }, {});
+  const resolved = resolveOptions(name, { ...mod.options, target: undefined }, {}, '', file);
   resolved.target = 'ws://probe.invalid/ws';
   const found = [...probeMetrics(mod.vu, resolved), ...scanMetricCalls(reachable)];
   const { declared: metrics, recorded } = bundleMetrics(file, found);
