@@ -48,6 +48,8 @@ export function scanMetricCalls(source: string): MetricDecl[] {
   const out: MetricDecl[] = [];
   const names = M as Record<string, string>;
   for (const m of source.matchAll(CALL)) {
+    // a template literal with `${...}` is a computed name: the probe sees it, the scan cannot
+    if (m[2] === '`' && (m[3] ?? '').includes('${')) continue;
     const name = m[3] ?? (m[4] !== undefined ? names[m[4]] : undefined);
     if (name !== undefined) out.push({ name, kind: m[1] as MetricKind });
   }
