@@ -4,7 +4,7 @@ import { ConfigError } from '../lib/duration';
 import { startServer } from '../server/cluster';
 import { readCaFile } from './connect-flags';
 import { EXIT, execute } from './execute';
-import { checkLang, checkWorkers, overridesFrom, parseSegment, RunArgs, runFlags } from './flags';
+import { checkLang, checkWorkers, dashboardFrom, overridesFrom, parseSegment, RunArgs, runFlags } from './flags';
 import { MergeArgs, mergeCommand, mergeFlags } from './merge';
 import type { ServeMsg } from './embedded';
 import { compareCommand } from './compare';
@@ -49,6 +49,7 @@ async function runWith(scenarioFile: string, a: AllArgs): Promise<number> {
     outDir: a.outDir,
     quiet: !!a.quiet,
     jsonOut: parseOut(a.out),
+    dashboard: dashboardFrom(a),
     lang,
     thresholds: a.threshold,
     out: process.stdout,

@@ -6,6 +6,7 @@ import { formatSummary, LABELS, Lang } from '../lib/report/text';
 import { checkPaths, DEFAULT_THRESHOLDS, evaluate, liveBreach, parseThreshold, Threshold } from '../lib/thresholds';
 import { emptySnapshot } from '../lib/metrics/registry';
 import { buildSummary, Summary } from '../lib/summary';
+import { Dashboard, startDashboard } from './dashboard';
 import { K6JsonOut } from './out-json';
 import { Progress } from './progress';
 import { rawOf, writeRaw } from './raw';
@@ -26,6 +27,8 @@ export interface ExecuteOptions {
   out: NodeJS.WritableStream;
   /** `--out json=FILE`: k6-style NDJSON points, streamed each second. */
   jsonOut?: string;
+  /** `--dashboard`: the live endpoints' address and linger time. */
+  dashboard?: { host: string; port: number; lingerMs: number };
 }
 
 /** Thresholds in force: CLI, else the scenario's, else the seed's goals. */
@@ -84,14 +87,17 @@ export async function execute(o: ExecuteOptions): Promise<number> {
   let thresholds: Threshold[] = [];
   let jsonOut: K6JsonOut | undefined;
   let breach: Summary['abortedByThreshold'];
+  let dashboard: Dashboard | undefined;
   const run: Run = new Run({
     ...o.run,
     onOptions: (options) => {
+      dashboard?.setOptions(options);
       thresholds = thresholdsFor(o.thresholds, options.thresholds);
       checkThresholdPaths(thresholds);
       if (o.jsonOut) jsonOut = new K6JsonOut(o.jsonOut, { scenario: options.scenario });
     },
-    onSecond: (row, live) => {
+    onSecond: (row, live, parts) => {
+      dashboard?.onSecond(row, live, parts);
       progress?.update(row, live);
       jsonOut?.second(row);
       // k6's abortOnFail: judged on the live summary each second; the first crossing stops the run
@@ -103,6 +109,7 @@ export async function execute(o: ExecuteOptions): Promise<number> {
     },
     onNote: (line) => process.stderr.write(`${line}\n`),
   });
+  if (o.dashboard) dashboard = await startDashboard({ ...o.dashboard, segment: o.run.segment, liveSummary: () => run.liveSummary(), log: (l) => process.stderr.write(`${l}\n`) });
   let presses = 0;
   const onSignal = (): void => {
     presses++;
@@ -130,6 +137,9 @@ export async function execute(o: ExecuteOptions): Promise<number> {
   let result: RunResult;
   try {
     result = await run.start();
+  } catch (err) {
+    await dashboard?.close();
+    throw err;
   } finally {
     progress?.done();
     jsonOut?.close();
@@ -153,6 +163,7 @@ export async function execute(o: ExecuteOptions): Promise<number> {
       throw new ConfigError(`--summary-export: cannot write ${o.summaryExport}: ${(err as Error).message}`);
     }
   }
+  await dashboard?.finish(s);
   const code = exitCodeOf(s);
   const seg = o.run.segment;
   if (code === EXIT.thresholds && !s.abortedByThreshold && seg && seg.count > 1) {

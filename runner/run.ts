@@ -33,7 +33,7 @@ export interface RunConfig {
   /** Processes of the embedded server; default from the open-files limit. */
   serverWorkers?: number;
   /** Called once a second with the merged view of the second that just ended. */
-  onSecond?: (row: SecondRow, live: LiveView) => void;
+  onSecond?: (row: SecondRow, live: LiveView, parts: ReadonlyMap<number, WorkerSecond>) => void;
   /** Preflight warnings and other notes before the run. */
   onNote?: (line: string) => void;
   /** Called with the resolved options before any worker starts; throwing (ConfigError) stops the run there. */
@@ -284,7 +284,7 @@ export class Run {
       const parts = this.seconds.get(next);
       if (!parts || (!all && parts.size < living)) return;
       this.emitted = next;
-      if (this.cfg.onSecond && this.options) this.cfg.onSecond(this.rowOf(next, parts), this.liveView(next));
+      if (this.cfg.onSecond && this.options) this.cfg.onSecond(this.rowOf(next, parts), this.liveView(next), parts);
     }
   }
 

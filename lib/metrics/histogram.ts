@@ -1,4 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
+import type JsHistogram from 'hdr-histogram-js/dist/JsHistogram';
 
 /**
  * The one place that knows HDR settings: values are recorded in microseconds with
@@ -86,4 +87,34 @@ export function latencyStats(h: Histogram): LatencyStats {
     p95: usToMs(h.getValueAtPercentile(95)),
     p99: usToMs(h.getValueAtPercentile(99)),
   };
+}
+
+/** Counts of an encoded histogram at or below each bound (cumulative, as Prometheus' `le` buckets), its count and sum. */
+export interface BucketCounts {
+  /** cumulative[i]: values <= boundsUs[i]. */
+  cumulative: number[];
+  count: number;
+  sumUs: number;
+}
+
+/**
+ * Spreads an encoded histogram over fixed upper bounds (microseconds). A value counts at the
+ * highest value of its HDR bucket, the value `getValueAtPercentile` reports, so a summary
+ * percentile and the bucket it falls in always agree.
+ */
+export function bucketCounts(encoded: string, boundsUs: readonly number[]): BucketCounts {
+  const h = hdr.decodeFromCompressedBase64(encoded, 32, false) as unknown as JsHistogram;
+  const perBound = new Array<number>(boundsUs.length).fill(0);
+  const it = h.recordedValuesIterator;
+  it.reset();
+  while (it.hasNext()) {
+    const v = it.next();
+    const i = boundsUs.findIndex((b) => v.valueIteratedTo <= b);
+    if (i >= 0) perBound[i] = (perBound[i] as number) + v.countAddedInThisIterationStep;
+  }
+  const out: BucketCounts = { cumulative: [], count: h.totalCount, sumUs: h.totalCount > 0 ? h.mean * h.totalCount : 0 };
+  let run = 0;
+  for (const n of perBound) out.cumulative.push((run += n));
+  h.destroy();
+  return out;
 }
