@@ -65,7 +65,7 @@ const CLIENT = `(function () {
   }
   var es = new EventSource('events');
   es.addEventListener('init', function (e) {
-    var d = JSON.parse(e.data); markers = d.markers; totalSec = d.totalSec;
+    var d = JSON.parse(e.data); markers = d.markers; totalSec = d.totalSec; window.wsbenchLive.markers = markers;
     document.getElementById('title').textContent = 'wsbench live: ' + d.scenario;
     document.getElementById('meta').textContent = 'target ' + d.target + ' · segment ' + d.segment + ' · ' + d.stages + ' stage(s), ' + d.totalSec + ' s';
     charts.innerHTML = ''; d.charts.forEach(draw); figures(d.figures);
