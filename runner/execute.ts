@@ -6,7 +6,7 @@ import { formatSummary, LABELS, Lang } from '../lib/report/text';
 import { checkPaths, DEFAULT_THRESHOLDS, evaluate, liveBreach, parseThreshold, Threshold } from '../lib/thresholds';
 import { emptySnapshot } from '../lib/metrics/registry';
 import { buildSummary, Summary } from '../lib/summary';
-import { Dashboard, startDashboard } from './dashboard';
+import type { Dashboard } from './dashboard';
 import { K6JsonOut } from './out-json';
 import { Progress } from './progress';
 import { rawOf, writeRaw } from './raw';
@@ -109,7 +109,8 @@ export async function execute(o: ExecuteOptions): Promise<number> {
     },
     onNote: (line) => process.stderr.write(`${line}\n`),
   });
-  if (o.dashboard) dashboard = await startDashboard({ ...o.dashboard, segment: o.run.segment, liveSummary: () => run.liveSummary(), log: (l) => process.stderr.write(`${l}\n`) });
+  // loaded only when asked for: prom-client and the page stay out of every other run's start
+  if (o.dashboard) dashboard = await (await import('./dashboard')).startDashboard({ ...o.dashboard, segment: o.run.segment, liveSummary: () => run.liveSummary(), log: (l) => process.stderr.write(`${l}\n`) });
   let presses = 0;
   const onSignal = (): void => {
     presses++;

@@ -43,7 +43,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const segment = o.segment ? `${o.segment.index}/${o.segment.count}` : '0/1';
   const charts = new ChartStream();
   const pages = new Map<SseClient, PageCharts>();
-  const page = livePage();
+  let page: string | undefined;
   let options: ResolvedOptions | undefined;
   let metrics: LiveMetrics | undefined;
   let final: Summary | undefined;
@@ -62,7 +62,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     };
   };
   const server = await listen(o.host, o.port, {
-    page: () => page,
+    page: () => (page ??= livePage()),
     metrics: async () => (metrics ? { body: await metrics.text(), contentType: metrics.contentType } : { body: '', contentType: 'text/plain; version=0.0.4; charset=utf-8' }),
     summary: () => {
       const s = final ?? o.liveSummary();
