@@ -24,7 +24,9 @@ const CLIENT = `(function () {
         var x = Math.round(u.valToPos(m.sec, 'x', true));
         if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
         ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
-        ctx.fillText(m.label, x + 3, u.bbox.top + 12);
+        var right = x + 3 + ctx.measureText(m.label).width > u.bbox.left + u.bbox.width;
+        ctx.textAlign = right ? 'right' : 'left';
+        ctx.fillText(m.label, right ? x - 3 : x + 3, u.bbox.top + 12);
       });
       ctx.restore();
     }] } };
@@ -60,6 +62,14 @@ const CLIENT = `(function () {
     a.values.forEach(function (v, i) { Array.prototype.push.apply(p.data[i + 1], v); });
     p.u.setData(p.data);
   }
+  // a chart drawn while it was alone took the whole row: fit every plot to its box once the grid settles
+  function fit() {
+    Object.keys(plots).forEach(function (id) {
+      var el = document.getElementById(id), u = plots[id].u, w = Math.max(320, el.clientWidth);
+      if (Math.abs(w - u.width) > 2) u.setSize({ width: w, height: 220 });
+    });
+  }
+  window.addEventListener('resize', fit);
   function figures(f) {
     Object.keys(f).forEach(function (k) { var el = document.getElementById('f-' + k); if (el) el.textContent = f[k]; });
   }
@@ -68,10 +78,10 @@ const CLIENT = `(function () {
     var d = JSON.parse(e.data); markers = d.markers; totalSec = d.totalSec; window.wsbenchLive.markers = markers;
     document.getElementById('title').textContent = 'wsbench live: ' + d.scenario;
     document.getElementById('meta').textContent = 'target ' + d.target + ' · segment ' + d.segment + ' · ' + d.stages + ' stage(s), ' + d.totalSec + ' s';
-    charts.innerHTML = ''; d.charts.forEach(draw); figures(d.figures);
+    charts.innerHTML = ''; d.charts.forEach(draw); fit(); figures(d.figures);
   });
   es.addEventListener('second', function (e) {
-    var d = JSON.parse(e.data); d.replace.forEach(draw); d.append.forEach(append); figures(d.figures);
+    var d = JSON.parse(e.data); d.replace.forEach(draw); d.append.forEach(append); if (d.replace.length) fit(); figures(d.figures);
   });
   es.addEventListener('final', function (e) {
     var d = JSON.parse(e.data); figures(d.figures);
@@ -90,7 +100,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h3 { font-size: 14px; margin: 0 0 8px; 
 #figures div { background: #fff; border: 1px solid #e2e8f0; border-radius: 6px; padding: 6px 12px; }
 #figures span { display: block; font-size: 18px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 12px; }
-.chart-box { background: #fff; border: 1px solid #e2e8f0; border-radius: 6px; padding: 12px; }
+.chart-box { background: #fff; border: 1px solid #e2e8f0; border-radius: 6px; padding: 12px; min-width: 0; overflow: hidden; }
 .chart.empty { color: #64748b; padding: 24px 0; }
 `;
 
