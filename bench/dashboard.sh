@@ -30,12 +30,13 @@ for _ in $(seq 100); do grep -q 'listening on' "$OUT/server.log" && break; sleep
 URL=$(grep -o 'ws://[^ ]*' "$OUT/server.log" | head -1)
 [ -n "$URL" ] || { echo "the server did not start: $(cat "$OUT/server.log")" >&2; exit 1; }
 
-# $1: off|on, $2: run number; prints the runner's CPU seconds
+# $1: off|on|prof (on, with a V8 CPU profile of the coordinator), $2: run number; prints the runner's CPU seconds
 one_run() {
-  local dir="$OUT/$1-$2" flags=()
+  local dir="$OUT/$1-$2" flags=() node=(node)
   mkdir -p "$dir"
-  [ "$1" = on ] && flags=(--dashboard 127.0.0.1:0)
-  if [ "$1" = on ]; then
+  [ "$1" != off ] && flags=(--dashboard 127.0.0.1:0)
+  [ "$1" = prof ] && node=(node --cpu-prof --cpu-prof-dir "$dir/prof")
+  if [ "$1" != off ]; then
     # the scraper: waits for the dashboard's address, then one live page and a scrape a second
     ( for _ in $(seq 600); do grep -q '^dashboard: http' "$dir/runner.err" 2>/dev/null && break; sleep 0.1; done
       base=$(grep -o 'http://127.0.0.1:[0-9]*/' "$dir/runner.err" | head -1)
@@ -44,16 +45,25 @@ one_run() {
       while curl -s "${base}metrics" -o "$dir/last-metrics.txt" 2>/dev/null; do sleep 1; done ) &
     SCRAPER=$!
   fi
-  python3 - "$dir" node bin/runner.js run scenarios/connect-only.ts --target "$URL" --conns "$CONNS" --ramp "${RAMP}s" \
+  python3 - "$dir" "${node[@]}" bin/runner.js run scenarios/connect-only.ts --target "$URL" --conns "$CONNS" --ramp "${RAMP}s" \
     --duration "${DURATION}s" --ping-interval "${PING}s" --quiet --out-dir "$dir/run" --summary-export "$dir/summary.json" "${flags[@]}" <<'PY'
-import resource, subprocess, sys
+import os, resource, subprocess, sys, time
 out = sys.argv[1]
+tck = os.sysconf('SC_CLK_TCK')
+own = 0.0  # the coordinator's own CPU (utime + stime of its /proc stat), last read before it exited
 with open(f"{out}/runner.out", "w") as o, open(f"{out}/runner.err", "w") as e:
-    code = subprocess.run(sys.argv[2:], stdout=o, stderr=e).returncode
+    p = subprocess.Popen(sys.argv[2:], stdout=o, stderr=e)
+    while p.poll() is None:
+        try:
+            f = open(f"/proc/{p.pid}/stat").read().rsplit(')', 1)[1].split()
+            own = (int(f[11]) + int(f[12])) / tck
+        except (OSError, IndexError):
+            pass
+        time.sleep(0.1)
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
-if code not in (0, 99):
-    sys.exit(f"the run failed (exit {code}): see {out}/runner.err")
-print(f"{r.ru_utime + r.ru_stime:.2f}")
+if p.returncode not in (0, 99):
+    sys.exit(f"the run failed (exit {p.returncode}): see {out}/runner.err")
+print(f"{r.ru_utime + r.ru_stime:.2f} {own:.2f}")
 PY
   if [ -n "$SCRAPER" ]; then pkill -P "$SCRAPER" 2>/dev/null || true; kill "$SCRAPER" 2>/dev/null || true; SCRAPER=; fi
 }
@@ -65,8 +75,8 @@ ON=()
 for i in $(seq "$REPEAT"); do
   if [ $((i % 2)) = 1 ]; then order="off on"; else order="on off"; fi
   for mode in $order; do
-    cpu=$(one_run "$mode" "$i")
-    echo "  run $i, --dashboard $mode: runner CPU ${cpu} s"
+    read -r cpu own < <(one_run "$mode" "$i")
+    echo "  run $i, --dashboard $mode: runner CPU ${cpu} s (coordinator ${own} s)"
     if [ "$mode" = on ]; then ON+=("$cpu"); else OFF+=("$cpu"); fi
   done
 done
@@ -78,4 +88,11 @@ on = [float(x) for x in sys.argv[2].split()]
 a, b = statistics.median(off), statistics.median(on)
 print(f"runner CPU, median of {len(off)}: without --dashboard {a:.2f} s, with {b:.2f} s; ratio {b / a:.3f} ({(b / a - 1) * 100:+.1f}%)")
 PY
+# the dashboard's own share, measured inside the coordinator rather than against the machine's noise
+if [ "${PROFILE:-1}" = 1 ]; then
+  read -r cpu own < <(one_run prof 1)
+  read -r mine busy < <(python3 bench/dashboard-cpu.py "$(ls "$OUT"/prof-1/prof/*.cpuprofile | head -1)" dist/cli.js)
+  # the profile's clock is wall time (inflated when the machine is overloaded): its share of the coordinator's samples, times the coordinator's CPU
+  python3 -c "import sys; m, b, c, o = map(float, sys.argv[1:]); d = m / b * o; print(f'profiled run with --dashboard: dashboard code {m / b * 100:.1f}% of the coordinator samples ({m:.0f} of {b:.0f} ms); coordinator CPU {o:.2f} s, runner CPU {c:.2f} s; dashboard ~{d:.2f} s = {d / c * 100:.2f}% of the runner CPU')" "$mine" "$busy" "$cpu" "$own"
+fi
 echo "outputs: $OUT"

@@ -4,6 +4,11 @@ import { bucketCounts } from '../../lib/metrics/histogram';
 /** Upper bounds of every latency histogram, in seconds: 0.5 ms to 10 s (Prometheus adds +Inf). */
 export const BUCKETS_SECONDS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const BOUNDS_US = BUCKETS_SECONDS.map((s) => Math.round(s * 1e6));
+/**
+ * Encodings of empty histograms: a worker's interval trend that saw nothing in a second is still
+ * sent (its histogram is reset, not dropped), and decoding is the dearest part of a second here.
+ */
+const EMPTY = new Set<string>();
 
 /**
  * A Prometheus histogram fed with whole HDR histograms (a second's interval, from the workers'
@@ -23,7 +28,9 @@ export class HdrHistogramMetric {
 
   /** Adds one encoded HDR histogram (values in microseconds). */
   addEncoded(encoded: string): void {
+    if (EMPTY.has(encoded)) return;
     const b = bucketCounts(encoded, BOUNDS_US);
+    if (b.count === 0 && EMPTY.size < 64) EMPTY.add(encoded);
     b.cumulative.forEach((n, i) => (this.cumulative[i] = (this.cumulative[i] as number) + n));
     this.count += b.count;
     this.sumSeconds += b.sumUs / 1e6;
