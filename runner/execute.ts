@@ -4,7 +4,7 @@ import { ConfigError } from '../lib/duration';
 import { renderReport } from '../lib/report/html';
 import { formatSummary, LABELS, Lang } from '../lib/report/text';
 import { checkPaths, DEFAULT_THRESHOLDS, evaluate, liveBreach, parseThreshold, Threshold } from '../lib/thresholds';
-import { emptySnapshot } from '../lib/metrics/registry';
+import { emptySnapshot, mergeSnapshots } from '../lib/metrics/registry';
 import { buildSummary, Summary } from '../lib/summary';
 import type { Dashboard } from './dashboard';
 import { K6JsonOut } from './out-json';
@@ -96,8 +96,8 @@ export async function execute(o: ExecuteOptions): Promise<number> {
       checkThresholdPaths(thresholds);
       if (o.jsonOut) jsonOut = new K6JsonOut(o.jsonOut, { scenario: options.scenario });
     },
-    onSecond: (row, live, parts) => {
-      dashboard?.onSecond(row, live, parts);
+    onSecond: (row, live, workers) => {
+      dashboard?.onSecond(row, live, mergeSnapshots([...workers.values()].map((w) => w.interval)), workers);
       progress?.update(row, live);
       jsonOut?.second(row);
       // k6's abortOnFail: judged on the live summary each second; the first crossing stops the run

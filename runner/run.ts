@@ -32,8 +32,8 @@ export interface RunConfig {
   ca?: string;
   /** Processes of the embedded server; default from the open-files limit. */
   serverWorkers?: number;
-  /** Called once a second with the merged view of the second that just ended. */
-  onSecond?: (row: SecondRow, live: LiveView, parts: ReadonlyMap<number, WorkerSecond>) => void;
+  /** Called once a second with the merged view of the second that just ended, and each worker's report of it. */
+  onSecond?: (row: SecondRow, live: LiveView, workers: ReadonlyMap<number, WorkerSecond>) => void;
   /** Preflight warnings and other notes before the run. */
   onNote?: (line: string) => void;
   /** Called with the resolved options before any worker starts; throwing (ConfigError) stops the run there. */

@@ -1,6 +1,6 @@
 import { bucketCounts } from '../lib/metrics/histogram';
 import { M } from '../lib/metrics/names';
-import { Registry } from '../lib/metrics/registry';
+import { mergeSnapshots, Registry } from '../lib/metrics/registry';
 import { secondRow, WorkerSecond } from '../lib/timeseries';
 import { BUCKETS_SECONDS } from '../runner/dashboard/hdr-metric';
 import { LiveMetrics } from '../runner/dashboard/metrics';
@@ -40,7 +40,8 @@ describe('the /metrics registry', () => {
 
   test('two seconds of two workers add up; gauges take the last second; labels on every sample', async () => {
     const m = new LiveMetrics({ scenario: 'connect-only', segment: '1/3' });
-    const second = (sec: number, parts: WorkerSecond[]): void => m.second(secondRow(sec, 0, parts), new Map(parts.map((p, i) => [i, p])));
+    const second = (sec: number, parts: WorkerSecond[]): void =>
+      m.second(secondRow(sec, 0, parts), mergeSnapshots(parts.map((p) => p.interval)), new Map(parts.map((p, i) => [i, p])));
     second(0, [
       part((r) => { r.add(M.attempts, 3); r.add(M.sessions, 2); r.add(M.connectErrors); r.error('ECONNREFUSED'); r.add(M.vusStarted, 3); r.trend(M.connecting, 2); r.trend(M.connecting, 7); }, 2),
       part((r) => { r.add(M.attempts, 2); r.add(M.sessions, 2); r.add(M.vusStarted, 2); r.trend(M.connecting, 40); r.trend(M.connecting, 40); }, 2, 30),

@@ -1,3 +1,4 @@
+import type { MetricsSnapshot } from '../../lib/metrics/registry';
 import { planStages, totalDurationMs } from '../../lib/stages';
 import type { Summary } from '../../lib/summary';
 import type { SecondRow, WorkerSecond } from '../../lib/timeseries';
@@ -28,8 +29,11 @@ export interface Dashboard {
   readonly url: string;
   /** The run's options are known: labels, stage markers. */
   setOptions(options: ResolvedOptions): void;
-  /** Each second: the row of timeseries.ndjson and the workers' parts it was merged from. */
-  onSecond(row: SecondRow, live: LiveView, parts: ReadonlyMap<number, WorkerSecond>): void;
+  /**
+   * Each second: the row of timeseries.ndjson, the live view, the workers' interval snapshots of
+   * the second merged (the row's source), and each worker's report of the second.
+   */
+  onSecond(row: SecondRow, live: LiveView, interval: MetricsSnapshot, workers: ReadonlyMap<number, WorkerSecond>): void;
   /** The run is over: serve the final summary for the linger time, then close. */
   finish(summary: Summary): Promise<void>;
   close(): Promise<void>;
@@ -94,8 +98,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       metrics = new LiveMetrics({ scenario: opts.scenario, segment });
       for (const [client, view] of pages) client.send('init', { ...(init() as object), charts: charts.full(view) });
     },
-    onSecond(row, live, parts) {
-      metrics?.second(row, parts);
+    onSecond(row, live, interval, workers) {
+      metrics?.second(row, interval, workers);
       charts.add(row);
       sums.connects += row.connects;
       sums.pings += row.pings;

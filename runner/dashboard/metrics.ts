@@ -1,5 +1,6 @@
 import { Counter, Gauge, Metric, Registry } from 'prom-client';
 import { M } from '../../lib/metrics/names';
+import type { MetricsSnapshot } from '../../lib/metrics/registry';
 import type { SecondRow, WorkerSecond } from '../../lib/timeseries';
 import { HdrHistogramMetric } from './hdr-metric';
 
@@ -68,23 +69,26 @@ export class LiveMetrics {
     for (const [h] of this.histograms) this.registry.registerMetric(h as unknown as Metric);
   }
 
-  /** One second of the run: the row of timeseries.ndjson and the workers' parts it was merged from. */
-  second(row: SecondRow, parts: ReadonlyMap<number, WorkerSecond>): void {
-    for (const [worker, p] of parts) {
-      const c = p.interval.counters;
-      for (const [from, counter] of this.counters) {
-        const n = c[from];
-        if (n) counter.inc(n);
-      }
-      for (const [cls, n] of Object.entries(p.interval.errors)) if (n) this.failures.inc({ class: cls }, n);
-      for (const [cls, n] of Object.entries(p.interval.disconnects)) if (n) this.disconnects.inc({ class: cls }, n);
-      for (const [h, from] of this.histograms) {
-        const enc = p.interval.trends[from];
-        if (enc) h.addEncoded(enc);
-      }
-      this.vusRunning += (c[M.vusStarted] ?? 0) - (c[M.vusStopped] ?? 0);
-      this.expected += c[M.imExpected] ?? 0;
-      this.delivered += c[M.imDelivered] ?? 0;
+  /**
+   * One second of the run: its row of timeseries.ndjson, the workers' interval snapshots of the
+   * second merged (the row's source), and each worker's own report (CPU, event loop, memory).
+   */
+  second(row: SecondRow, interval: MetricsSnapshot, workers: ReadonlyMap<number, WorkerSecond>): void {
+    const c = interval.counters;
+    for (const [from, counter] of this.counters) {
+      const n = c[from];
+      if (n) counter.inc(n);
+    }
+    for (const [cls, n] of Object.entries(interval.errors)) if (n) this.failures.inc({ class: cls }, n);
+    for (const [cls, n] of Object.entries(interval.disconnects)) if (n) this.disconnects.inc({ class: cls }, n);
+    for (const [h, from] of this.histograms) {
+      const enc = interval.trends[from];
+      if (enc) h.addEncoded(enc);
+    }
+    this.vusRunning += (c[M.vusStarted] ?? 0) - (c[M.vusStopped] ?? 0);
+    this.expected += c[M.imExpected] ?? 0;
+    this.delivered += c[M.imDelivered] ?? 0;
+    for (const [worker, p] of workers) {
       const w = { worker: String(worker) };
       this.cpu.set(w, p.cpuPct / 100);
       this.loopDelay.set(w, p.loopP99Ms / 1000);
