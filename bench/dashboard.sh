@@ -72,12 +72,13 @@ echo "dashboard bench: $CONNS connections, ${RAMP}s ramp, ${DURATION}s run, ping
 echo "machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 OFF=()
 ON=()
+ON_OWN=()
 for i in $(seq "$REPEAT"); do
   if [ $((i % 2)) = 1 ]; then order="off on"; else order="on off"; fi
   for mode in $order; do
     read -r cpu own < <(one_run "$mode" "$i")
     echo "  run $i, --dashboard $mode: runner CPU ${cpu} s (coordinator ${own} s)"
-    if [ "$mode" = on ]; then ON+=("$cpu"); else OFF+=("$cpu"); fi
+    if [ "$mode" = on ]; then ON+=("$cpu"); ON_OWN+=("$own"); else OFF+=("$cpu"); fi
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -92,7 +93,17 @@ PY
 if [ "${PROFILE:-1}" = 1 ]; then
   read -r cpu own < <(one_run prof 1)
   read -r mine busy < <(python3 bench/dashboard-cpu.py "$(ls "$OUT"/prof-1/prof/*.cpuprofile | head -1)" dist/cli.js)
-  # the profile's clock is wall time (inflated when the machine is overloaded): its share of the coordinator's samples, times the coordinator's CPU
-  python3 -c "import sys; m, b, c, o = map(float, sys.argv[1:]); d = m / b * o; print(f'profiled run with --dashboard: dashboard code {m / b * 100:.1f}% of the coordinator samples ({m:.0f} of {b:.0f} ms); coordinator CPU {o:.2f} s, runner CPU {c:.2f} s; dashboard ~{d:.2f} s = {d / c * 100:.2f}% of the runner CPU')" "$mine" "$busy" "$cpu" "$own"
+  # the profile's clock is wall time (inflated when the machine is overloaded) and profiling costs
+  # CPU itself: take the dashboard's share of the coordinator's samples, times the coordinator's CPU
+  # of the unprofiled runs with --dashboard, against their runner CPU (medians)
+  python3 - "$mine" "$busy" "$cpu" "$own" "${ON_OWN[*]}" "${ON[*]}" <<'PY'
+import statistics, sys
+mine, busy, cpu, own = map(float, sys.argv[1:5])
+coord = statistics.median(float(x) for x in sys.argv[5].split())
+runner = statistics.median(float(x) for x in sys.argv[6].split())
+share = mine / busy
+print(f"profiled run with --dashboard: dashboard code {share * 100:.1f}% of the coordinator's samples ({mine:.0f} of {busy:.0f} ms; profiled coordinator CPU {own:.2f} s)")
+print(f"dashboard CPU ~ {share * 100:.1f}% x {coord:.2f} s (coordinator, median with --dashboard) = {share * coord:.2f} s = {share * coord / runner * 100:.2f}% of the runner CPU ({runner:.2f} s)")
+PY
 fi
 echo "outputs: $OUT"
