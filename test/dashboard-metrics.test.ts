@@ -1,5 +1,5 @@
 import { bucketCounts } from '../lib/metrics/histogram';
-import { M } from '../lib/metrics/names';
+import { M } from '../lib/metric-names';
 import { mergeSnapshots, Registry } from '../lib/metrics/registry';
 import { secondRow, WorkerSecond } from '../lib/timeseries';
 import { BUCKETS_SECONDS } from '../runner/dashboard/hdr-metric';

@@ -8,7 +8,7 @@ import { DashboardAddress, exposureLine, urlOf } from './address';
 import { ChartStream, PageCharts } from './chart-stream';
 import { LiveMetrics } from './metrics';
 import { livePage } from './page';
-import { redactTarget, redactUrl } from './redact';
+import { redactUrl } from '../../lib/redact-url';
 import { listen, SseClient } from './server';
 
 export { DEFAULT_DASHBOARD, parseDashboard } from './address';
@@ -70,7 +70,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     metrics: async () => (metrics ? { body: await metrics.text(), contentType: metrics.contentType } : { body: '', contentType: 'text/plain; version=0.0.4; charset=utf-8' }),
     summary: () => {
       const s = final ?? o.liveSummary();
-      return s && redactTarget(s);
+      return s && { ...s, target: redactUrl(s.target) };
     },
     subscribe: (client) => {
       const view: PageCharts = { shapes: new Map(), seconds: 0 };

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Metric, Registry } from 'prom-client';
-import { M } from '../../lib/metrics/names';
+import { M } from '../../lib/metric-names';
 import type { MetricsSnapshot } from '../../lib/metrics/registry';
 import type { SecondRow, WorkerSecond } from '../../lib/timeseries';
 import { HdrHistogramMetric } from './hdr-metric';
