@@ -4,8 +4,8 @@
 # seconds (CLI + worker processes) of each and the ratio. With --dashboard, /metrics is scraped every
 # second and one live page (/events) stays open, as Prometheus and a browser would.
 #
-# The runner's CPU is the children time (getrusage RUSAGE_CHILDREN) of a Python wrapper whose only
-# child is the runner: the workers it reaped are in it, the scraper and the server are not.
+# The runner's CPU is read from /proc (utime + stime) of the runner and its worker processes ten
+# times a second while it runs (the last reading of each); the scraper and the server are not in it.
 # Runs alternate (off, on, on, off, ...) so that a change of the machine's load hits both sides.
 # Override: CONNS=10000 RAMP=10 DURATION=40 PING=10 REPEAT=2 SERVER_WORKERS=2 bench/dashboard.sh
 set -euo pipefail
@@ -47,23 +47,33 @@ one_run() {
   fi
   python3 - "$dir" "${node[@]}" bin/runner.js run scenarios/connect-only.ts --target "$URL" --conns "$CONNS" --ramp "${RAMP}s" \
     --duration "${DURATION}s" --ping-interval "${PING}s" --quiet --out-dir "$dir/run" --summary-export "$dir/summary.json" "${flags[@]}" <<'PY'
-import os, resource, subprocess, sys, time
+import os, subprocess, sys, time
 out = sys.argv[1]
 tck = os.sysconf('SC_CLK_TCK')
-own = 0.0  # the coordinator's own CPU (utime + stime of its /proc stat), last read before it exited
+seen = {}  # pid -> its CPU seconds (utime + stime of /proc/<pid>/stat), last read before it exited
+
+def stat(pid):
+    f = open(f"/proc/{pid}/stat").read().rsplit(')', 1)[1].split()
+    return int(f[1]), (int(f[11]) + int(f[12])) / tck  # ppid, cpu
+
 with open(f"{out}/runner.out", "w") as o, open(f"{out}/runner.err", "w") as e:
     p = subprocess.Popen(sys.argv[2:], stdout=o, stderr=e)
+    # the coordinator and its worker processes, read ten times a second: the workers may outlive
+    # the coordinator by a moment (not reaped by it), so the children time of a wait() would miss them
     while p.poll() is None:
-        try:
-            f = open(f"/proc/{p.pid}/stat").read().rsplit(')', 1)[1].split()
-            own = (int(f[11]) + int(f[12])) / tck
-        except (OSError, IndexError):
-            pass
+        for name in os.listdir('/proc'):
+            if not name.isdigit():
+                continue
+            try:
+                ppid, cpu = stat(int(name))
+            except (OSError, IndexError, ValueError):
+                continue
+            if int(name) == p.pid or ppid == p.pid:
+                seen[int(name)] = cpu
         time.sleep(0.1)
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
 if p.returncode not in (0, 99):
     sys.exit(f"the run failed (exit {p.returncode}): see {out}/runner.err")
-print(f"{r.ru_utime + r.ru_stime:.2f} {own:.2f}")
+print(f"{sum(seen.values()):.2f} {seen.get(p.pid, 0):.2f}")
 PY
   if [ -n "$SCRAPER" ]; then pkill -P "$SCRAPER" 2>/dev/null || true; kill "$SCRAPER" 2>/dev/null || true; SCRAPER=; fi
 }
