@@ -91,6 +91,12 @@ describe('--dashboard scraped by a real Prometheus', () => {
   test('every query of the Grafana dashboard returns data from that Prometheus', async () => {
     const queries = dashboardQueries();
     expect(queries.length).toBeGreaterThanOrEqual(30);
+    const d = JSON.parse(fs.readFileSync(GRAFANA, 'utf8')) as { templating: { list: Array<{ name: string; query: unknown }> } };
+    expect(d.templating.list.map((v) => v.name)).toEqual(['datasource', 'scenario', 'segment']);
+    // every query is narrowed by the segment variable
+    for (const p of JSON.parse(fs.readFileSync(GRAFANA, 'utf8')).panels as Array<{ targets?: Array<{ expr: string }> }>) {
+      for (const t of p.targets ?? []) expect([t.expr, t.expr.includes('segment=~"$segment"')]).toEqual([t.expr, true]);
+    }
     const end = Math.ceil(Date.now() / 1000);
     const empty: string[] = [];
     for (const q of queries) {
