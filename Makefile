@@ -89,7 +89,7 @@ bench-peers: dist/cli.js
 bench-messaging: dist/cli.js
 	bash bench/messaging.sh
 
-## bench-soak: 10,000 reconnecting connections for 30 min, pings every 10 s, a server restart every 5 min: RSS, event-loop delay and counts after each recovery (CONNS= DURATION= RAMP= PING= EVERY= DOWN=)
+## bench-soak: 10,000 reconnecting connections for 30 min, pings every 10 s, a server restart every 5 min: RSS, event-loop delay and counts after each recovery (CONNS= DURATION= RAMP= PING= EVERY= DOWN= RESTARTS=)
 .PHONY: bench-soak
 bench-soak: dist/cli.js
 	node bench/soak.js

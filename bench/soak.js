@@ -6,7 +6,7 @@
 // every 5 s; it must not grow past 5% over its level after the first recovery: no leak), the
 // event-loop delay P99 during the recovery, and the counts against the server's own (exact).
 // Exit 0 when every check held, 1 otherwise.
-// Override: CONNS=10000 DURATION=30m RAMP=60s PING=10s EVERY=5m DOWN=2s OUT=bench/results/<stamp>_soak node bench/soak.js
+// Override: CONNS=10000 DURATION=30m RAMP=60s PING=10s EVERY=5m DOWN=2s RESTARTS=(no limit) OUT=bench/results/<stamp>_soak node bench/soak.js
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -15,7 +15,7 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
 const env = (k, d) => process.env[k] || d;
-const C = { conns: Number(env('CONNS', '10000')), duration: env('DURATION', '30m'), ramp: env('RAMP', '60s'), ping: env('PING', '10s'), every: env('EVERY', '5m'), down: env('DOWN', '2s') };
+const C = { conns: Number(env('CONNS', '10000')), duration: env('DURATION', '30m'), ramp: env('RAMP', '60s'), ping: env('PING', '10s'), every: env('EVERY', '5m'), down: env('DOWN', '2s'), restarts: env('RESTARTS', '') };
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
 const OUT = env('OUT', path.join(ROOT, 'bench', 'results', `${stamp}_soak`));
 const RSS_TOLERANCE = 0.05;
@@ -26,7 +26,7 @@ const say = (line) => {
 };
 
 function serve() {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'runner.js'), 'serve', '--port', '0', '--restart-every', C.every, '--restart-down', C.down], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'runner.js'), 'serve', '--port', '0', '--restart-every', C.every, '--restart-down', C.down, ...(C.restarts ? ['--restart-count', C.restarts] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const restarts = [];
   let url;
   let buf = '';

@@ -11,6 +11,8 @@ export interface ChaosOptions {
   everyMs: number;
   downMs: number;
   mode: RestartMode;
+  /** Stop after this many restarts; default: never. */
+  count?: number;
 }
 
 /** What can be restarted: closes its connections, refuses for downMs, resolves with how many it closed. */
@@ -29,6 +31,7 @@ export function startChaos(target: Restartable, o: ChaosOptions, onRestart?: (n:
   let restarts = 0;
   const timer = setInterval(() => {
     const n = ++restarts;
+    if (o.count !== undefined && n >= o.count) clearInterval(timer);
     void target.restart(o.mode, o.downMs).then((dropped) => onRestart?.(n, dropped));
   }, o.everyMs);
   timer.unref();

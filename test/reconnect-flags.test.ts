@@ -42,10 +42,11 @@ describe('chaos switch flags', () => {
     expect(chaosOptions({})).toBeUndefined();
     expect(chaosOptions({ restartEvery: '20s' })).toEqual({ everyMs: 20_000, downMs: 2000, mode: 'going-away' });
     expect(chaosOptions({ restartEvery: '5m', restartDown: '10s', restartMode: 'abrupt' })).toEqual({ everyMs: 300_000, downMs: 10_000, mode: 'abrupt' });
+    expect(chaosOptions({ restartEvery: '22s', restartCount: 4 })).toEqual({ everyMs: 22_000, downMs: 2000, mode: 'going-away', count: 4 });
   });
 
   test('bad values: one clear line', async () => {
     expect(await badInputLine('runner', ['serve', '--port', '0', '--restart-every', '2s', '--restart-down', '3s'])).toBe('--restart-down (3s) must be shorter than --restart-every (2s)');
-    expect(await badInputLine('runner', ['serve', '--port', '0', '--restart-down', '1s'])).toBe('--restart-down and --restart-mode need --restart-every (e.g. --restart-every 20s)');
+    expect(await badInputLine('runner', ['serve', '--port', '0', '--restart-down', '1s'])).toBe('--restart-down, --restart-mode and --restart-count need --restart-every (e.g. --restart-every 20s)');
   });
 });

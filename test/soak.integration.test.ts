@@ -13,7 +13,7 @@ import { ROOT, tmpDir } from './helpers';
 test('make bench-soak, 2 minutes: 4 recoveries, every count exact, RSS steady', async () => {
   const out = process.env.WSBENCH_SOAK_OUT ?? path.join(tmpDir('wsbench-soak-'), 'results');
   const child = spawn('make', ['--no-print-directory', '-o', 'dist/cli.js', 'bench-soak'], {
-    cwd: ROOT, env: { ...process.env, CONNS: '2000', DURATION: '120s', RAMP: '10s', PING: '10s', EVERY: '22s', DOWN: '2s', OUT: out },
+    cwd: ROOT, env: { ...process.env, CONNS: '2000', DURATION: '120s', RAMP: '10s', PING: '10s', EVERY: '22s', RESTARTS: '4', DOWN: '2s', OUT: out },
   });
   let stdout = '';
   let stderr = '';
