@@ -13,8 +13,8 @@ import net from 'node:net';
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** ws's subprotocol token rule (RFC 7230 tchar). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Node's default --max-http-header-size: a longer answer head is a parse error, as in `http`. */
-export const MAX_HEAD_BYTES = 16 * 1024;
+/** Node's --max-http-header-size (16 KiB by default): a longer answer head is a parse error, as in `http`. */
+export const MAX_HEAD_BYTES = http.maxHeaderSize;
 
 /** What a connection needs from its URL, computed once per attempt. */
 export interface UpgradeTarget {
@@ -39,7 +39,8 @@ export function parseTarget(address: string | URL): UpgradeTarget {
     u.protocol = u.protocol === 'http:' ? 'ws:' : 'wss:';
   }
   const secure = u.protocol === 'wss:';
-  if (u.protocol !== 'ws:' && !secure) throw new SyntaxError('The URL\'s protocol must be one of "ws:", "wss:", "http:", or "https:"');
+  // ws's message (ws+unix: is not supported here: wsbench targets are TCP)
+  if (u.protocol !== 'ws:' && !secure) throw new SyntaxError('The URL\'s protocol must be one of "ws:", "wss:", "http:", "https:", or "ws+unix:"');
   if (u.hash) throw new SyntaxError('The URL contains a fragment identifier');
   const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
   return { secure, host, port: Number(u.port) || (secure ? 443 : 80), path: u.pathname + u.search, href: u.href };
@@ -105,6 +106,11 @@ export function requestHead(t: UpgradeTarget, key: string, protocols: readonly s
   }
   if (auth !== undefined && !hasAuth) head += `Authorization: Basic ${Buffer.from(auth).toString('base64')}\r\n`;
   return `${head}\r\n`;
+}
+
+/** Node's http treats a 101 as an upgrade only with `Connection: upgrade` and an `Upgrade` header; else it is a plain response. */
+export function isUpgradeAnswer(res: ResponseHead): boolean {
+  return res.status === 101 && res.headers.has('upgrade') && /(^|,)\s*upgrade\s*(,|$)/i.test(res.headers.get('connection') ?? '');
 }
 
 /** The answer's status and headers (names lower-cased, repeats joined with ", " as Node does). */

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import WebSocket from 'ws';
-import { checkProtocols, checkUpgrade, codedError, HeaderValue, MAX_HEAD_BYTES, newKey, parseResponseHead, parseTarget, requestHead } from './raw-upgrade';
+import { checkProtocols, checkUpgrade, codedError, HeaderValue, isUpgradeAnswer, MAX_HEAD_BYTES, newKey, parseResponseHead, parseTarget, requestHead } from './raw-upgrade';
 
 /**
  * A WebSocket client that does its own upgrade over `net`/`tls` and then hands the socket to
@@ -119,16 +119,16 @@ export class RawWebSocket extends WebSocket {
   onHandshakeData(chunk: Buffer): void {
     const buf = this.rawHead ? Buffer.concat([this.rawHead, chunk]) : chunk;
     const end = buf.indexOf('\r\n\r\n', Math.max(0, (this.rawHead?.length ?? 0) - 3), 'latin1');
-    if (end < 0) {
-      if (buf.length > MAX_HEAD_BYTES) fail(this, codedError('Parse Error: Header overflow', 'HPE_HEADER_OVERFLOW'));
-      else this.rawHead = buf;
+    if (end < 0 || end > MAX_HEAD_BYTES) {
+      if (end > MAX_HEAD_BYTES || buf.length > MAX_HEAD_BYTES) return fail(this, codedError('Parse Error: Header overflow', 'HPE_HEADER_OVERFLOW'));
+      this.rawHead = buf;
       return;
     }
     this.rawHead = undefined;
     const res = parseResponseHead(buf.toString('latin1', 0, end));
     if (res instanceof Error) return fail(this, res);
     if (res.status >= 100 && res.status < 200 && res.status !== 101) return this.onHandshakeData(buf.subarray(end + 4)); // 1xx information: the answer follows
-    if (res.status !== 101) return fail(this, new Error(`Unexpected server response: ${res.status}`));
+    if (!isUpgradeAnswer(res)) return fail(this, new Error(`Unexpected server response: ${res.status}`));
     const verdict = checkUpgrade(res, this.rawKey as string, this.rawProtocols);
     if ('error' in verdict) return fail(this, new Error(verdict.error));
     const socket = this.rawSocket as Tagged;
