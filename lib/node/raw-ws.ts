@@ -69,14 +69,19 @@ export class RawWebSocket extends WebSocket {
   private readonly rawProtocols: readonly string[];
   private readonly rawMaxPayload: number;
 
-  constructor(address: string | URL, protocols?: string | readonly string[], options: RawClientOptions = {}) {
+  constructor(address: string | URL, protocols?: string | readonly string[] | RawClientOptions, options: RawClientOptions = {}) {
     super(null as unknown as string, undefined, WS_DEFAULTS as WebSocket.ClientOptions);
     const self = internals(this);
     self._isServer = false; // client mode: the Receiver refuses masked frames, the Sender masks
     self._bufferedAmount = 0;
     self._redirects = 0;
     if (options.perMessageDeflate !== false && options.perMessageDeflate !== undefined) throw new TypeError('RawWebSocket: perMessageDeflate is not supported');
-    const list = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : protocols;
+    // ws's signatures: (url), (url, protocols), (url, protocols, options), (url, options)
+    if (protocols !== undefined && typeof protocols === 'object' && !Array.isArray(protocols)) {
+      options = protocols as RawClientOptions;
+      protocols = undefined;
+    }
+    const list: readonly string[] = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : (protocols as readonly string[]);
     const target = parseTarget(address);
     self._url = target.href;
     checkProtocols(list);
