@@ -131,7 +131,7 @@ function readTsung(dir) {
   };
 }
 
-const READERS = { floor: readFloor, 'floor-net': readFloor, 'floor-raw': readFloor, wsbench: readWsbench, artillery: readArtillery, tsung: readTsung };
+const READERS = { floor: readFloor, 'floor-net': readFloor, 'floor-raw': readFloor, wsbench: readWsbench, 'wsbench-raw': readWsbench, artillery: readArtillery, tsung: readTsung };
 
 /** Share of the tool's run in which some task waited for a CPU (PSI "some"), from two "ms totalUs" readings. */
 function pressureShare(before, after) {
