@@ -60,7 +60,7 @@ function rows(tools, st, floor) {
   const list = [
     ['Version', (t) => t.version ?? '?'],
     ['Connections made, as the tool says', (t) => (t.made ? `${t.made.n} (${t.made.detail})` : `no output (exit code ${t.exitCode})`)],
-    ['Server: accepted', (t) => String(t.server?.last?.accepted ?? '—')],
+    ['Server: accepted', (t) => `${t.server?.last?.accepted ?? '—'}${t.server?.finalRead === false ? ' (STALE: the server\'s final counters could not be read; an earlier sample)' : ''}`],
     ['Server: peak open (sampled 1/s)', (t) => String(t.server?.peakOpen ?? '—')],
     ['Server: ramp seen (first → last accept, s)', (t) => {
       const sv = t.server;
