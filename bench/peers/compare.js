@@ -96,30 +96,33 @@ function rows(tools, st, floor) {
   return list.map(([label, f], i) => [label, ...tools.map((t) => cell(t, f, i))]);
 }
 
-/** Issue 12's targets for wsbench, each with by how much it is met or missed. */
+/** Issue 12's targets for wsbench (and wsbench --transport raw when it ran), each with by how much it is met or missed. */
 function targets(tools, st, floor) {
-  const w = tools.find((t) => t.name === 'wsbench' && !t.skipped);
-  if (!w || !floor) return ['Targets: need wsbench and floor in the same run.'];
-  const wc = costs(w);
+  const runs = tools.filter((t) => (t.name === 'wsbench' || t.name === 'wsbench-raw') && !t.skipped && t.tree);
+  if (runs.length === 0 || !floor) return ['Targets: need wsbench and floor in the same run.'];
   const fc = costs(floor);
+  const tsung = tools.find((t) => t.name === 'tsung' && !t.skipped);
+  const art = tools.find((t) => t.name === 'artillery' && !t.skipped);
   const out = [];
   const check = (what, v, limit, cmp = '≤') => {
-    if (v === undefined) return out.push(`- ${what}: n/a`);
+    if (v === undefined || !Number.isFinite(v)) return out.push(`- ${what}: n/a`);
     const ok = cmp === '≤' ? v <= limit : v >= limit;
     out.push(`- ${what}: ${v.toFixed(2)} (target ${cmp} ${limit}) ${ok ? 'met' : `NOT met, by ${Math.abs(v - limit).toFixed(2)}`}`);
   };
-  const tsung = tools.find((t) => t.name === 'tsung' && !t.skipped);
-  const art = tools.find((t) => t.name === 'artillery' && !t.skipped);
-  if (st.LOAD === 'messaging') {
-    check('wsbench CPU per delivered message, × floor', wc.cpuPerKMsg / fc.cpuPerKMsg, 1.1);
-    for (const p of [tsung, art].filter(Boolean)) check(`${NAMES[p.name]} CPU per delivered message ÷ wsbench's`, costs(p).cpuPerKMsg / wc.cpuPerKMsg, 1, '≥');
-  } else {
-    check('wsbench CPU, × floor', wc.cpu / fc.cpu, 1.2);
-    check('wsbench tree RSS, × floor', wc.rss / fc.rss, 1.3);
-    check('stretch: wsbench CPU, × floor', wc.cpu / fc.cpu, 1.0);
-    if (tsung) {
-      check('Tsung CPU per connection ÷ wsbench\'s', costs(tsung).cpuPerK / wc.cpuPerK, 1.5, '≥');
-      check('Tsung memory per connection ÷ wsbench\'s', costs(tsung).rssKbPerConn / wc.rssKbPerConn, 1.5, '≥');
+  for (const w of runs) {
+    const wc = costs(w);
+    const who = NAMES[w.name];
+    if (st.LOAD === 'messaging') {
+      check(`${who} CPU per delivered message, × floor`, wc.cpuPerKMsg / fc.cpuPerKMsg, 1.1);
+      for (const p of [tsung, art].filter(Boolean)) check(`${NAMES[p.name]} CPU per delivered message ÷ ${who}'s`, costs(p).cpuPerKMsg / wc.cpuPerKMsg, 1, '≥');
+    } else {
+      check(`${who} CPU, × floor`, wc.cpu / fc.cpu, 1.2);
+      check(`${who} tree RSS, × floor`, wc.rss / fc.rss, 1.3);
+      check(`stretch: ${who} CPU, × floor`, wc.cpu / fc.cpu, 1.0);
+      if (tsung) {
+        check(`Tsung CPU per connection ÷ ${who}'s`, costs(tsung).cpuPerK / wc.cpuPerK, 1.5, '≥');
+        check(`Tsung memory per connection ÷ ${who}'s`, costs(tsung).rssKbPerConn / wc.rssKbPerConn, 1.5, '≥');
+      }
     }
   }
   return ['Targets (issue 12; meaningful only on a quiet machine at full scale):', ...out];
