@@ -8,7 +8,8 @@
 #   CONNS=30000 RAMP_S=60 DURATION_S=100 make bench-ws-200k   # a reduced check of the same plan
 #
 # Settings: CONNS RAMP_S DURATION_S PING_S (whole numbers); WORKERS, SERVER_WORKERS (default: the
-# runner's sizing, from the open-files limit); ARGS (more runner flags); OUT_DIR.
+# runner's sizing, from the open-files limit); ARGS (more runner flags, e.g. "--transport raw");
+# OUT_DIR; PLAN_ONLY=1 prints the plan and its checks and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -78,6 +79,11 @@ fi
 load1=$(cut -d' ' -f1 /proc/loadavg)
 if awk -v l="$load1" -v c="$(nproc)" 'BEGIN { exit !(l > c / 2) }'; then
   echo "!! load average $load1 on $(nproc) cores: this machine is busy; latencies and the pong rate will include CPU queueing" | tee -a "$OUT/plan.txt"
+fi
+
+if [[ ${PLAN_ONLY:-} == 1 ]]; then
+  echo "plan only (PLAN_ONLY=1): the machine can carry it; nothing was run"
+  exit 0
 fi
 
 echo "== run: node bin/runner.js run scenarios/connect-only.ts --conns $CONNS --ramp ${RAMP_S}s --duration ${DURATION_S}s --ping-interval ${PING_S}s ${WORKERS:+--workers $WORKERS }${SERVER_WORKERS:+--server-workers $SERVER_WORKERS }${ARGS:-}"
