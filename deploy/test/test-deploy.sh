@@ -21,5 +21,6 @@ timeout 120 deploy/test/dockerd.sh up "$STATE"
 timeout 900 deploy/docker/local-base.sh "$BASE"
 IMAGE="$WSBENCH_IMAGE" NODE_IMAGE="$BASE" DOCKER_BUILD_FLAGS="--network host" timeout 1200 deploy/docker/build.sh
 # the integration tests may be left out of `npm test` by jest's config: name them and lift any ignore
-timeout 900 npx jest --runInBand --testPathIgnorePatterns '/node_modules/' \
-  test/docker-image.integration.test.ts test/multihost.integration.test.ts
+# (paths first: --testPathIgnorePatterns takes every word after it as a pattern)
+timeout 900 npx jest --runInBand test/docker-image.integration.test.ts test/multihost.integration.test.ts \
+  --testPathIgnorePatterns '/node_modules/'
