@@ -18,10 +18,13 @@ const PROBE = '(id % 2) * 500 + Math.floor(id / 2) * 0.25 + 1';
 // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the same text the scenario runs
 export const probeMs = new Function('id', `return ${PROBE};`) as (id: number) => number;
 
-/** Ramp to VUS in 2 s, hold 3 s, a ping a second: every connection is open at once and pings. */
-export const PROBE_SCENARIO = `
+/**
+ * Ramp to VUS in 2 s, hold `holdSec`, a ping a second. A longer hold leaves room for every
+ * connection to be open at once even when a busy machine makes connects take seconds.
+ */
+export const probeScenario = (holdSec = 3): string => `
 import { hold, keepAlive, ramp, ScenarioOptions, VuContext } from 'wsbench';
-export const options: ScenarioOptions = { stages: [ramp('2s', ${VUS}), hold('3s')], pingInterval: '1s', thresholds: ['connections.successRate >= 1'] };
+export const options: ScenarioOptions = { stages: [ramp('2s', ${VUS}), hold('${holdSec}s')], pingInterval: '1s', thresholds: ['connections.successRate >= 1'] };
 const probeMs = (id: number): number => ${PROBE};
 export default function (vu: VuContext): void {
   const s = keepAlive(vu, vu.connect(vu.options.target));

@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Summary } from '../lib/summary';
 import type { ServerStats } from '../server/server';
-import { countsOf, exec, PROBE_SCENARIO, unionProbeStats, VUS, waitFor } from './deploy-probe';
+import { countsOf, exec, probeScenario, unionProbeStats, VUS, waitFor } from './deploy-probe';
 import { readSummary, ROOT, tmpDir } from './helpers';
 
 const IMAGE = process.env.WSBENCH_IMAGE ?? '';
@@ -51,7 +51,7 @@ d('the runner image (docker, host network)', () => {
     runner(`seg${i}`, ['run', '/scenarios/probe.ts', '--target', target(), '--segment', `${i}/2`, '--out-dir', `/results/seg-${i}`, '--summary-export', `/results/seg-${i}.json`, '--quiet']);
 
   beforeAll(async () => {
-    fs.writeFileSync(path.join(scenarios, 'probe.ts'), PROBE_SCENARIO);
+    fs.writeFileSync(path.join(scenarios, 'probe.ts'), probeScenario());
     fs.chmodSync(scenarios, 0o755);
     // the image runs as uid 1000: the bind-mounted results folder must be its to write
     fs.chownSync(results, 1000, 1000);

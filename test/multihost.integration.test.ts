@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Summary } from '../lib/summary';
 import type { ServerStats } from '../server/server';
-import { countsOf, exec, PROBE_SCENARIO, unionProbeStats, VUS, waitFor } from './deploy-probe';
+import { countsOf, exec, probeScenario, unionProbeStats, VUS, waitFor } from './deploy-probe';
 import { readSummary, ROOT, tmpDir } from './helpers';
 
 const isRoot = process.getuid?.() === 0;
@@ -111,7 +111,7 @@ d('generators on two network-namespace hosts, the server on a third behind a rou
   };
 
   beforeAll(async () => {
-    fs.writeFileSync(scenario, PROBE_SCENARIO);
+    fs.writeFileSync(scenario, probeScenario(8));
     setup();
     route = spawnSync('ip', ['-n', ns.g0, 'route', 'get', SERVER_IP], { encoding: 'utf8' }).stdout;
     server = spawn('ip', ['netns', 'exec', ns.srv, process.execPath, path.join(ROOT, 'bin', 'runner.js'), 'serve', '--host', SERVER_IP, '--port', String(PORT), '--workers', '1'], { stdio: 'ignore' });
