@@ -1,5 +1,6 @@
 /**
- * Every object of deploy/k8s/ checked against the Kubernetes OpenAPI schemas (kubernetes-models) and
+ * Every object of deploy/k8s/ checked against the Kubernetes OpenAPI schemas (kubernetes-models; the
+ * PodMonitor against the Prometheus Operator's CRD schema, @kubernetes-models/prometheus-operator) and
  * the k6 TestRun against the k6-operator's CRD fields (test/k8s/testrun.ts): what `kubectl apply`
  * would refuse fails here first. The checker is shown to fail on broken copies, so a pass means something.
  */
@@ -25,8 +26,8 @@ const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 const find = (kind: string): K8sObject => all.find((o) => o.obj.kind === kind) as K8sObject;
 
 describe('deploy/k8s against the Kubernetes OpenAPI schemas', () => {
-  test('every object of every file (Namespace, Deployment, Service, PVC, both Jobs, the TestRun) is valid', () => {
-    expect(all.map((o) => o.obj.kind).sort()).toEqual(['Deployment', 'Job', 'Job', 'Namespace', 'PersistentVolumeClaim', 'Service', 'TestRun']);
+  test('every object of every file (Namespace, Deployment, Service, PVC, both Jobs, the PodMonitor, the TestRun) is valid', () => {
+    expect(all.map((o) => o.obj.kind).sort()).toEqual(['Deployment', 'Job', 'Job', 'Namespace', 'PersistentVolumeClaim', 'PodMonitor', 'Service', 'TestRun']);
     expect(modelErrors(all)).toEqual([]);
     expect(typeErrors(all)).toEqual([]);
   });

@@ -5,7 +5,7 @@
  *  - at compile time, the object as a literal of the model's TypeScript interface: excess properties
  *    are errors, which catches a misspelt or misplaced field (what `kubectl apply` refuses under the
  *    API server's strict field validation, and what the OpenAPI schemas alone let through).
- * The k6 TestRun has no model: its spec is typed in ./testrun.ts from the k6-operator's Go types, its
+ * The Prometheus Operator's PodMonitor has its own models package; the k6 TestRun has none: its spec is typed in ./testrun.ts from the k6-operator's Go types, its
  * corev1 parts validated by their own models.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,11 +20,15 @@ export interface K8sObject {
   obj: Record<string, any>;
 }
 
-/** kubernetes-models' module and interface of a built-in kind: `apps/v1` Deployment -> kubernetes-models/apps/v1/Deployment, IDeployment. */
+/** Packages of kubernetes-models for the CRDs used here, by API group (built-in groups are in kubernetes-models itself). */
+const CRD_MODELS: Record<string, string> = { 'monitoring.coreos.com': '@kubernetes-models/prometheus-operator' };
+
+/** kubernetes-models' module and interface of a kind: `apps/v1` Deployment -> kubernetes-models/apps/v1/Deployment, IDeployment. */
 function modelOf(o: K8sObject): { module: string; model: string } | undefined {
   const { apiVersion, kind } = o.obj;
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion.endsWith('k6.io/v1alpha1')) return undefined;
-  return { module: `kubernetes-models/${apiVersion}`, model: kind };
+  const pkg = CRD_MODELS[apiVersion.split('/')[0] as string] ?? 'kubernetes-models';
+  return { module: `${pkg}/${apiVersion}`, model: kind };
 }
 
 /** The runtime part: every built-in object whole, and the corev1 parts of a TestRun's pods. */
