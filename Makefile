@@ -127,9 +127,18 @@ bench-stop:
 bench-collect:
 	deploy/scripts/collect.sh $(NAMESPACE) bench/results/$(STAMP)
 
-## image: build the runner image wsbench/runner:latest (IMAGE=...) from deploy/docker/Dockerfile (for the Kubernetes manifests)
+# ---- the image and its proof (deploy/docker, deploy/test; docs/distributed.md) ----
+.PHONY: test-deploy
+NODE_IMAGE ?=
+DOCKER_BUILD_FLAGS ?=
+## image: build the runner image wsbench/runner:latest (IMAGE=...) from deploy/docker/Dockerfile; NODE_IMAGE= another Node 20 base
 image:
-	docker build -f deploy/docker/Dockerfile -t $(IMAGE) .
+	IMAGE=$(IMAGE) NODE_IMAGE=$(NODE_IMAGE) DOCKER_BUILD_FLAGS="$(DOCKER_BUILD_FLAGS)" deploy/docker/build.sh
+
+## test-deploy: as root: dockerd, a local Node 20 base, the image, segments + merge in containers, generators on network-namespace hosts
+test-deploy: dist/cli.js
+	deploy/test/test-deploy.sh
+# ---- end of the image block ----
 
 ## k8s-up: namespace wsbench, the stand-in delivery-service (NodePort 30084, /ws) and the results volume
 k8s-up:
