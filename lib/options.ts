@@ -2,7 +2,7 @@ import { ConfigError, parseDuration } from './duration';
 import { hold, maxTarget, planStages, ramp, Stage, totalDurationMs } from './stages';
 import { resolveReconnect } from './reconnect';
 import { closest } from './suggest';
-import { MODES, Mode, PingType, ReconnectOptions, ResolvedOptions, ScenarioOptions, VuFunction } from './types';
+import { MODES, Mode, PingType, ReconnectOptions, ResolvedOptions, ScenarioOptions, Transport, VuFunction } from './types';
 import { checkHeaders, checkProtocols, checkTargetTemplate, checkTokens } from './vu-connection';
 
 /** What the CLI may override; undefined means "keep the scenario's". */
@@ -23,6 +23,7 @@ export interface Overrides {
   protocols?: string[];
   mode?: string;
   pingType?: string;
+  transport?: string;
   thresholds?: string[];
   extra?: Record<string, unknown>;
   /** `--reconnect*` (lib/reconnect-flags.ts): false turns it off; settings turn it on over the scenario's. */
@@ -36,11 +37,12 @@ export const DEFAULTS = {
   maxMessageBytes: 1_048_576,
   mode: 'connect-only' as Mode,
   pingType: 'protocol' as PingType,
+  transport: 'ws' as Transport,
 };
 
 /** Every key of `ScenarioOptions`: anything else in `options` is a mistake, reported with a suggestion. */
 const KNOWN: readonly (keyof ScenarioOptions)[] = [
-  'stages', 'target', 'pingInterval', 'pongTimeout', 'connectTimeout', 'handshakeTimeout', 'mode', 'pingType', 'thresholds',
+  'stages', 'target', 'pingInterval', 'pongTimeout', 'connectTimeout', 'handshakeTimeout', 'mode', 'pingType', 'transport', 'thresholds',
   'headers', 'protocols', 'tokens', 'reconnect', 'maxMessageSize', 'extra',
 ];
 
@@ -122,6 +124,11 @@ export function checkMode(mode: unknown, what = '--mode'): Mode {
   return mode as Mode;
 }
 
+function checkTransport(t: unknown, what: string): Transport {
+  if (t !== 'ws' && t !== 'raw') throw new ConfigError(`${what} must be ws or raw (got ${JSON.stringify(t)})`);
+  return t;
+}
+
 function checkPingType(t: unknown, what = '--ping-type'): PingType {
   if (t !== 'protocol' && t !== 'app') throw new ConfigError(`${what} must be protocol or app (got ${JSON.stringify(t)})`);
   return t;
@@ -190,6 +197,7 @@ function resolve(scenario: string, opts: ScenarioOptions, o: Overrides, embedded
     maxMessageBytes: opts.maxMessageSize === undefined ? DEFAULTS.maxMessageBytes : parseSize(opts.maxMessageSize, 'options.maxMessageSize'),
     mode: checkMode(o.mode ?? opts.mode ?? DEFAULTS.mode, o.mode !== undefined ? '--mode' : 'options.mode'),
     pingType: checkPingType(o.pingType ?? opts.pingType ?? DEFAULTS.pingType, o.pingType !== undefined ? '--ping-type' : 'options.pingType'),
+    transport: checkTransport(o.transport ?? opts.transport ?? DEFAULTS.transport, o.transport !== undefined ? '--transport' : 'options.transport'),
     thresholds,
     extra: { ...(opts.extra ?? {}), ...(o.extra ?? {}) },
   };

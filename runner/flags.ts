@@ -23,6 +23,7 @@ export function runFlags<T>(y: Argv<T>) {
     .option('subprotocol', { type: 'string', array: true, describe: 'WebSocket subprotocol offered, repeatable' })
     .option('mode', { type: 'string', describe: 'connect-only | messaging' })
     .option('ping-type', { type: 'string', describe: 'protocol (ping frames) | app ({"type":"ping"})' })
+    .option('transport', { type: 'string', describe: 'WebSocket client: ws | raw (own upgrade over net/tls, ws framing; lighter) (default ws)' })
     .option('msg-size', { type: 'number', describe: 'messaging: bytes per message frame (default 256)' })
     .option('msg-rate', { type: 'number', describe: 'messaging: messages per second per connection (default 1)' })
     .option('room-size', { type: 'number', describe: 'messaging: 0 sends to the next user; N >= 2 sends to rooms of N users' })
@@ -58,6 +59,7 @@ export interface RunArgs extends ConnectArgs {
   connectTimeout?: string;
   mode?: string;
   pingType?: string;
+  transport?: string;
   msgSize?: number;
   msgRate?: number;
   roomSize?: number;
@@ -94,6 +96,7 @@ export function overridesFrom(a: RunArgs): Overrides {
     ...connectOverrides(a),
     mode: a.mode,
     pingType: a.pingType,
+    transport: a.transport,
     extra: messagingExtra(a),
     reconnect: reconnectOverride({ on: a.reconnect, initial: a.reconnectInitial, max: a.reconnectMax, jitter: a.reconnectJitter }),
   };
