@@ -159,7 +159,7 @@ const CLIENT = `(function () {
           }
           ctx.strokeStyle = '#d97706'; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
           ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + h); ctx.stroke();
-          ctx.setLineDash([]); ctx.fillStyle = '#b45309'; ctx.font = (12 * devicePixelRatio) + 'px sans-serif';
+          ctx.setLineDash([]); ctx.fillStyle = '#b45309'; ctx.textAlign = 'left'; ctx.textBaseline = 'alphabetic'; ctx.font = (12 * devicePixelRatio) + 'px sans-serif';
           ctx.fillText(m.label, x + 4, top + 14 * devicePixelRatio);
         });
         ctx.restore();
