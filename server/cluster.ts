@@ -1,5 +1,5 @@
 import cluster, { Worker } from 'node:cluster';
-import { built } from '../runner/paths';
+import { built } from '../lib/paths';
 import { emptyStats, ImServer, RouteKind, ServerStats, startImServer } from './server';
 
 /**
