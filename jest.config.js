@@ -4,6 +4,6 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
-  moduleNameMapper: { '^wsbench$': '<rootDir>/lib/index.ts' },
+  moduleNameMapper: { '^wsbench$': '<rootDir>/lib/index.ts', '^wsbench/helpers$': '<rootDir>/lib/helpers.ts' },
   testTimeout: 120000,
 };

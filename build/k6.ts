@@ -8,7 +8,7 @@ import { k6Options, Unmapped } from '../lib/k6/options';
 import { M } from '../lib/metrics/names';
 import { resolveOptions } from '../lib/options';
 import type { ScenarioOptions, Socket, VuContext, VuFunction } from '../lib/types';
-import { esbuildError, libEntry, scenarioName } from './scenario';
+import { esbuildError, publicAliases, scenarioName } from './scenario';
 
 export { scenarioName };
 
@@ -140,7 +140,7 @@ const common = (root: string, legacy: boolean): esbuild.BuildOptions => ({
   target: 'es2015',
   mainFields: ['module', 'main'],
   define: { global: 'globalThis' },
-  alias: { wsbench: libEntry(root) },
+  alias: publicAliases(root),
   plugins: [k6OnlyPlugin(root, legacy)],
   logLevel: 'silent',
   legalComments: 'none',

@@ -56,7 +56,7 @@ describe('bad input: one clear line on stderr, exit 1 (in-process)', () => {
   });
 
   test('a messaging setting of the scenario names options.extra', () => {
-    const file = writeScenario("import { ramp, checkMessaging } from 'wsbench';\nexport const options = { stages: [ramp('1s', 1)], extra: { msgRate: -1 } };\ncheckMessaging(options.extra);\nexport default function () {}\n");
+    const file = writeScenario("import { ramp } from 'wsbench';\nimport { checkMessaging } from 'wsbench/helpers';\nexport const options = { stages: [ramp('1s', 1)], extra: { msgRate: -1 } };\ncheckMessaging(options.extra);\nexport default function () {}\n");
     return expectBadInput('runner', ['run', file], 'options.extra.msgRate must be a number of messages per second > 0 (got -1)');
   });
 

@@ -466,7 +466,8 @@ describe('runner build: input and other targets', () => {
 });
 
 test.each(['connect-only', '10k', '50k'])('the same scenarios/%s.ts runs natively, unchanged', async (name) => {
-  const r = await runCli('runner', ['run', path.join(ROOT, 'scenarios', `${name}.ts`), '--conns', '4', '--duration', '2s', '--ramp', '1s']);
+  // a count threshold: the default latency goals would make the exit code depend on the machine's load
+  const r = await runCli('runner', ['run', path.join(ROOT, 'scenarios', `${name}.ts`), '--conns', '4', '--duration', '2s', '--ramp', '1s', '--threshold', 'connections.successRate >= 1']);
   expect(r.code).toBe(0);
   expect(r.summary?.connections.attempted).toBe(4);
   expect(r.summary?.connections.succeeded).toBe(4);
