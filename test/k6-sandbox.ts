@@ -204,6 +204,7 @@ export class K6Sandbox {
   }
 
   private metricsModule(): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- read inside classes and getters whose own `this` is another object
     const sandbox = this;
     const make = (type: Sample['type']) =>
       class {
@@ -225,6 +226,7 @@ export class K6Sandbox {
   }
 
   private executionModule(): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- read inside classes and getters whose own `this` is another object
     const sandbox = this;
     const vuOnly = <T>(what: string, v: () => T): T => {
       if (sandbox.phase === 'init') throw new Error(`getting ${what} information in the init context is not supported`);
@@ -247,6 +249,7 @@ export class K6Sandbox {
   }
 
   private webSocketClass(): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- read inside classes and getters whose own `this` is another object
     const sandbox = this;
     return class K6WebSocketDouble {
       static readonly CONNECTING = 0;

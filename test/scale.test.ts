@@ -146,7 +146,6 @@ describe('past one process', () => {
     expect(s.heartbeat.pongRate).toBe(1);
     expect(s.heartbeat.pongsReceived).toBe(s.heartbeat.pingsSent);
     // print what a person would read off the run
-    // eslint-disable-next-line no-console
     console.log(`25K: p50 ${s.connectLatencyMs.p50} ms, p99 ${s.connectLatencyMs.p99} ms; workers ${s.runner.workers.map((w) => `${w.vus} VUs ${w.rssPerConnKb} KB/conn`).join(', ')}`);
   }, 180_000);
 });
