@@ -25,17 +25,17 @@ module.exports = {
     },
     {
       name: 'k6-not-to-node-engine-or-hdr',
-      comment: 'a k6 bundle holds no Node engine and no HDR code (k6 has no WebAssembly): k6 records through k6/metrics',
+      comment: 'a k6 bundle holds no Node engine and no HDR code (lib/metrics/, hdr-histogram-js; k6 has no WebAssembly): k6 records through k6/metrics',
       severity: 'error',
       from: { path: '^lib/k6/' },
-      to: { path: '^(lib/node/|lib/metrics/(histogram|registry)\\.ts$|node_modules/hdr-histogram-js/)' },
+      to: { path: '^(lib/node/|lib/metrics/|node_modules/hdr-histogram-js/)' },
     },
     {
       name: 'k6-not-to-hdr-transitively',
       comment: 'nor through another module: what lib/k6 reaches ends up in the k6 bundle',
       severity: 'error',
       from: { path: '^lib/k6/' },
-      to: { path: '^(lib/node/|lib/metrics/(histogram|registry)\\.ts$|node_modules/hdr-histogram-js/)', reachable: true },
+      to: { path: '^(lib/node/|lib/metrics/|node_modules/hdr-histogram-js/)', reachable: true },
     },
     {
       name: 'no-circular',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ConfigError } from '../lib/duration';
 import { declarations, MetricDecl, MetricKind } from '../lib/k6/names';
 import { k6Options, Unmapped } from '../lib/k6/options';
-import { M } from '../lib/metrics/names';
+import { M } from '../lib/metric-names';
 import { resolveOptions } from '../lib/options';
 import type { ScenarioOptions, Socket, VuContext, VuFunction } from '../lib/types';
 import { esbuildError, publicAliases, scenarioName } from './scenario';

@@ -13,4 +13,4 @@ export type {
 } from './types';
 export { keepAlive } from './heartbeat';
 export type { KeepAliveOptions } from './heartbeat';
-export { M } from './metrics/names';
+export { M } from './metric-names';

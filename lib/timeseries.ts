@@ -1,5 +1,5 @@
 import { decodeHistogram, percentileMs } from './metrics/histogram';
-import { M } from './metrics/names';
+import { M } from './metric-names';
 import { mergeSnapshots, MetricsSnapshot } from './metrics/registry';
 
 /** One line of `timeseries.ndjson`: one second of the run, merged over all workers. */

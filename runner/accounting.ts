@@ -1,5 +1,5 @@
 import { runnerWarnings } from '../lib/diagnose';
-import { M } from '../lib/metrics/names';
+import { M } from '../lib/metric-names';
 import { emptySnapshot, mergeSnapshots, MetricsSnapshot } from '../lib/metrics/registry';
 import { maxTarget, planStages, totalDurationMs } from '../lib/stages';
 import { buildSummary, statsOf, Summary, WorkerDiagnostics } from '../lib/summary';
