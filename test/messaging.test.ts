@@ -11,7 +11,10 @@ const connectOnly = path.join(ROOT, 'scenarios', 'connect-only.ts');
  */
 const CONNS = 20;
 const PER_CONN = 10;
-const short = (conns = CONNS): string[] => ['--conns', String(conns), '--duration', '3s', '--ramp', '1s', '--msg-rate', '10', '--msg-size', '200'];
+// a count threshold: the default latency goals would make the exit code depend on the machine's load
+const short = (conns = CONNS): string[] => [
+  '--conns', String(conns), '--duration', '3s', '--ramp', '1s', '--msg-rate', '10', '--msg-size', '200', '--threshold', 'connections.successRate >= 1',
+];
 
 describe('messaging mode, end to end', () => {
   test('against the embedded server every message is delivered once: lost 0, delivered = sent, no duplicates', async () => {
