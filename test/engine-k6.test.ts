@@ -110,3 +110,29 @@ describe('k6 only: what k6 tags its ws_* samples with', () => {
     expect(redactUrl('not a url')).toBe('<redacted>');
   });
 });
+
+describe('k6 only: scenario errors in k6 log', () => {
+  test('printed once per distinct text, with the place it was thrown, at most 20 distinct texts', async () => {
+    const drv = k6Driver();
+    try {
+      const vu = drv.vu(resolveOptions('errors', { stages: [ramp('1s', 1)], target: 'ws://127.0.0.1:9/ws' }, {}));
+      for (let i = 0; i < 25; i++) {
+        vu.setTimeout(() => {
+          throw new Error(`no seat ${i}`);
+        }, 1);
+        vu.setTimeout(() => {
+          throw new Error('same every time');
+        }, 1);
+      }
+      await drv.elapse(5);
+      expect(drv.counts()).toMatchObject({ vusFailed: 1, callbackErrors: 49 });
+      const printed = drv.sandbox.logs.filter((l) => l.startsWith('error: scenario error: '));
+      expect(printed).toHaveLength(20);
+      expect(new Set(printed).size).toBe(20);
+      expect(printed[0]).toMatch(/^error: scenario error: no seat 0 \(\S+:\d+\)$/);
+      expect(printed.filter((l) => l.includes('same every time'))).toHaveLength(1);
+    } finally {
+      drv.cleanup();
+    }
+  });
+});
