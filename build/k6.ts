@@ -183,7 +183,7 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
     throw buildError(err, file);
   }
   const mod = await load();
-  const resolved = resolveOptions(name, { ...mod.options, target: undefined }, {});
+  const resolved = resolveOptions(name, { ...mod.options, target: undefined }, {}, '', file);
   resolved.target = 'ws://probe.invalid/ws';
   const found = probeMetrics(mod.vu, resolved);
   for (const src of inputs) if (fs.existsSync(src)) found.push(...scanMetricCalls(fs.readFileSync(src, 'utf8')));

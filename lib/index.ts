@@ -24,3 +24,5 @@ export { MessageMeter } from './messages';
 export type { MessageMeterOptions } from './messages';
 export { durationSetting, firstStartMs, pace, peakWindow, sendPlan } from './send-plan';
 export type { PeakWindow, SendPlan, SendPlanOptions } from './send-plan';
+export { checkMessaging, messagingSettings, MESSAGING_DEFAULTS } from './messaging-settings';
+export type { MessagingExtra, MessagingSettings } from './messaging-settings';

@@ -1,8 +1,10 @@
 import type { Argv } from 'yargs';
 import { ConfigError, parseDuration } from '../lib/duration';
+import { checkMessaging } from '../lib/messaging-settings';
 import type { Overrides } from '../lib/options';
 import type { Lang } from '../lib/report/text';
 import { ConnectArgs, connectOverrides } from './connect-flags';
+import { parseDashboard } from './dashboard/address';
 
 /** The seed tool's flags (and names), shared by `runner run` and `wsbench`. */
 export function runFlags<T>(y: Argv<T>) {
@@ -34,7 +36,10 @@ export function runFlags<T>(y: Argv<T>) {
     .option('lang', { type: 'string', default: 'en', describe: 'report language: en | zh' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
     .option('out', { type: 'string', describe: 'k6-style output streamed during the run: json=FILE (NDJSON points, one batch per second)' })
-    .option('segment', { type: 'string', describe: "this generator's share i/n of a split run, 0-based: 0/3, 1/3, 2/3 (JOB_COMPLETION_INDEX/N)" });
+    .option('segment', { type: 'string', describe: "this generator's share i/n of a split run, 0-based: 0/3, 1/3, 2/3 (JOB_COMPLETION_INDEX/N)" })
+    // live endpoints (runner/dashboard)
+    .option('dashboard', { type: 'string', describe: 'serve the live page, /metrics (Prometheus) and /summary.json on HOST:PORT during the run (bare flag: 127.0.0.1:5665)' })
+    .option('dashboard-linger', { type: 'string', describe: 'keep serving the final state this long after the run, for a last scrape (default 0s)' });
 }
 
 export interface RunArgs extends ConnectArgs {
@@ -55,6 +60,8 @@ export interface RunArgs extends ConnectArgs {
   lang?: string;
   ca?: string;
   segment?: string;
+  dashboard?: string;
+  dashboardLinger?: string;
 }
 
 const dur = (v: string | undefined, flag: string): number | undefined => (v === undefined ? undefined : parseDuration(v, flag));
@@ -81,19 +88,17 @@ export function overridesFrom(a: RunArgs): Overrides {
   };
 }
 
-/** Messaging flags, checked here (one clear line) and passed to the scenario as `vu.options.extra`. */
+const MSG_FLAGS: Record<string, string> = { msgSize: '--msg-size', msgRate: '--msg-rate', roomSize: '--room-size' };
+
+/** Messaging flags, passed to the scenario as `vu.options.extra`; checked by the scenario's own validator. */
 function messagingExtra(a: RunArgs): Record<string, unknown> | undefined {
   const extra: Record<string, unknown> = {};
-  if (a.msgSize !== undefined) extra.msgSize = wholeNumber(a.msgSize, '--msg-size', 1);
-  if (a.msgRate !== undefined) {
-    if (!(a.msgRate > 0) || !Number.isFinite(a.msgRate)) throw new ConfigError(`--msg-rate must be a number of messages per second > 0 (got ${Number.isNaN(a.msgRate) ? 'not a number' : a.msgRate})`);
-    extra.msgRate = a.msgRate;
-  }
-  if (a.roomSize !== undefined) {
-    if (wholeNumber(a.roomSize, '--room-size', 0) === 1) throw new ConfigError('--room-size must be 0 (send to the next user) or a whole number >= 2 (got 1)');
-    extra.roomSize = a.roomSize;
-  }
-  return Object.keys(extra).length > 0 ? extra : undefined;
+  if (a.msgSize !== undefined) extra.msgSize = a.msgSize;
+  if (a.msgRate !== undefined) extra.msgRate = a.msgRate;
+  if (a.roomSize !== undefined) extra.roomSize = a.roomSize;
+  if (Object.keys(extra).length === 0) return undefined;
+  checkMessaging(extra, (key) => MSG_FLAGS[key] ?? key);
+  return extra;
 }
 
 export function checkLang(v: string | undefined): Lang {
@@ -109,6 +114,15 @@ export function checkWorkers(a: RunArgs): { workers?: number; serverWorkers?: nu
  * `--segment i/n`, 0-based as Kubernetes' JOB_COMPLETION_INDEX: generator i of n runs every n-th VU
  * of every stage (i, i+n, i+2n, ...), so the n segments together run the whole test exactly once.
  */
+/** `--dashboard [HOST:PORT]` and `--dashboard-linger`; undefined without --dashboard. */
+export function dashboardFrom(a: RunArgs): { host: string; port: number; lingerMs: number } | undefined {
+  if (a.dashboard === undefined) {
+    if (a.dashboardLinger !== undefined) throw new ConfigError('--dashboard-linger needs --dashboard');
+    return undefined;
+  }
+  return { ...parseDashboard(a.dashboard), lingerMs: dur(a.dashboardLinger, '--dashboard-linger') ?? 0 };
+}
+
 export function parseSegment(v: string | undefined): { index: number; count: number } | undefined {
   if (v === undefined) return undefined;
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);
