@@ -68,21 +68,14 @@ export interface EngineCase {
 
 const NONE = { errors: {}, disconnects: {}, aborted: 0, vusFailed: 0, callbackErrors: 0, sendBufferFull: 0 };
 
-function closed(s: Socket): { done: boolean } {
+/** Becomes true when `s` emits `event`. */
+function seen(s: Socket, event: 'open' | 'close'): { done: boolean } {
   const state = { done: false };
-  s.addEventListener('close', () => {
-    state.done = true;
-  });
+  s.addEventListener(event, () => void (state.done = true));
   return state;
 }
-
-function opened(s: Socket): { done: boolean } {
-  const state = { done: false };
-  s.addEventListener('open', () => {
-    state.done = true;
-  });
-  return state;
-}
+const closed = (s: Socket): { done: boolean } => seen(s, 'close');
+const opened = (s: Socket): { done: boolean } => seen(s, 'open');
 
 export const CASES: EngineCase[] = [
   {
