@@ -26,13 +26,18 @@ beforeAll(() => {
   code = (r.outputFiles[0] as esbuild.OutputFile).text;
 });
 
-type Harness = { nextVu(o: ResolvedOptions, take: (vu: VuContext) => void): void };
+type Harness = { made: { vu?: VuContext; release?: () => void } };
 
-function k6Driver(): EngineDriver & { sandbox: K6Sandbox } {
-  const sandbox = K6Sandbox.fromCode(code, { env: {} });
+function k6Driver(): EngineDriver & { readonly sandbox: K6Sandbox } {
+  let box: K6Sandbox | undefined;
+  let release: (() => void) | undefined;
+  const sandbox = (): K6Sandbox => {
+    if (!box) throw new Error('no VU made yet');
+    return box;
+  };
   const byTag = (metric: string, tag: string): Record<string, number> => {
     const out: Record<string, number> = {};
-    for (const s of sandbox.samples) {
+    for (const s of sandbox().samples) {
       if (s.metric !== metric) continue;
       const k = s.tags?.[tag] ?? '';
       out[k] = (out[k] ?? 0) + (s.value as number);
@@ -40,41 +45,48 @@ function k6Driver(): EngineDriver & { sandbox: K6Sandbox } {
     return out;
   };
   return {
-    sandbox,
+    get sandbox() {
+      return sandbox();
+    },
     engine: 'k6',
-    vu(options) {
-      let vu: VuContext | undefined;
-      (sandbox.exports as unknown as Harness).nextVu(options, (v) => (vu = v));
-      sandbox.iteration(1);
+    vu(options: ResolvedOptions) {
+      // one sandbox (one k6 test) per case: VU 1's realm evaluates the init context, then default makes the VU
+      box = K6Sandbox.fromCode(code, { env: { ENGINE_OPTIONS: JSON.stringify(options) } });
+      void box.iteration(1); // resolves when the VU's event loop empties; the case drives it meanwhile
+      const made = (box.realms.get(1)?.exports as unknown as Harness | undefined)?.made;
+      const vu = made?.vu;
       if (!vu) throw new Error('the harness made no VU');
+      release = made?.release;
       return vu;
     },
     counts(): EngineCounts {
-      const rate = sandbox.rates(M.pongRate);
+      const sb = sandbox();
+      const rate = sb.rates(M.pongRate);
       return {
-        attempts: sandbox.count(M.attempts),
+        attempts: sb.count(M.attempts),
         // ws_sessions is k6's own; the adapter's share of attempts that opened stands for it
-        sessions: sandbox.rates(CONNECT_SUCCESS).filter((ok) => ok).length,
-        aborted: sandbox.count(M.connectAborted),
+        sessions: sb.rates(CONNECT_SUCCESS).filter((ok) => ok).length,
+        aborted: sb.count(M.connectAborted),
         errors: byTag(M.connectErrors, 'error'),
         disconnects: byTag(M.disconnects, 'reason'),
-        pings: sandbox.count(M.pings),
-        pongs: sandbox.count(M.pongs),
+        pings: sb.count(M.pings),
+        pongs: sb.count(M.pongs),
         pongRate: { ok: rate.filter((x) => x).length, lost: rate.filter((x) => !x).length },
-        vusFailed: sandbox.count(M.vusFailed),
-        callbackErrors: sandbox.count(M.callbackErrors),
-        sendBufferFull: sandbox.count(M.sendBufferFull),
+        vusFailed: sb.count(M.vusFailed),
+        callbackErrors: sb.count(M.callbackErrors),
+        sendBufferFull: sb.count(M.sendBufferFull),
       };
     },
     async elapse(ms) {
       await new Promise((r) => setTimeout(r, ms));
-      sandbox.clock.advance(ms);
+      box?.clock.advance(ms);
     },
     expireAll(s: Socket) {
-      (s as unknown as { expirePings(now: number): void }).expirePings(sandbox.clock.now + 60_000);
+      (s as unknown as { expirePings(now: number): void }).expirePings(sandbox().clock.now + 60_000);
     },
     cleanup() {
-      sandbox.destroy();
+      release?.();
+      box?.destroy();
     },
   };
 }
