@@ -1,14 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { M } from '../lib/metric-names';
 import { Meter } from '../lib/node/meter';
+import { rawClient } from '../lib/node/raw-client';
 import type { NodeSocket } from '../lib/node/socket';
+import type { WsClientFactory } from '../lib/node/transport';
 import { NodeVu, VuHost } from '../lib/node/vu';
 import type { Socket } from '../lib/types';
 import { EngineCounts, EngineDriver } from './engine-core.table';
 import { runEngineTable } from './engine-cases';
 
-/** The Node adapter (lib/node/socket.ts on `ws`) under the shared engine table. */
-function nodeDriver(): EngineDriver {
+/** The Node adapter (lib/node/socket.ts on `ws`, or on another client of lib/node/transport.ts) under the shared engine table. */
+function nodeDriver(client?: WsClientFactory): EngineDriver {
   const meter = new Meter();
   const live = new Set<NodeSocket>();
   let vu: NodeVu | undefined;
@@ -23,6 +25,7 @@ function nodeDriver(): EngineDriver {
           pongTimeoutMs: options.pongTimeoutMs,
           pingType: options.pingType,
           wsOptions: {},
+          client,
         },
         localAddressFor: () => undefined,
         socketCreated: (x) => void live.add(x),
@@ -61,6 +64,9 @@ function nodeDriver(): EngineDriver {
 }
 
 describe('the Node engine (ws) under the shared bookkeeping table', () => {
-  runEngineTable(nodeDriver);
+  runEngineTable(() => nodeDriver());
+});
 
+describe('the Node engine on the raw transport (--transport raw) under the same table', () => {
+  runEngineTable(() => nodeDriver(rawClient));
 });
