@@ -68,9 +68,8 @@ export function expandBraces(p: string): string[] {
 }
 
 /**
- * The field paths of the summary table(s) of docs/outputs.md: the rows, between the markers
- * `<!-- summary-fields -->` and `<!-- /summary-fields -->`, whose first cell is a backquoted
- * dotted path. `<name>` is any key of an object, `[]` any element of an array.
+ * The field paths of the summary table of docs/outputs.md: every backquoted dotted path in the
+ * first cell of the rows between the markers `<!-- summary-fields -->` and `<!-- /summary-fields -->`. `<name>` is any key of an object, `[]` any element of an array.
  */
 export function documentedFields(md: string): string[] {
   const start = md.indexOf('<!-- summary-fields -->');
@@ -79,8 +78,8 @@ export function documentedFields(md: string): string[] {
   const rows = md.slice(start, end).split('\n').filter((l) => l.startsWith('|'));
   const paths: string[] = [];
   for (const row of rows) {
-    const first = /^\|\s*`([^`]+)`/.exec(row);
-    if (first) paths.push(...expandBraces(first[1]!));
+    const first = row.split('|')[1] ?? '';
+    for (const m of first.matchAll(/`([^`]+)`/g)) paths.push(...expandBraces(m[1]!));
   }
   return paths;
 }

@@ -74,8 +74,8 @@ describe('the readers of the manual (docs-extract)', () => {
   });
 
   test('field table: brace groups expand, only rows between the markers count', () => {
-    const md = '| `x` |\n<!-- summary-fields -->\n| path | m |\n|---|---|\n| `a.{b,c}.d` | m |\n| `e[].f` | m |\n<!-- /summary-fields -->\n';
-    expect(documentedFields(md)).toEqual(['a.b.d', 'a.c.d', 'e[].f']);
+    const md = '| `x` |\n<!-- summary-fields -->\n| path | m |\n|---|---|\n| `a.{b,c}.d` | m |\n| `e[].f`, `g` | m `h` |\n<!-- /summary-fields -->\n';
+    expect(documentedFields(md)).toEqual(['a.b.d', 'a.c.d', 'e[].f', 'g']);
     expect(expandBraces('s.{p50,p99}')).toEqual(['s.p50', 's.p99']);
   });
 
