@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ConfigError } from '../lib/duration';
 import { declarations, MetricDecl, MetricKind } from '../lib/k6/names';
 import { k6Options, Unmapped } from '../lib/k6/options';
-import { M } from '../lib/metrics/names';
+import { M } from '../lib/metric-names';
 import { resolveOptions } from '../lib/options';
 import type { ScenarioOptions, Socket, VuContext, VuFunction } from '../lib/types';
 import { esbuildError, libEntry, scenarioName } from './scenario';
@@ -183,7 +183,7 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
     throw buildError(err, file);
   }
   const mod = await load();
-  const resolved = resolveOptions(name, { ...mod.options, target: undefined }, {});
+  const resolved = resolveOptions(name, { ...mod.options, target: undefined }, {}, '', file);
   resolved.target = 'ws://probe.invalid/ws';
   const found = probeMetrics(mod.vu, resolved);
   for (const src of inputs) if (fs.existsSync(src)) found.push(...scanMetricCalls(fs.readFileSync(src, 'utf8')));

@@ -1,4 +1,4 @@
-import { M } from './metrics/names';
+import { M } from './metric-names';
 import { Arrival, SequenceWindow } from './sequence';
 import type { Counter, Trend, VuContext } from './types';
 

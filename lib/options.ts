@@ -1,6 +1,7 @@
 import { ConfigError, parseDuration } from './duration';
 import { hold, maxTarget, planStages, ramp, Stage, totalDurationMs } from './stages';
 import { resolveReconnect } from './reconnect';
+import { closest } from './suggest';
 import { MODES, Mode, PingType, ResolvedOptions, ScenarioOptions, VuFunction } from './types';
 import { checkHeaders, checkProtocols, checkTargetTemplate, checkTokens } from './vu-connection';
 
@@ -35,10 +36,49 @@ export const DEFAULTS = {
   pingType: 'protocol' as PingType,
 };
 
-const KNOWN = new Set([
+/** Every key of `ScenarioOptions`: anything else in `options` is a mistake, reported with a suggestion. */
+const KNOWN: readonly (keyof ScenarioOptions)[] = [
   'stages', 'target', 'pingInterval', 'pongTimeout', 'connectTimeout', 'handshakeTimeout', 'mode', 'pingType', 'thresholds',
-  'headers', 'protocols', 'tokens', 'reconnect', 'maxMessageSize',
-]);
+  'headers', 'protocols', 'tokens', 'reconnect', 'maxMessageSize', 'extra',
+];
+
+const STAGES_EG = "stages: [ramp('30s', 1000), hold('30s')]";
+/** k6 reflexes: options wsbench expresses with stages. */
+const K6_KEYS: Record<string, string> = {
+  vus: `VUs over time are set by the stages, e.g. ${STAGES_EG}`,
+  iterations: `a VU runs until its stage ends, so the stages set both load and length, e.g. ${STAGES_EG}`,
+  duration: `the run lasts as long as its stages, e.g. ${STAGES_EG} (or --duration on the command line)`,
+};
+
+/** Rejects a key `ScenarioOptions` does not have: one line naming it, the file and the likely meant key. */
+function checkKeys(options: object, file: string): void {
+  for (const key of Object.keys(options)) {
+    if ((KNOWN as readonly string[]).includes(key)) continue;
+    const what = `options.${key} in ${file} is not an option`;
+    const k6 = K6_KEYS[key] ?? K6_KEYS[key.toLowerCase()];
+    if (k6) throw new ConfigError(`${what}: ${k6}`);
+    const near = closest(key, KNOWN);
+    const hint = near ? `; did you mean ${near}?` : ` (options are ${KNOWN.join(', ')})`;
+    throw new ConfigError(`${what}${hint} Scenario-specific settings go under extra: { ${key}: ... }`);
+  }
+  const extra = (options as { extra?: unknown }).extra;
+  if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
+    throw new ConfigError(`options.extra in ${file} must be an object of scenario-specific settings (got ${JSON.stringify(extra)})`);
+  }
+}
+
+/**
+ * A scenario option's error names the file: "options.pingInterval in scenarios/x.ts must be ...";
+ * a CLI flag's ("--ping-interval must be ...") and every other error stay as they are.
+ */
+function inFile<T>(file: string | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (!file || !(err instanceof ConfigError) || !err.message.startsWith('options.')) throw err;
+    throw new ConfigError(err.message.replace(/^(options\.[^\s:]+)/, `$1 in ${file}`));
+  }
+}
 
 const SIZE_UNIT: Record<string, number> = { B: 1, KB: 1024, MB: 1_048_576 };
 
@@ -62,7 +102,16 @@ export function checkModule(mod: unknown, file: string): { options: ScenarioOpti
   }
   const options = m.options as ScenarioOptions;
   if (!('stages' in options)) throw new ConfigError(`${file}: options.stages is missing; use [ramp('30s', 1000), hold('30s')]`);
-  planStages(options.stages);
+  checkKeys(options, file);
+  inFile(file, () => {
+    try {
+      planStages(options.stages);
+    } catch (err) {
+      // the stage errors name `stages[i]...`: here they are the scenario's options
+      if (err instanceof ConfigError && !err.message.startsWith('options.')) throw new ConfigError(`options.${err.message}`);
+      throw err;
+    }
+  });
   return { options, vu: vu as VuFunction };
 }
 
@@ -76,29 +125,43 @@ function checkPingType(t: unknown, what = '--ping-type'): PingType {
   return t;
 }
 
-function optDuration(value: unknown, what: string, fallback: number): number {
-  return value === undefined ? fallback : parseDuration(value, what);
+/**
+ * A positive duration: the CLI flag's value, else the scenario option's, else the default; an error
+ * names where the bad value came from (`--ping-interval` or `options.pingInterval`).
+ */
+function positiveDuration(cli: number | undefined, flag: string, value: unknown, key: string, fallback: number): number {
+  const what = cli !== undefined ? flag : `options.${key}`;
+  const ms = cli ?? (value === undefined ? fallback : parseDuration(value, what));
+  if (!(ms > 0)) throw new ConfigError(`${what} must be more than 0s`);
+  return ms;
 }
 
 /**
  * Scenario options, then CLI overrides. `--conns`, `--ramp` and `--duration` rewrite the stages as
  * the seed tool did: `ramp(ramp, conns)` then `hold(duration - ramp)`; duration is the whole run.
+ * `file` (the scenario's path as the user gave it) is named in the errors of scenario options.
  */
-export function resolveOptions(scenario: string, opts: ScenarioOptions, o: Overrides, embeddedTarget = ''): ResolvedOptions {
-  let stages: Stage[] = opts.stages;
-  const planned = planStages(stages);
-  if (o.conns !== undefined || o.durationMs !== undefined || o.rampMs !== undefined) {
-    const first = planned[0];
-    const conns = o.conns ?? maxTarget(planned);
-    const rampMs = o.rampMs ?? (first && first.from === 0 && first.to > 0 ? first.durationMs : 0);
-    const durationMs = o.durationMs ?? Math.max(totalDurationMs(planned), rampMs);
-    if (!Number.isInteger(conns) || conns < 1) throw new ConfigError(`--conns must be a whole number >= 1 (got ${conns})`);
-    if (durationMs < rampMs) {
-      throw new ConfigError(`--duration (${durationMs / 1000}s) must be at least --ramp (${rampMs / 1000}s): the duration is the whole run, ramp included`);
-    }
-    if (durationMs <= 0) throw new ConfigError('--duration must be more than 0s');
-    stages = [ramp(`${rampMs}ms`, conns), hold(`${durationMs - rampMs}ms`)];
+export function resolveOptions(scenario: string, opts: ScenarioOptions, o: Overrides, embeddedTarget = '', file?: string): ResolvedOptions {
+  return inFile(file, () => resolve(scenario, opts, o, embeddedTarget));
+}
+
+function stagesOf(opts: ScenarioOptions, o: Overrides): Stage[] {
+  const planned = planStages(opts.stages);
+  if (o.conns === undefined && o.durationMs === undefined && o.rampMs === undefined) return opts.stages;
+  const first = planned[0];
+  const conns = o.conns ?? maxTarget(planned);
+  const rampMs = o.rampMs ?? (first && first.from === 0 && first.to > 0 ? first.durationMs : 0);
+  const durationMs = o.durationMs ?? Math.max(totalDurationMs(planned), rampMs);
+  if (!Number.isInteger(conns) || conns < 1) throw new ConfigError(`--conns must be a whole number >= 1 (got ${conns})`);
+  if (durationMs < rampMs) {
+    throw new ConfigError(`--duration (${durationMs / 1000}s) must be at least --ramp (${rampMs / 1000}s): the duration is the whole run, ramp included`);
   }
+  if (durationMs <= 0) throw new ConfigError('--duration must be more than 0s');
+  return [ramp(`${rampMs}ms`, conns), hold(`${durationMs - rampMs}ms`)];
+}
+
+function resolve(scenario: string, opts: ScenarioOptions, o: Overrides, embeddedTarget: string): ResolvedOptions {
+  const stages = stagesOf(opts, o);
   if (maxTarget(planStages(stages)) < 1) throw new ConfigError('options.stages must reach at least 1 VU');
   const target = o.target ?? (typeof opts.target === 'string' && opts.target !== '' ? opts.target : embeddedTarget);
   const tokens = o.tokens ?? checkTokens(opts.tokens, 'options.tokens');
@@ -113,33 +176,26 @@ export function resolveOptions(scenario: string, opts: ScenarioOptions, o: Overr
   if (!Array.isArray(thresholds) || thresholds.some((t) => typeof t !== 'string')) {
     throw new ConfigError('options.thresholds must be an array of strings like "connectLatencyMs.p99 < 100"');
   }
-  const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(opts)) if (!KNOWN.has(k)) extra[k] = v;
-  Object.assign(extra, o.extra ?? {});
+  const connectTimeoutMs = positiveDuration(o.connectTimeoutMs, '--connect-timeout', opts.connectTimeout, 'connectTimeout', DEFAULTS.connectTimeoutMs);
   const resolved: ResolvedOptions = {
     scenario,
     target,
     stages,
-    pingIntervalMs: o.pingIntervalMs ?? optDuration(opts.pingInterval, 'options.pingInterval', DEFAULTS.pingIntervalMs),
-    pongTimeoutMs: o.pongTimeoutMs ?? optDuration(opts.pongTimeout, 'options.pongTimeout', DEFAULTS.pongTimeoutMs),
-    connectTimeoutMs: o.connectTimeoutMs ?? optDuration(opts.connectTimeout, 'options.connectTimeout', DEFAULTS.connectTimeoutMs),
-    handshakeTimeoutMs: o.handshakeTimeoutMs ?? (opts.handshakeTimeout === undefined ? undefined : parseDuration(opts.handshakeTimeout, 'options.handshakeTimeout')),
+    pingIntervalMs: positiveDuration(o.pingIntervalMs, '--ping-interval', opts.pingInterval, 'pingInterval', DEFAULTS.pingIntervalMs),
+    pongTimeoutMs: positiveDuration(o.pongTimeoutMs, '--pong-timeout', opts.pongTimeout, 'pongTimeout', DEFAULTS.pongTimeoutMs),
+    connectTimeoutMs,
+    handshakeTimeoutMs: positiveDuration(o.handshakeTimeoutMs, '--handshake-timeout', opts.handshakeTimeout, 'handshakeTimeout', connectTimeoutMs),
     maxMessageBytes: opts.maxMessageSize === undefined ? DEFAULTS.maxMessageBytes : parseSize(opts.maxMessageSize, 'options.maxMessageSize'),
     mode: checkMode(o.mode ?? opts.mode ?? DEFAULTS.mode, o.mode !== undefined ? '--mode' : 'options.mode'),
     pingType: checkPingType(o.pingType ?? opts.pingType ?? DEFAULTS.pingType, o.pingType !== undefined ? '--ping-type' : 'options.pingType'),
     thresholds,
-    extra,
+    extra: { ...(opts.extra ?? {}), ...(o.extra ?? {}) },
   };
   if (tokens) resolved.tokens = tokens;
   if (headers) resolved.headers = headers;
   if (protocols) resolved.protocols = protocols;
   const reconnect = resolveReconnect(opts.reconnect);
   if (reconnect) resolved.reconnect = reconnect;
-  const handshakeTimeoutMs = (resolved.handshakeTimeoutMs ??= resolved.connectTimeoutMs);
-  if (resolved.pingIntervalMs <= 0) throw new ConfigError('--ping-interval must be more than 0s');
-  if (resolved.pongTimeoutMs <= 0) throw new ConfigError('--pong-timeout must be more than 0s');
-  if (resolved.connectTimeoutMs <= 0) throw new ConfigError('--connect-timeout must be more than 0s');
-  if (handshakeTimeoutMs <= 0) throw new ConfigError('--handshake-timeout must be more than 0s');
   return resolved;
 }
 

@@ -1,5 +1,5 @@
 import { ConfigError, parseDuration } from './duration';
-import { M } from './metrics/names';
+import { M } from './metric-names';
 import type {
   Counter, ReconnectOptions, ResolvedReconnect, Socket, SocketEvent, SocketEventMap, VuContext,
 } from './types';

@@ -1,5 +1,5 @@
 import type { LatencyStats } from './metrics/histogram';
-import { M } from './metrics/names';
+import { M } from './metric-names';
 import { MetricsSnapshot, statsOf } from './metrics/registry';
 import { MessagesSummary, messagesSummary } from './message-summary';
 import { Health, healthOf } from './report/health';

@@ -1,5 +1,5 @@
 import { decodeHistogram, percentileMs } from './metrics/histogram';
-import { M } from './metrics/names';
+import { M } from './metric-names';
 import { mergeSnapshots, MetricsSnapshot } from './metrics/registry';
 
 /** One line of `timeseries.ndjson`: one second of the run, merged over all workers. */
@@ -49,9 +49,9 @@ function p50p99(snap: MetricsSnapshot, name: string): [number, number] {
   return out;
 }
 
-/** Merges the workers' reports of one second into one row. Pure. */
-export function secondRow(sec: number, startWall: number, parts: WorkerSecond[]): SecondRow {
-  const m = mergeSnapshots(parts.map((x) => x.interval));
+/** Merges the workers' reports of one second into one row (`merged`: their interval snapshots, if already merged). Pure. */
+export function secondRow(sec: number, startWall: number, parts: WorkerSecond[], merged?: MetricsSnapshot): SecondRow {
+  const m = merged ?? mergeSnapshots(parts.map((x) => x.interval));
   const c = (k: string): number => m.counters[k] ?? 0;
   const [connectP50, connectP99] = p50p99(m, M.connecting);
   const [msgLatencyP50, msgLatencyP99] = p50p99(m, M.msgLatency);

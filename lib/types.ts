@@ -19,7 +19,7 @@ export const APP_PONG_PREFIX = '{"type":"pong"';
 export const SEND_BUFFER_LIMIT = 1_048_576;
 
 /** What a scenario module exports as `options`. Every field but `stages` is optional. */
-export interface ScenarioOptions {
+export interface ScenarioOptions<Extra extends Record<string, unknown> = Record<string, unknown>> {
   /** Stages of VUs over time, built with `ramp()` and `hold()`. Required. */
   stages: Stage[];
   /** WebSocket URL. Default: the embedded server, started on a free loopback port. */
@@ -48,12 +48,17 @@ export interface ScenarioOptions {
   reconnect?: boolean | ReconnectOptions;
   /** Largest message accepted from the server, bytes or "64KB"/"1MB"; larger closes with 1009. Default "1MB". */
   maxMessageSize?: number | string;
+  /** Heartbeat kind: protocol ping frames, or the app-level `{"type":"ping"}`. Default "protocol". */
+  pingType?: PingType;
   /** Traffic mode; scenarios may read it from `vu.options.mode`. Default "connect-only". */
   mode?: Mode;
   /** Pass/fail criteria on summary fields, e.g. `['connectLatencyMs.p99 < 100']`. */
   thresholds?: string[];
-  /** Any further scenario-specific settings (message rate, sizes, ...). */
-  [key: string]: unknown;
+  /**
+   * Scenario-specific settings (message rate, sizes, ...), read by the VU as `vu.options.extra`.
+   * Every other key of `options` is checked: an unknown one is an error, not a silent no-op.
+   */
+  extra?: Extra;
 }
 
 /** Backoff of `reconnect`: the n-th consecutive retry waits min(maxDelay, initialDelay × factor^(n−1)), less a random share `jitter`. */
@@ -101,7 +106,7 @@ export interface ResolvedOptions {
   mode: Mode;
   pingType: PingType;
   thresholds: string[];
-  /** Scenario-specific extras, unchanged. */
+  /** `options.extra`, then the CLI's scenario-specific flags (`--msg-size`, ...) over it. */
   extra: Record<string, unknown>;
 }
 

@@ -23,7 +23,9 @@ export interface ExecuteOptions {
   lang: Lang;
   /** Thresholds from the CLI (they replace the scenario's); undefined keeps the scenario's or the defaults. */
   thresholds?: string[];
+  /** The summary goes to `out`; notes, progress and the results folder's path to `err`. Nothing else is written to. */
   out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
   /** `--out json=FILE`: k6-style NDJSON points, streamed each second. */
   jsonOut?: string;
 }
@@ -80,7 +82,7 @@ function checkThresholdPaths(thresholds: Threshold[]): void {
  */
 export async function execute(o: ExecuteOptions): Promise<number> {
   if (o.thresholds) o.thresholds.forEach(parseThreshold); // a malformed threshold fails before the run
-  const progress = o.quiet ? undefined : new Progress();
+  const progress = o.quiet ? undefined : new Progress(o.err);
   let thresholds: Threshold[] = [];
   let jsonOut: K6JsonOut | undefined;
   let breach: Summary['abortedByThreshold'];
@@ -99,42 +101,50 @@ export async function execute(o: ExecuteOptions): Promise<number> {
       const hit = liveBreach(run.liveSummary(), thresholds);
       if (!hit || !run.interrupt()) return; // crossed after the run ended: the final evaluation fails it
       breach = { threshold: hit.threshold.expr, atSec: live.elapsedSec, value: hit.value };
-      process.stderr.write(`\nthreshold ${hit.threshold.expr} crossed at second ${live.elapsedSec} (${hit.value}): aborting the run (abortOnFail)\n`);
+      o.err.write(`\nthreshold ${hit.threshold.expr} crossed at second ${live.elapsedSec} (${hit.value}): aborting the run (abortOnFail)\n`);
     },
-    onNote: (line) => process.stderr.write(`${line}\n`),
+    onNote: (line) => o.err.write(`${line}\n`),
   });
+  // Ctrl-C twice: quit at once with the last snapshots' summary, without waiting for the run
+  let quit: (code: number) => void = () => undefined;
+  const quitting = new Promise<number>((resolve) => (quit = resolve));
   let presses = 0;
   const onSignal = (): void => {
     presses++;
     if (presses === 1) {
-      process.stderr.write('\ninterrupted: stopping VUs and closing connections (Ctrl-C again to quit at once)\n');
+      o.err.write('\ninterrupted: stopping VUs and closing connections (Ctrl-C again to quit at once)\n');
       run.interrupt();
-    } else {
-      const s = run.abort();
-      if (s) {
-        o.out.write(`${formatSummary(s, o.lang)}\n`);
-        // the counts of the last snapshots (each worker's latest second), marked interrupted
-        if (o.summaryExport) {
-          try {
-            fs.writeFileSync(o.summaryExport, `${JSON.stringify(s, null, 2)}\n`);
-          } catch {
-            // quitting at once: a write that fails is not worth a message
-          }
+      return;
+    }
+    const s = run.abort();
+    if (s) {
+      o.out.write(`${formatSummary(s, o.lang)}\n`);
+      // the counts of the last snapshots (each worker's latest second), marked interrupted
+      if (o.summaryExport) {
+        try {
+          fs.writeFileSync(o.summaryExport, `${JSON.stringify(s, null, 2)}\n`);
+        } catch {
+          // quitting at once: a write that fails is not worth a message
         }
       }
-      process.exit(EXIT.interrupted);
     }
+    quit(EXIT.interrupted);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  let result: RunResult;
+  let result: RunResult | number;
+  const started = run.start();
   try {
-    result = await run.start();
+    result = await Promise.race([started, quitting]);
   } finally {
     progress?.done();
     jsonOut?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+  if (typeof result === 'number') {
+    started.catch(() => undefined); // the killed run's own ending is of no interest now
+    return result;
   }
   const s = result.summary;
   judge(s, thresholds, breach);
@@ -144,7 +154,7 @@ export async function execute(o: ExecuteOptions): Promise<number> {
   const report = renderReport({ summary: s, timeseries: result.timeseries });
   writeResults(dir, { summary: s, text, timeseries: result.timeseries, options: result.options, extra: { 'environment.json': environment(), 'report.html': report } });
   writeRaw(dir, rawOf(result, s, o.run.segment)); // for runner merge
-  process.stderr.write(`results: ${path.resolve(dir)}\n`);
+  o.err.write(`results: ${path.resolve(dir)}\n`);
   if (o.summaryExport) {
     try {
       fs.mkdirSync(path.dirname(path.resolve(o.summaryExport)), { recursive: true });
@@ -158,7 +168,7 @@ export async function execute(o: ExecuteOptions): Promise<number> {
   if (code === EXIT.thresholds && !s.abortedByThreshold && seg && seg.count > 1) {
     // one generator's share is not the test: the verdict is the merged run's, so that one share's
     // crossing neither fails its Kubernetes Job (stopping the other segments) nor passes for the whole
-    process.stderr.write(`segment ${seg.index}/${seg.count}: thresholds crossed on this share; runner merge judges the whole run\n`);
+    o.err.write(`segment ${seg.index}/${seg.count}: thresholds crossed on this share; runner merge judges the whole run\n`);
     return EXIT.ok;
   }
   return code;

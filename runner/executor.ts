@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ClientOptions } from 'ws';
-import { M } from '../lib/metrics/names';
+import { M } from '../lib/metric-names';
 import { Meter } from '../lib/node/meter';
 import type { NodeSocket } from '../lib/node/socket';
 import { NodeVu, VuHost } from '../lib/node/vu';

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { ConfigError, parseDuration } from '../lib/duration';
+import { checkMessaging } from '../lib/messaging-settings';
 import type { Overrides } from '../lib/options';
 import type { Lang } from '../lib/report/text';
 import { ConnectArgs, connectOverrides } from './connect-flags';
@@ -81,19 +82,17 @@ export function overridesFrom(a: RunArgs): Overrides {
   };
 }
 
-/** Messaging flags, checked here (one clear line) and passed to the scenario as `vu.options.extra`. */
+const MSG_FLAGS: Record<string, string> = { msgSize: '--msg-size', msgRate: '--msg-rate', roomSize: '--room-size' };
+
+/** Messaging flags, passed to the scenario as `vu.options.extra`; checked by the scenario's own validator. */
 function messagingExtra(a: RunArgs): Record<string, unknown> | undefined {
   const extra: Record<string, unknown> = {};
-  if (a.msgSize !== undefined) extra.msgSize = wholeNumber(a.msgSize, '--msg-size', 1);
-  if (a.msgRate !== undefined) {
-    if (!(a.msgRate > 0) || !Number.isFinite(a.msgRate)) throw new ConfigError(`--msg-rate must be a number of messages per second > 0 (got ${Number.isNaN(a.msgRate) ? 'not a number' : a.msgRate})`);
-    extra.msgRate = a.msgRate;
-  }
-  if (a.roomSize !== undefined) {
-    if (wholeNumber(a.roomSize, '--room-size', 0) === 1) throw new ConfigError('--room-size must be 0 (send to the next user) or a whole number >= 2 (got 1)');
-    extra.roomSize = a.roomSize;
-  }
-  return Object.keys(extra).length > 0 ? extra : undefined;
+  if (a.msgSize !== undefined) extra.msgSize = a.msgSize;
+  if (a.msgRate !== undefined) extra.msgRate = a.msgRate;
+  if (a.roomSize !== undefined) extra.roomSize = a.roomSize;
+  if (Object.keys(extra).length === 0) return undefined;
+  checkMessaging(extra, (key) => MSG_FLAGS[key] ?? key);
+  return extra;
 }
 
 export function checkLang(v: string | undefined): Lang {

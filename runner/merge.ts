@@ -165,7 +165,7 @@ export interface MergeArgs {
 }
 
 /** `runner merge <dir>... --out <dir>`: prints the merged summary, writes the merged results folder, returns the exit code. */
-export function mergeCommand(a: MergeArgs, out: NodeJS.WritableStream = process.stdout): number {
+export function mergeCommand(a: MergeArgs, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
   const lang: Lang = checkLang(a.lang);
   if (!a.out) throw new ConfigError('merge: give --out <dir>, the folder for the merged results');
   const outAbs = path.resolve(a.out);
@@ -182,6 +182,6 @@ export function mergeCommand(a: MergeArgs, out: NodeJS.WritableStream = process.
   writeResults(a.out, {
     ...m, text, extra: { 'segments.json': segments, 'report.html': renderReport({ summary: m.summary, timeseries: m.timeseries }) },
   });
-  process.stderr.write(`merged ${segs.length} segment${segs.length > 1 ? 's' : ''}: ${outAbs}\n`);
+  err.write(`merged ${segs.length} segment${segs.length > 1 ? 's' : ''}: ${outAbs}\n`);
   return exitCodeOf(m.summary);
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../lib/duration';
-import { M } from '../lib/metrics/names';
+import { M } from '../lib/metric-names';
 import type { SecondRow } from '../lib/timeseries';
 
 /** k6's JSON output lines (`k6 run --out json=FILE`): a metric is declared once, before its first point. */

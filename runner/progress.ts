@@ -27,7 +27,7 @@ export class Progress {
   private drawn = false;
 
   constructor(
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
     private readonly everySec = 10,
   ) {}
 

@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { loadBundle } from './load-bundle';
+import { M } from '../lib/metric-names';
 import { reportScenarioError } from '../lib/node/vu';
 import { checkModule } from '../lib/options';
 import { Executor } from './executor';
@@ -17,7 +18,7 @@ process.on('SIGTERM', () => undefined);
 process.on('disconnect', () => process.exit(0)); // the coordinator is gone: nobody to report to
 // a promise the scenario let fail (not awaited by its VU function) is its error, not a reason to die
 process.on('unhandledRejection', (err) => {
-  executor?.meter.add('vu_callback_errors');
+  executor?.meter.add(M.callbackErrors);
   reportScenarioError(err);
 });
 

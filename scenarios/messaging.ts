@@ -1,5 +1,6 @@
 import {
-  durationSetting, hold, keepAlive, M, MessageMeter, pace, peakWindow, ramp, Requests, ScenarioOptions, sendPlan, VuContext,
+  checkMessaging, hold, keepAlive, M, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, ramp, Requests,
+  ScenarioOptions, sendPlan, VuContext,
 } from '../lib';
 
 /**
@@ -10,41 +11,17 @@ import {
  * of order, throughput. Sending stops `msgDrain` before the hold ends, so that the last messages
  * arrive before the runner closes the connections.
  */
-export const options: ScenarioOptions = {
+export const options: ScenarioOptions<MessagingExtra> = {
   stages: [ramp('30s', 1000), hold('30s')],
   pingInterval: '30s',
   mode: 'messaging',
-  /** Bytes of each send frame (the whole JSON text; at least its envelope, ~70 bytes). */
-  msgSize: 256,
-  /** Messages per second per connection. */
-  msgRate: 1,
-  /** 0: each user sends to the next one; N >= 2: users form rooms of N and send to their room. */
-  roomSize: 0,
+  // the CLI's --msg-size, --msg-rate and --room-size override these (lib/messaging-settings.ts says what each means);
   // also read, when set: msgWarmup (quiet time after the ramp before the first message, default
   // min(1s, hold/4)) and msgDrain (quiet time after the last message before the hold ends, default min(2s, hold/4))
+  extra: { msgSize: 256, msgRate: 1, roomSize: 0 },
 };
-
-interface Settings {
-  msgSize: number;
-  msgRate: number;
-  roomSize: number;
-  warmupMs?: number;
-  drainMs?: number;
-}
-
-function settings(extra: Record<string, unknown>): Settings {
-  const { msgSize, msgRate, roomSize } = extra;
-  if (typeof msgSize !== 'number' || !Number.isInteger(msgSize) || msgSize < 1) throw new Error(`msgSize must be a whole number of bytes >= 1 (got ${JSON.stringify(msgSize)})`);
-  if (typeof msgRate !== 'number' || !(msgRate > 0) || !Number.isFinite(msgRate)) throw new Error(`msgRate must be a number of messages per second > 0 (got ${JSON.stringify(msgRate)})`);
-  if (typeof roomSize !== 'number' || !Number.isInteger(roomSize) || roomSize < 0 || roomSize === 1) {
-    throw new Error(`roomSize must be 0 (send to a peer) or a whole number >= 2 (got ${JSON.stringify(roomSize)})`);
-  }
-  return {
-    msgSize, msgRate, roomSize,
-    warmupMs: durationSetting(extra.msgWarmup, 'msgWarmup'),
-    drainMs: durationSetting(extra.msgDrain, 'msgDrain'),
-  };
-}
+// checked once, as the module loads; the --msg-* flags are checked by the same validator
+checkMessaging(options.extra ?? {});
 
 const ACK_PREFIX = '{"type":"ack","id":"';
 let padding = '';
@@ -91,7 +68,7 @@ function readDeliver(text: string): { from: string; seq: number; ts: number } | 
 }
 
 export default function (vu: VuContext): void {
-  const s = settings(vu.options.extra);
+  const s = messagingSettings(vu.options.extra);
   const peak = peakWindow(vu.options.stages);
   const uid = String(vu.id);
   let to: string;

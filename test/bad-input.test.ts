@@ -1,10 +1,21 @@
-import { badInputLine, CONNECT_ONLY as scenario, writeScenario } from './helpers';
+import { badInputLine, CONNECT_ONLY as scenario, spawnedBadInputLine, writeScenario } from './helpers';
 
 async function expectBadInput(bin: 'runner' | 'wsbench', args: string[], message: string | RegExp): Promise<void> {
   expect(await badInputLine(bin, args)).toMatch(message);
 }
 
-describe('bad input: one clear line on stderr, exit 1', () => {
+describe('bad input through a real process: one line on stderr, exit 1 (smoke tests of the exit path)', () => {
+  test('runner: a mistyped option', async () => {
+    const file = writeScenario("import { ramp } from 'wsbench';\nexport const options = { stages: [ramp('1s', 1)], pingIntervall: '1s' };\nexport default function () {}\n");
+    expect(await spawnedBadInputLine('runner', ['run', file])).toMatch(/^options\.pingIntervall in .*scenario\.ts is not an option; did you mean pingInterval\?/);
+  });
+
+  test('wsbench: --conns 0', async () => {
+    expect(await spawnedBadInputLine('wsbench', ['--conns', '0'])).toBe('--conns must be a whole number >= 1 (got 0)');
+  });
+});
+
+describe('bad input: one clear line on stderr, exit 1 (in-process)', () => {
   test('missing scenario file', () =>
     expectBadInput('runner', ['run', '/nonexistent/x.ts'], 'scenario file not found: /nonexistent/x.ts (give a path like scenarios/connect-only.ts)'));
 
@@ -21,12 +32,33 @@ describe('bad input: one clear line on stderr, exit 1', () => {
   test('a malformed duration', () =>
     expectBadInput('runner', ['run', scenario, '--duration', '2x'], '--duration must be a duration like "30s", "1m30s" or "500ms" (got "2x")'));
 
-  test('a malformed duration inside the scenario', () =>
-    expectBadInput(
-      'runner',
-      ['run', writeScenario("import { ramp, hold } from 'wsbench';\nexport const options = { stages: [ramp('1s', 1), hold('2x')] };\nexport default function () {}\n")],
-      'stages[1].duration must be a duration like "30s", "1m30s" or "500ms" (got "2x")',
-    ));
+  test('a malformed duration inside the scenario names the option and its file', () => {
+    const file = writeScenario("import { ramp, hold } from 'wsbench';\nexport const options = { stages: [ramp('1s', 1), hold('2x')] };\nexport default function () {}\n");
+    return expectBadInput('runner', ['run', file], `options.stages[1].duration in ${file} must be a duration like "30s", "1m30s" or "500ms" (got "2x")`);
+  });
+
+  test('a mistyped option: named with its file, and the likely one suggested', () => {
+    const file = writeScenario("import { ramp } from 'wsbench';\nexport const options = { stages: [ramp('1s', 1)], pingIntervall: '1s' };\nexport default function () {}\n");
+    return expectBadInput(
+      'runner', ['run', file],
+      `options.pingIntervall in ${file} is not an option; did you mean pingInterval? Scenario-specific settings go under extra: { pingIntervall: ... }`,
+    );
+  });
+
+  test("k6's vus: the stages explained", () => {
+    const file = writeScenario("import { ramp } from 'wsbench';\nexport const options = { stages: [ramp('1s', 1)], vus: 10 };\nexport default function () {}\n");
+    return expectBadInput('runner', ['run', file], `options.vus in ${file} is not an option: VUs over time are set by the stages, e.g. stages: [ramp('30s', 1000), hold('30s')]`);
+  });
+
+  test('an option value names the option, not the flag', () => {
+    const file = writeScenario("import { ramp } from 'wsbench';\nexport const options = { stages: [ramp('1s', 1)], pingInterval: '0s' };\nexport default function () {}\n");
+    return expectBadInput('runner', ['run', file], `options.pingInterval in ${file} must be more than 0s`);
+  });
+
+  test('a messaging setting of the scenario names options.extra', () => {
+    const file = writeScenario("import { ramp, checkMessaging } from 'wsbench';\nexport const options = { stages: [ramp('1s', 1)], extra: { msgRate: -1 } };\ncheckMessaging(options.extra);\nexport default function () {}\n");
+    return expectBadInput('runner', ['run', file], 'options.extra.msgRate must be a number of messages per second > 0 (got -1)');
+  });
 
   test('a target that is not ws:// or wss://', () =>
     expectBadInput('runner', ['run', scenario, '--target', 'http://127.0.0.1:1/ws'], '--target must be a ws:// or wss:// URL like ws://127.0.0.1:30084/ws (got "http://127.0.0.1:1/ws")'));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { Summary } from '../lib/summary';
 import { FaultOptions, FaultServer, startFaultServer } from './fault-server';
 
@@ -68,18 +69,39 @@ export function readSummary(dir: string): Summary {
   return JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
 }
 
-/**
- * Runs input the CLI must refuse: asserts exit 1 with exactly one line on stderr (no stack trace)
- * and nothing on stdout; returns that line.
- */
-export async function badInputLine(bin: 'runner' | 'wsbench', args: string[]): Promise<string> {
-  const r = await runCli(bin, args, { noExport: true });
+/** The CLI called in-process (`main` of runner/cli.ts) with its output captured: what a user sees, without a process. */
+export async function cliInProcess(bin: 'runner' | 'wsbench', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../runner/cli');
+  const out = { stdout: '', stderr: '' };
+  const sink = (k: keyof typeof out): Writable =>
+    new Writable({
+      write(chunk: Buffer | string, _enc, cb) {
+        out[k] += String(chunk);
+        cb();
+      },
+    });
+  const code = await main(args, { stdout: sink('stdout'), stderr: sink('stderr') }, bin);
+  return { code, ...out };
+}
+
+/** Asserts what input the CLI must refuse gives: exit 1, exactly one line on stderr (no stack trace), nothing on stdout. */
+function oneBadLine(r: { code: number | null; stdout: string; stderr: string }): string {
   expect(r.code).toBe(1);
   expect(r.stderr).not.toMatch(/\n\s+at /);
   const lines = r.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(r.stdout).toBe('');
   return lines[0] as string;
+}
+
+/** Runs input the CLI must refuse, in-process; asserts exit 1 and one line (see oneBadLine); returns that line. */
+export async function badInputLine(bin: 'runner' | 'wsbench', args: string[]): Promise<string> {
+  return oneBadLine(await cliInProcess(bin, args));
+}
+
+/** The same through a real process (`node bin/<bin>.js`): the smoke test of the exit path. */
+export async function spawnedBadInputLine(bin: 'runner' | 'wsbench', args: string[]): Promise<string> {
+  return oneBadLine(await runCli(bin, args, { noExport: true }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { messagesSummary, ratePerSec } from '../lib/message-summary';
 import { MessageMeter } from '../lib/messages';
 import { mergeSnapshots, Registry } from '../lib/metrics/registry';
-import { M } from '../lib/metrics/names';
+import { M } from '../lib/metric-names';
 import { messageLines } from '../lib/report/messages';
 import { Requests } from '../lib/request';
 import { pace, peakWindow, firstStartMs, sendPlan } from '../lib/send-plan';

@@ -119,9 +119,9 @@ describe('messaging mode, end to end', () => {
 
   test.each([
     [['--msg-rate', '0'], '--msg-rate must be a number of messages per second > 0 (got 0)'],
-    [['--msg-size', '1.5'], '--msg-size must be a whole number >= 1 (got 1.5)'],
+    [['--msg-size', '1.5'], '--msg-size must be a whole number of bytes >= 1 (got 1.5)'],
     [['--room-size', '1'], '--room-size must be 0 (send to the next user) or a whole number >= 2 (got 1)'],
-    [['--room-size', 'x'], '--room-size must be a whole number >= 0 (got not a number)'],
+    [['--room-size', 'x'], '--room-size must be 0 (send to the next user) or a whole number >= 2 (got not a number)'],
   ])('bad messaging flags %j: one clear line, exit 1', async (args, message) => {
     const r = await runCli('wsbench', ['--mode', 'messaging', ...args], { noExport: true });
     expect(r.code).toBe(1);

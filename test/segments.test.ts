@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { createHistogram, latencyStats, LatencyStats, mergeEncoded, recordMs } from '../lib/metrics/histogram';
-import { M } from '../lib/metrics/names';
+import { M } from '../lib/metric-names';
 import { emptySnapshot, Registry } from '../lib/metrics/registry';
 import type { Summary } from '../lib/summary';
 import type { SecondRow } from '../lib/timeseries';

@@ -1,6 +1,8 @@
 import { Counter as K6Counter, Rate as K6Rate, Trend as K6Trend } from 'k6/metrics';
+import type { Recorder } from '../core/recorder';
+import { M } from '../metric-names';
 import type { Counter, Rate, Trend } from '../types';
-import { K6_BUILTIN, MetricDecl, MetricKind } from './names';
+import { CONNECT_SUCCESS, K6_BUILTIN, MetricDecl, MetricKind } from './names';
 
 type Tags = Record<string, string>;
 
@@ -11,9 +13,11 @@ interface K6Metric {
 
 /**
  * The k6 metrics of a bundle, all created in the init context (k6 refuses `new Counter()` once VUs
- * run), looked up by name afterwards.
+ * run), looked up by name afterwards. As the k6 engine's Recorder (lib/core/recorder.ts) it skips
+ * what `k6/websockets` records itself (K6_BUILTIN: ws_connecting, ws_sessions, ws_ping, ws_msgs_*),
+ * and records failure and disconnect classes as tags (`ws_connect_errors{error}`, `ws_disconnects{reason}`).
  */
-export class K6Metrics {
+export class K6Metrics implements Recorder {
   private readonly byName = new Map<string, { kind: MetricKind; metric: K6Metric }>();
 
   constructor(decls: MetricDecl[]) {
@@ -34,12 +38,38 @@ export class K6Metrics {
   }
 
   add(name: string, value = 1, tags?: Tags): void {
+    if (K6_BUILTIN[name] !== undefined) return;
     this.get(name, 'counter').add(value, tags);
   }
 
   rate(name: string, ok: boolean, tags?: Tags): void {
+    if (K6_BUILTIN[name] !== undefined) return;
     this.get(name, 'rate').add(ok, tags);
   }
+
+  trend(name: string, ms: number): void {
+    if (K6_BUILTIN[name] !== undefined) return;
+    this.get(name, 'trend').add(ms);
+  }
+
+  connectError(kind: string): void {
+    this.add(M.connectErrors, 1, { error: kind });
+    this.rate(CONNECT_SUCCESS, false);
+  }
+
+  disconnect(kind: string): void {
+    this.add(M.disconnects, 1, { reason: kind });
+  }
+
+  /** k6 has no list of failure classes: a scenario error's text is in k6's log, its count in vus_failed. */
+  error(): void {}
+
+  opened(): void {
+    this.rate(CONNECT_SUCCESS, true);
+  }
+
+  /** k6 keeps no open-connections gauge of ours (its ws_sessions and ws_session_duration tell). */
+  closed(): void {}
 
   /** The scenario-facing recorders of `vu.counter()`, `vu.trend()`, `vu.rate()`. */
   counter(name: string): Counter {

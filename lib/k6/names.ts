@@ -1,5 +1,5 @@
 import { ConfigError } from '../duration';
-import { M } from '../metrics/names';
+import { M } from '../metric-names';
 
 /** A metric the k6 bundle declares in its init context (k6 refuses new metrics once VUs run). */
 export type MetricKind = 'counter' | 'trend' | 'rate';
@@ -26,6 +26,7 @@ export const K6_OWN: MetricDecl[] = [
   { name: M.attempts, kind: 'counter' },
   { name: CONNECT_SUCCESS, kind: 'rate' },
   { name: M.connectErrors, kind: 'counter' },
+  { name: M.connectAborted, kind: 'counter' },
   { name: M.disconnects, kind: 'counter' },
   { name: M.pongRate, kind: 'rate' },
   { name: M.pings, kind: 'counter' },

@@ -1,5 +1,5 @@
 import { formatDuration } from '../duration';
-import { M } from '../metrics/names';
+import { M } from '../metric-names';
 import { planStages, Stage } from '../stages';
 import { DEFAULT_THRESHOLDS, parseThreshold } from '../thresholds';
 import type { ResolvedOptions } from '../types';

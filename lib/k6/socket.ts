@@ -1,31 +1,32 @@
 import { clearTimeout, setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
-import { classifyClose } from '../errors';
-import { M } from '../metrics/names';
-import { APP_PING, APP_PONG_PREFIX, ConnectParams, SEND_BUFFER_LIMIT, Socket, SocketEvent, SocketEventMap } from '../types';
+import { ConnectionState } from '../core/connection-state';
+import type { SocketOwner } from '../core/listeners';
+import { APP_PING, ConnectParams, PingType, Socket } from '../types';
 import { classifyK6Error } from './errors';
+import { UNKNOWN_CLOSE_CODE } from './legacy';
 import type { K6Metrics } from './metrics';
-import { CONNECT_SUCCESS } from './names';
 
 /** Settings shared by every socket of a bundle. */
 export interface K6SocketSettings {
   connectTimeoutMs: number;
   pongTimeoutMs: number;
-  pingType: 'protocol' | 'app';
+  pingType: PingType;
+  /** k6 < 1.5 (a `--k6-legacy` bundle): close events carry no code (lib/k6/legacy.ts). */
+  legacyCloseEvents?: boolean;
 }
 
-/** What a socket tells its VU. */
-export interface SocketOwner {
-  /** Runs a scenario listener; a throw is counted and reported, never allowed to close the socket. */
-  guard(fn: () => void): void;
-  /** Something the end-of-run drain waits for happened (open, failure, pong, close). */
-  settled(s: K6Socket): void;
-  done(s: K6Socket): void;
+/** What the socket needs of k6's WebSocket params beyond the connection's own. */
+export interface K6ConnectTags {
+  /**
+   * k6 tags every ws_* sample with `url` and `name`, the full URL by default: with `${vu}` or
+   * `${token}` in the target that is one time series per VU, and the token in every output. The
+   * `name` tag set here (the target template, secrets redacted) is what k6 then uses.
+   */
+  name: string;
 }
 
-type Listeners = { [K in SocketEvent]?: Array<(e: SocketEventMap[K]) => void> };
-
-/** The close event of `k6/websockets` (its typings leave out `code` and `reason`). */
+/** The close event of `k6/websockets` (its typings leave out `code` and `reason`; k6 < 1.5 has neither). */
 interface K6CloseEvent {
   code?: number;
   reason?: string;
@@ -38,43 +39,28 @@ const CLOSED = 3;
 const CLOSE_ERROR = /^websocket: close \d+/;
 
 /**
- * A measured `k6/websockets` WebSocket with the behaviour of the Node socket: every attempt ends
- * in exactly one of opened or failed (one class), a close we did not ask for is one disconnect,
- * and every ping ends answered or lost. k6 itself records ws_connecting, ws_sessions, ws_ping and
- * ws_msgs_*; this records the rest under the shared names.
+ * The k6 engine's socket: a thin adapter that turns `k6/websockets` events into the bookkeeping of
+ * lib/core, as the Node socket does. What only k6 has: close() must not be called while connecting
+ * (k6 blocks the VU's event loop until the dial ends), pongs carry no payload (matched by order),
+ * and k6 itself records ws_connecting, ws_sessions, ws_ping and ws_msgs_* (the recorder skips them).
  */
-export class K6Socket implements Socket {
+export class K6Socket extends ConnectionState<K6SocketSettings> implements Socket {
   private readonly ws: WebSocket | undefined;
-  private listeners: Listeners = {};
-  private opened = false;
-  private failed = false;
-  private closingByUs = false;
-  private finished = false;
-  private lastError: string | undefined;
   private connectTimer: number | undefined;
-  /** Send times of pings awaiting their pong, oldest first: k6 does not hand the pong payload to scripts. */
-  private pending: number[] = [];
-  /** Pongs still owed to pings already counted lost: when late ones arrive they must not match newer pings. */
-  private owed = 0;
 
-  constructor(
-    url: string,
-    params: ConnectParams | undefined,
-    private readonly metrics: K6Metrics,
-    private readonly settings: K6SocketSettings,
-    private readonly owner: SocketOwner,
-  ) {
-    metrics.add(M.attempts);
+  constructor(url: string, params: ConnectParams | undefined, tags: K6ConnectTags, metrics: K6Metrics, settings: K6SocketSettings, owner: SocketOwner) {
+    super(metrics, settings, owner);
     let ws: WebSocket;
     try {
       // k6 takes the sub-protocols as a string or an array, though its typings say null
       const protocols = (params?.protocols ?? null) as null;
-      ws = new WebSocket(url, protocols, params?.headers ? { headers: params.headers } : null);
+      const p = { tags: { name: tags.name }, ...(params?.headers ? { headers: params.headers } : {}) };
+      ws = new WebSocket(url, protocols, p as unknown as null);
     } catch (err) {
       // a URL k6 refuses: a failed attempt, never an exception out of the VU (as on Node)
       this.ws = undefined;
-      this.fail(`invalid URL: ${String((err as Error)?.message ?? err).slice(0, 60)}`);
-      setTimeout(() => this.wsOnClose({}), 0);
+      this.attemptFailed(`invalid URL: ${String((err as Error)?.message ?? err).slice(0, 60)}`);
+      setTimeout(() => this.transportClosed(1006, ''), 0);
       return;
     }
     this.ws = ws;
@@ -84,9 +70,19 @@ export class K6Socket implements Socket {
     ws.addEventListener('close', (e) => this.wsOnClose(e as unknown as K6CloseEvent));
     ws.addEventListener('message', (e) => this.wsOnMessage((e as { data: unknown }).data));
     ws.addEventListener('pong', () => {
-      if (settings.pingType === 'protocol') this.pong();
+      if (settings.pingType === 'protocol') this.pongReceived();
     });
     this.connectTimer = setTimeout(() => this.connectTimedOut(), settings.connectTimeoutMs);
+  }
+
+  /** k6 has no `performance.now()`; Date.now() is the clock it offers everywhere. */
+  protected clock(): number {
+    return Date.now();
+  }
+
+  /** k6 hands scripts no pong payload. */
+  protected get pongsCarrySeq(): boolean {
+    return false;
   }
 
   get readyState(): number {
@@ -95,71 +91,35 @@ export class K6Socket implements Socket {
 
   /** Waited for by the end-of-run drain: an attempt in flight, or pings awaiting pongs. */
   get busy(): boolean {
-    return (this.readyState === CONNECTING && !this.failed) || this.pending.length > 0;
-  }
-
-  addEventListener<K extends SocketEvent>(event: K, listener: (e: SocketEventMap[K]) => void): void {
-    const list = (this.listeners[event] ??= []) as Array<(e: SocketEventMap[K]) => void>;
-    list.push(listener);
-  }
-
-  private emit<K extends SocketEvent>(event: K, payload: SocketEventMap[K]): void {
-    const list = this.listeners[event] as Array<(e: SocketEventMap[K]) => void> | undefined;
-    if (list) for (const fn of list) this.owner.guard(() => fn(payload));
+    return (this.readyState === CONNECTING && !this.failed) || this.pendingPings > 0;
   }
 
   send(data: string | ArrayBuffer | Uint8Array): void {
     // k6 throws InvalidStateError unless open; the Node socket ignores the call, and so does this one
     const ws = this.ws;
     if (!ws || ws.readyState !== OPEN) return;
-    if (ws.bufferedAmount > SEND_BUFFER_LIMIT) {
-      this.metrics.add(M.sendBufferFull);
-      return;
-    }
-    ws.send(data);
+    if (this.admitSend(ws.bufferedAmount)) ws.send(data);
   }
 
   ping(): void {
     const ws = this.ws;
     if (!ws || ws.readyState !== OPEN) return;
-    const now = Date.now();
-    this.expirePings(now);
-    this.metrics.add(M.pings);
-    this.pending.push(now);
+    this.pingSent();
     if (this.settings.pingType === 'app') ws.send(APP_PING);
     else ws.ping();
   }
 
-  /** Pings older than the pong timeout count as lost. */
-  expirePings(now: number): void {
-    const limit = now - this.settings.pongTimeoutMs;
-    while (this.pending.length > 0 && (this.pending[0] as number) <= limit) {
-      this.pending.shift();
-      this.owed++;
-      this.metrics.rate(M.pongRate, false);
-    }
-  }
-
   close(code = 1000, reason = ''): void {
-    if (this.closingByUs) return;
-    this.closingByUs = true;
-    // close() on a connecting k6 socket blocks the VU's event loop until the dial ends: close it on open
+    if (!this.closeByUs()) return;
+    // close() on a connecting k6 socket blocks the VU's event loop until the dial ends: closed on open instead
     if (this.ws?.readyState === OPEN) this.ws.close(code, reason);
-  }
-
-  private fail(kind: string): void {
-    if (this.opened || this.failed) return;
-    this.failed = true;
-    this.metrics.add(M.connectErrors, 1, { error: kind });
-    this.metrics.rate(CONNECT_SUCCESS, false);
-    this.owner.settled(this);
   }
 
   private connectTimedOut(): void {
     this.connectTimer = undefined;
-    if (this.opened || this.failed || this.closingByUs) return;
-    this.fail('timeout');
-    this.closingByUs = true;
+    if (!this.attempting || this.closingByUs) return;
+    this.attemptFailed('timeout');
+    // the dial goes on in k6; when it opens, it is closed (wsOnOpen), and it is no session
   }
 
   private stopConnectTimer(): void {
@@ -169,74 +129,33 @@ export class K6Socket implements Socket {
 
   private wsOnOpen(): void {
     this.stopConnectTimer();
-    if (this.closingByUs) {
-      // timed out, or its VU ended while it connected: neither counts as a session of the scenario
+    if (!this.transportOpened()) {
+      // timed out, or its VU ended while it connected: closed now (k6 could not close it while connecting)
       this.ws?.close(1000, '');
       this.owner.settled(this);
-      return;
     }
-    this.opened = true;
-    this.metrics.rate(CONNECT_SUCCESS, true);
-    this.owner.settled(this);
-    this.emit('open', { type: 'open' });
   }
 
   private wsOnError(text: string | undefined): void {
     if (text !== undefined && CLOSE_ERROR.test(text)) return;
-    const kind = classifyK6Error(text);
-    if (!this.opened) {
-      if (!this.closingByUs) this.fail(kind);
-    } else {
-      this.lastError = kind;
-    }
-    this.emit('error', { type: 'error', error: kind });
+    this.transportError(classifyK6Error(text));
   }
 
   private wsOnClose(e: K6CloseEvent): void {
     this.stopConnectTimer();
-    if (this.finished) return;
-    this.finished = true;
-    // gorilla/websocket gives no code when the connection just dropped: that is an abnormal closure
-    const code = e.code ?? 1006;
-    if (this.opened) {
-      if (!this.closingByUs) this.metrics.add(M.disconnects, 1, { reason: classifyClose(code, this.lastError) });
-    } else if (!this.failed && !this.closingByUs) {
-      this.fail('closed before open');
+    if (e.code === undefined && this.settings.legacyCloseEvents) {
+      this.transportClosed(1006, e.reason ?? '', UNKNOWN_CLOSE_CODE);
+      return;
     }
-    // pings that can no longer be answered are lost
-    for (let i = 0; i < this.pending.length; i++) this.metrics.rate(M.pongRate, false);
-    this.pending = [];
-    this.emit('close', { type: 'close', code, reason: e.reason ?? '' });
-    this.listeners = {};
-    this.owner.done(this);
+    // gorilla/websocket gives no code when the connection just dropped: that is an abnormal closure
+    this.transportClosed(e.code ?? 1006, e.reason ?? '');
   }
 
   private wsOnMessage(data: unknown): void {
-    if (typeof data === 'string') {
-      if (this.settings.pingType === 'app' && data.startsWith(APP_PONG_PREFIX) && (this.pending.length > 0 || this.owed > 0)) {
-        this.pong();
-        return;
-      }
-      this.emit('message', { type: 'message', data });
-    } else {
-      this.emit('message', { type: 'message', data: data as ArrayBuffer });
-    }
-  }
-
-  private pong(): void {
-    if (this.owed > 0) {
-      this.owed--; // the late answer to a ping already counted lost
+    if (typeof data === 'string' && this.isAppPong(data)) {
+      this.pongReceived();
       return;
     }
-    const sentAt = this.pending.shift();
-    if (sentAt === undefined) return; // a pong nobody asked for
-    if (Date.now() - sentAt > this.settings.pongTimeoutMs) {
-      this.metrics.rate(M.pongRate, false);
-    } else {
-      this.metrics.add(M.pongs);
-      this.metrics.rate(M.pongRate, true);
-      this.emit('pong', { type: 'pong' });
-    }
-    this.owner.settled(this);
+    this.messageReceived(data as string | ArrayBuffer);
   }
 }

@@ -1,28 +1,21 @@
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'k6/timers';
-import { M } from '../metrics/names';
+import type { Recorder } from '../core/recorder';
+import { VuBook } from '../core/vu-book';
+import { redactUrl } from '../redact-url';
 import type { ConnectParams, Counter, Rate, ResolvedOptions, Socket, Trend, VuContext } from '../types';
 import { ScenarioHooks, vuConnection } from '../vu-connection';
+import { isLegacyBuild } from './legacy';
 import type { K6Metrics } from './metrics';
-import { K6Socket, K6SocketSettings, SocketOwner } from './socket';
-
-const reported = new Set<string>();
-
-/** Prints a scenario's own error once per distinct message (k6 shows it in its log). */
-function reportScenarioError(err: unknown): void {
-  const e = err as Error;
-  const text = `scenario error: ${e?.message ?? String(err)}`;
-  if (reported.has(text)) return;
-  reported.add(text);
-  console.error(e?.stack ? `${text}\n${e.stack}` : text);
-}
+import { K6Socket, K6SocketSettings } from './socket';
 
 /**
  * The k6 implementation of the VU context: one k6 iteration is one wsbench VU's life. Sockets are
  * `k6/websockets`, timers `k6/timers` (both keep k6's event loop, and so the iteration, alive);
  * `finish()` at the end of the stages stops the timers, lets pending connects and pongs settle, then
- * closes every socket so that the iteration ends on its own within k6's gracefulStop.
+ * closes every socket so that the iteration ends on its own within k6's gracefulStop. Scenario
+ * errors follow the rule of lib/core/vu-book.ts, as on Node.
  */
-export class K6Vu implements VuContext, SocketOwner {
+export class K6Vu extends VuBook implements VuContext {
   readonly sockets = new Set<K6Socket>();
   private readonly timers = new Map<number, 'timeout' | 'interval'>();
   private readonly settings: K6SocketSettings;
@@ -35,13 +28,28 @@ export class K6Vu implements VuContext, SocketOwner {
     private readonly metrics: K6Metrics,
     private readonly hooks?: ScenarioHooks,
   ) {
-    this.settings = { connectTimeoutMs: options.connectTimeoutMs, pongTimeoutMs: options.pongTimeoutMs, pingType: options.pingType };
+    super();
+    this.settings = {
+      connectTimeoutMs: options.connectTimeoutMs,
+      pongTimeoutMs: options.pongTimeoutMs,
+      pingType: options.pingType,
+      legacyCloseEvents: isLegacyBuild(),
+    };
+  }
+
+  protected get rec(): Recorder {
+    return this.metrics;
+  }
+
+  /** k6 shows console.error in its log. */
+  protected printError(line: string): void {
+    console.error(line);
   }
 
   connect(url?: string, params?: ConnectParams): Socket {
     // the target template's ${vu} and ${token}, the options' headers and subprotocols: as on Node
     const c = vuConnection(this.options, this.hooks, this.id, url, params);
-    const s = new K6Socket(c.url, c.params, this.metrics, this.settings, this);
+    const s = new K6Socket(c.url, c.params, { name: redactUrl(url ?? this.options.target) }, this.metrics, this.settings, this);
     this.sockets.add(s);
     if (this.ended) s.close();
     return s;
@@ -49,7 +57,7 @@ export class K6Vu implements VuContext, SocketOwner {
 
   setInterval(fn: () => void, ms: number): unknown {
     if (this.ended) return undefined;
-    const id = setInterval(() => this.guard(fn), ms);
+    const id = setInterval(() => this.guarded(fn), ms);
     this.timers.set(id, 'interval');
     return id;
   }
@@ -58,7 +66,7 @@ export class K6Vu implements VuContext, SocketOwner {
     if (this.ended) return undefined;
     const id = setTimeout(() => {
       this.timers.delete(id);
-      this.guard(fn);
+      this.guarded(fn);
     }, ms);
     this.timers.set(id, 'timeout');
     return id;
@@ -94,19 +102,9 @@ export class K6Vu implements VuContext, SocketOwner {
     return this.metrics.rateOf(name);
   }
 
-  guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.metrics.add(M.callbackErrors);
-      reportScenarioError(err);
-    }
-  }
-
-  /** The VU function threw (or its promise rejected): the VU stays idle until the end, as on Node. */
+  /** The VU function threw (or its promise rejected): the same rule as any scenario error. */
   failed(err: unknown): void {
-    this.metrics.add(M.vusFailed);
-    reportScenarioError(err);
+    this.scenarioError(err);
   }
 
   /** End of the stages: as the Node runner's drain, settle what is in flight (bounded), then close. */
@@ -128,7 +126,7 @@ export class K6Vu implements VuContext, SocketOwner {
     this.closeAll();
   }
 
-  done(s: K6Socket): void {
+  socketDone(s: K6Socket): void {
     this.sockets.delete(s);
     this.settled();
   }

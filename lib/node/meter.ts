@@ -1,10 +1,13 @@
+import type { Recorder } from '../core/recorder';
+import { M } from '../metric-names';
 import { Registry } from '../metrics/registry';
 
 /**
- * Where a worker's sockets record: the cumulative registry (the exact final summary) and the
- * interval registry of the current second (the time series), plus the open-connection gauge.
+ * Where a worker's sockets record (the Node engine's Recorder): the cumulative registry (the exact
+ * final summary) and the interval registry of the current second (the time series), plus the
+ * open-connection gauge.
  */
-export class Meter {
+export class Meter implements Recorder {
   readonly total = new Registry();
   readonly interval = new Registry();
   open = 0;
@@ -30,7 +33,13 @@ export class Meter {
     this.interval.error(kind);
   }
 
+  connectError(kind: string): void {
+    this.add(M.connectErrors);
+    this.error(kind);
+  }
+
   disconnect(kind: string): void {
+    this.add(M.disconnects);
     this.total.disconnect(kind);
     this.interval.disconnect(kind);
   }

@@ -1,9 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { M } from '../metrics/names';
+import type { Recorder } from '../core/recorder';
+import { scenarioErrorClass, VuBook } from '../core/vu-book';
 import type { ConnectParams, Counter, Rate, ResolvedOptions, Socket, Trend, VuContext } from '../types';
 import { ScenarioHooks, vuConnection } from '../vu-connection';
 import type { Meter } from './meter';
 import { NodeSocket, SocketOwner, SocketSettings } from './socket';
+
+export { OTHER_SCENARIO_ERRORS } from '../core/vu-book';
 
 /** What a worker shares with all its VUs. */
 export interface VuHost {
@@ -19,14 +22,26 @@ export interface VuHost {
   socketCreated(s: NodeSocket): void;
 }
 
-/** The Node implementation of the VU context: sockets on `ws`, timers cleared when the VU ends. */
-export class NodeVu implements VuContext, SocketOwner {
+/**
+ * The Node implementation of the VU context: sockets on the worker's client (`ws` by default),
+ * timers cleared when the VU ends. Scenario errors follow the rule of lib/core/vu-book.ts.
+ */
+export class NodeVu extends VuBook implements VuContext, SocketOwner {
   readonly sockets = new Set<NodeSocket>();
   private timers: Set<NodeJS.Timeout> | undefined;
   private ended = false;
-  private failed = false;
 
-  constructor(readonly id: number, private readonly host: VuHost) {}
+  constructor(readonly id: number, private readonly host: VuHost) {
+    super();
+  }
+
+  protected get rec(): Recorder {
+    return this.host.meter;
+  }
+
+  protected printError(line: string): void {
+    process.stderr.write(`${line}\n`);
+  }
 
   get options(): ResolvedOptions {
     return this.host.options;
@@ -47,35 +62,21 @@ export class NodeVu implements VuContext, SocketOwner {
     this.host.socketDone(s);
   }
 
-  /**
-   * The scenario threw (in the VU function, a timer or a socket listener): its own error is printed
-   * once, the first error fails the VU (`vus.failed`, and a `scenario error: ...` class), later ones
-   * count in `vu_callback_errors`. The VU's connections stay as they are: the run goes on.
-   */
-  scenarioError(err: unknown): void {
-    const text = reportScenarioError(err);
-    if (this.failed) {
-      this.host.meter.add(M.callbackErrors);
-      return;
-    }
-    this.failed = true;
-    this.host.meter.add(M.vusFailed);
-    this.host.meter.error(text);
-  }
+  /** The worker's drain polls its sockets instead. */
+  settled(): void {}
 
   setInterval(fn: () => void, ms: number): unknown {
     if (this.ended) return undefined;
-    const t = setInterval(this.guard(fn), ms);
+    const t = setInterval(() => this.guarded(fn), ms);
     (this.timers ??= new Set()).add(t);
     return t;
   }
 
   setTimeout(fn: () => void, ms: number): unknown {
     if (this.ended) return undefined;
-    const guarded = this.guard(fn);
     const t: NodeJS.Timeout = setTimeout(() => {
       this.timers?.delete(t);
-      guarded();
+      this.guarded(fn);
     }, ms);
     (this.timers ??= new Set()).add(t);
     return t;
@@ -117,43 +118,9 @@ export class NodeVu implements VuContext, SocketOwner {
   closeSockets(): void {
     for (const s of this.sockets) s.close(1000, 'run ended');
   }
-
-  private guard(fn: () => void): () => void {
-    return () => {
-      try {
-        fn();
-      } catch (err) {
-        this.scenarioError(err);
-      }
-    };
-  }
 }
 
-const reported = new Set<string>();
-/** Distinct scenario errors printed, and kept as classes, per worker: messages with a VU's id in them must not flood stderr or the summary. */
-const MAX_DISTINCT = 20;
-export const OTHER_SCENARIO_ERRORS = 'scenario error: other messages (only the first 20 distinct ones are printed)';
-
-/** Prints a scenario's own error once (message and where it was thrown), never a runner stack; returns its class. */
+/** A scenario error outside any VU (a promise nobody awaited): printed within the cap; returns its class. */
 export function reportScenarioError(err: unknown): string {
-  const e = err as Error;
-  const where = scenarioFrame(e?.stack);
-  const text = `scenario error: ${String(e?.message ?? err).slice(0, 200)}${where ? ` (${where})` : ''}`;
-  if (reported.has(text)) return text;
-  if (reported.size >= MAX_DISTINCT) return OTHER_SCENARIO_ERRORS;
-  reported.add(text);
-  process.stderr.write(`${text}\n`);
-  return text;
-}
-
-/** Frames of Node, packages and wsbench's own code (bundled into the scenario): not the scenario's line. */
-const OURS = /node_modules|^node:|\/lib\/node\/|\/runner\/|\/lib\/(?:heartbeat|reconnect|vu-connection|messages|sequence|request|send-plan)\.ts$/;
-
-function scenarioFrame(stack: string | undefined): string | undefined {
-  if (!stack) return undefined;
-  for (const line of stack.split('\n').slice(1)) {
-    const m = /\(?([^()\s]+\.(?:ts|js|mjs|cjs)):(\d+):(\d+)\)?$/.exec(line.trim());
-    if (m && !OURS.test(m[1] as string)) return `${m[1]}:${m[2]}`;
-  }
-  return undefined;
+  return scenarioErrorClass(err, (line) => process.stderr.write(`${line}\n`));
 }

@@ -1,0 +1,137 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { ConfigError } from '../lib/duration';
+import type { MetricsSnapshot } from '../lib/metrics/registry';
+import type { Share } from '../lib/stages';
+import type { ResolvedOptions } from '../lib/types';
+import { Accounting, newTally, WorkerTally } from './accounting';
+import type { FromWorker, ToWorker } from './ipc';
+import { built } from './paths';
+
+/** What every worker loads: the scenario, the options, this generator's segment, sources and TLS settings. */
+export interface WorkerLoad {
+  bundle: string;
+  options: ResolvedOptions;
+  segment: Share['segment'];
+  sources: string[];
+  tls: { insecure: boolean; ca?: string };
+}
+
+/**
+ * The worker processes of one run: forks them, speaks their IPC, and books what they report into
+ * the accounting. Knows nothing of summaries or output.
+ */
+export class Coordinator {
+  private readonly procs: ChildProcess[] = [];
+  private finished: (() => void) | undefined;
+
+  constructor(private readonly books: Accounting) {}
+
+  get count(): number {
+    return this.procs.length;
+  }
+
+  /** Every forked worker has ended (reported `done`, died, or was killed). */
+  allDone(): boolean {
+    return this.books.workers.length > 0 && this.books.workers.every((w) => w.done);
+  }
+
+  /** Forks `count` workers; resolves once each has loaded the scenario and planned its VUs. */
+  launch(count: number, load: WorkerLoad): Promise<void> {
+    return Promise.all(Array.from({ length: count }, (_, index) => this.forkWorker(index, count, load))).then(() => undefined);
+  }
+
+  /** Starts every worker's clock at `startWall` and resolves when every worker is done. */
+  run(startWall: number): Promise<void> {
+    this.books.startWall = startWall;
+    for (const p of this.procs) p.send({ t: 'go', startAtWall: startWall } satisfies ToWorker);
+    return new Promise<void>((resolve) => {
+      this.finished = resolve;
+      this.checkFinished();
+    });
+  }
+
+  /** Asks the living workers to stop their VUs and report; ends a run not started yet. */
+  stop(): void {
+    this.procs.forEach((p, i) => {
+      if (!this.books.workers[i]?.done && p.connected) p.send({ t: 'stop' } satisfies ToWorker);
+    });
+    if (this.procs.length === 0) this.finished?.();
+  }
+
+  /** Kills every worker still running, at once. */
+  kill(): void {
+    this.procs.forEach((p, i) => {
+      if (!this.books.workers[i]?.done) p.kill('SIGKILL');
+    });
+  }
+
+  private forkWorker(index: number, count: number, load: WorkerLoad): Promise<void> {
+    const proc = fork(built('worker'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: workerNodeOptions(load.options) });
+    const w = newTally(index);
+    this.books.workers.push(w);
+    this.procs.push(proc);
+    return new Promise((resolve, reject) => {
+      proc.on('message', (m: FromWorker) => {
+        switch (m.t) {
+          case 'ready':
+            w.plannedStarts = m.plannedStarts;
+            w.baseRss = m.baseRssBytes;
+            resolve();
+            break;
+          case 'tick':
+            this.applySnapshot(w, m);
+            w.cpu.push(m.diag.cpuPct);
+            w.loopP99.push(m.diag.loopP99Ms);
+            w.maxRss = Math.max(w.maxRss, m.diag.rssBytes);
+            this.books.second(m.sec, index, {
+              interval: m.interval, open: m.open, cpuPct: m.diag.cpuPct, machineCpuPct: m.diag.machineCpuPct,
+              loopP99Ms: m.diag.loopP99Ms, rssBytes: m.diag.rssBytes,
+            });
+            break;
+          case 'done':
+            this.applySnapshot(w, m);
+            w.final = m.final;
+            w.maxRss = Math.max(w.maxRss, m.maxRssBytes);
+            w.measuredEndWall = m.measuredEndWall;
+            w.done = true;
+            this.checkFinished();
+            break;
+          case 'fatal':
+            w.died = m.message;
+            reject(new ConfigError(m.message));
+            break;
+        }
+      });
+      proc.on('exit', (code, signal) => {
+        if (w.done) return;
+        w.died ??= signal ? `killed by ${signal}` : `exit code ${code}`;
+        w.done = true;
+        reject(new Error(`worker ${index} ${w.died} before it was ready`));
+        this.checkFinished();
+      });
+      const share: Share = { segment: load.segment, worker: { index, count } };
+      proc.send({ t: 'load', bundle: load.bundle, options: load.options, share, localAddresses: load.sources, tls: load.tls } satisfies ToWorker);
+    });
+  }
+
+  /** The one state update of a worker's cumulative snapshot, `tick` and `done` alike. */
+  private applySnapshot(w: WorkerTally, m: { total: MetricsSnapshot; open: number; peak: number }): void {
+    this.books.snapshot(w, m);
+  }
+
+  private checkFinished(): void {
+    if (this.allDone()) this.finished?.();
+  }
+}
+
+/**
+ * Node flags of the workers. Connect-only runs hold idle connections by the 100,000: a 1 MB young
+ * generation keeps RSS per connection under 10 KB (7.6-9.7 KB at 100K, against 9-11 KB with V8's
+ * default) for a few % more CPU; `--optimize-for-size` would cut it to ~6 KB but cost so much CPU that
+ * the 100K ramp's P99 went from 70 ms to 1.5 s on 2 cores. Messaging runs keep V8's defaults for
+ * throughput. WSBENCH_WORKER_NODE_OPTIONS appends flags (profiling: `--cpu-prof`).
+ */
+export function workerNodeOptions(options: ResolvedOptions): string[] {
+  const lean = options.mode === 'connect-only' ? ['--max-semi-space-size=1'] : [];
+  return ['--max-old-space-size=4096', ...lean, ...(process.env.WSBENCH_WORKER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])];
+}

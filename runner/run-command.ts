@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { ConfigError } from '../lib/duration';
+import { readCaFile } from './connect-flags';
+import { execute } from './execute';
+import { checkLang, checkWorkers, overridesFrom, parseSegment, RunArgs } from './flags';
+import { parseOut } from './out-json';
+import { ROOT } from './paths';
+import type { Streams } from './serve';
+
+/** Built-in scenario files per `--mode` (the seed tool's modes). */
+export const BUILTIN: Record<string, string> = {
+  'connect-only': path.join(ROOT, 'scenarios', 'connect-only.ts'),
+  messaging: path.join(ROOT, 'scenarios', 'messaging.ts'),
+};
+
+export interface AllArgs extends RunArgs {
+  scenario?: string;
+  summaryExport?: string;
+  outDir?: string;
+  threshold?: string[];
+  localAddress?: string;
+  insecure?: boolean;
+  quiet?: boolean;
+  out?: string | string[];
+}
+
+/** `runner run <scenario>`: the flags checked and turned into one run; resolves with its exit code. */
+export function runCommand(scenarioFile: string, a: AllArgs, io: Streams): Promise<number> {
+  const lang = checkLang(a.lang);
+  const { workers, serverWorkers } = checkWorkers(a);
+  return execute({
+    run: {
+      scenarioFile,
+      overrides: overridesFrom(a),
+      workers,
+      serverWorkers,
+      segment: parseSegment(a.segment),
+      localAddress: a.localAddress,
+      insecure: a.insecure,
+      ca: readCaFile(a.ca),
+    },
+    summaryExport: a.summaryExport,
+    outDir: a.outDir,
+    quiet: !!a.quiet,
+    jsonOut: parseOut(a.out),
+    lang,
+    thresholds: a.threshold,
+    out: io.stdout,
+    err: io.stderr,
+  });
+}
+
+/** `wsbench`: the built-in scenario of `--mode`, with the seed tool's defaults under the flags given. */
+export function wsbenchCommand(a: AllArgs, io: Streams): Promise<number> {
+  const mode = a.mode ?? 'connect-only';
+  const file = BUILTIN[mode];
+  if (!file) throw new ConfigError(`--mode must be one of ${Object.keys(BUILTIN).join(', ')} (got ${JSON.stringify(mode)})`);
+  const seedDefaults = { conns: 1000, duration: '60s', ramp: '30s', pingInterval: '30s' };
+  return runCommand(file, { ...seedDefaults, ...definedOnly(a) }, io);
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

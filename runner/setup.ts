@@ -1,0 +1,71 @@
+import { bundleForNode, scenarioName } from '../build/scenario';
+import { ConfigError } from '../lib/duration';
+import { checkModule, Overrides, resolveOptions } from '../lib/options';
+import { maxTarget, planStages } from '../lib/stages';
+import type { ResolvedOptions } from '../lib/types';
+import { isLoopbackTarget, sourceAddresses } from './addresses';
+import { Embedded, startEmbedded } from './embedded';
+import { workersFor } from './limits';
+import { loadBundle } from './load-bundle';
+import { ROOT } from './paths';
+import { preflight } from './preflight';
+
+export interface SetupConfig {
+  scenarioFile: string;
+  overrides?: Overrides;
+  /** Worker processes; default: as many as the open-files limit needs for the connections. */
+  workers?: number;
+  /** Generator-level share for distributed runs (`--segment i/n`, 0-based here). */
+  segment?: { index: number; count: number };
+  localAddress?: string;
+  /** Processes of the embedded server; default from the open-files limit. */
+  serverWorkers?: number;
+}
+
+/** Everything a run needs before its workers start. */
+export interface Setup {
+  /** The scenario bundled for Node (CommonJS source the workers load). */
+  bundle: string;
+  options: ResolvedOptions;
+  workerCount: number;
+  /** The embedded server started for this run, when no target was given. */
+  embedded?: Embedded;
+}
+
+/**
+ * Bundles and checks the scenario, resolves its options under the CLI's overrides, and starts the
+ * embedded server when neither the CLI nor the scenario names a target. The caller stops `embedded`.
+ */
+export async function setUp(cfg: SetupConfig): Promise<Setup> {
+  const file = cfg.scenarioFile;
+  const bundle = await bundleForNode(file, ROOT);
+  const mod = checkModule(loadBundle(bundle, file), file);
+  const name = scenarioName(file);
+  const ov = cfg.overrides ?? {};
+  // resolved once without a target, so that bad options fail before a server starts
+  const options = resolveOptions(name, mod.options, ov, 'ws://127.0.0.1:1/ws', file);
+  const conns = maxTarget(planStages(options.stages));
+  const workerCount = cfg.workers ?? workersFor(Math.ceil(conns / (cfg.segment?.count ?? 1)));
+  if (!Number.isInteger(workerCount) || workerCount < 1) throw new ConfigError(`--workers must be a whole number >= 1 (got ${cfg.workers})`);
+  const wantsEmbedded = ov.target === undefined && !(typeof mod.options.target === 'string' && mod.options.target);
+  if (!wantsEmbedded) return { bundle, options, workerCount };
+  const embedded = await startEmbedded(cfg.serverWorkers ?? workersFor(conns));
+  return { bundle, options: resolveOptions(name, mod.options, ov, embedded.url, file), workerCount, embedded };
+}
+
+/** This generator's connections, the source addresses they rotate over, and preflight warnings about the machine. */
+export function connectionPlan(cfg: SetupConfig, s: Setup): { sources: string[]; warnings: string[] } {
+  const stages = planStages(s.options.stages);
+  const myConns = Math.ceil(maxTarget(stages) / (cfg.segment?.count ?? 1));
+  const sources = sourceAddresses(s.options.target, myConns, cfg.localAddress);
+  const first = stages[0];
+  const warnings = preflight({
+    conns: myConns,
+    workers: s.workerCount,
+    sourceAddresses: sources.length,
+    loopbackTarget: isLoopbackTarget(s.options.target),
+    embedded: s.embedded !== undefined,
+    rampPerSec: first && first.durationMs > 0 ? ((first.to - first.from) / first.durationMs) * 1000 : 0,
+  });
+  return { sources, warnings };
+}
