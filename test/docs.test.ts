@@ -85,9 +85,13 @@ describe('docs/outputs.md names every summary field, and only real ones', () => 
   const ok = ['--threshold', 'connections.successRate >= 0.99'];
 
   beforeAll(async () => {
+    // a server that restarts every 4 s: drops, a disconnect wave, reconnects and their recovery
+    const chaos = await serve(['--restart-every', '4s', '--restart-down', '500ms']);
     const runs = [
-      // connect-only with pings and the scenario's own metrics
-      await runCli('runner', ['run', writeScenario(CUSTOM), ...ok]),
+      // pings, the scenario's own metrics, and reconnecting VUs through the restarts
+      await runCli('runner', ['run', writeScenario(CUSTOM), '--target', chaos.url, '--conns', '300', '--ramp', '1s', '--duration', '12s',
+        '--reconnect', '--reconnect-initial', '200ms', '--reconnect-max', '1s', '--threshold', 'connections.succeeded > 300'])
+        .finally(() => chaos.stop()),
       // messaging: the messages block
       await runCli('wsbench', ['--mode', 'messaging', '--conns', '20', '--ramp', '1s', '--duration', '4s', '--msg-rate', '5', ...ok]),
       // nothing listens: failure classes, and an abortOnFail threshold that stops the run
@@ -123,6 +127,20 @@ describe('docs/outputs.md names every summary field, and only real ones', () => 
 const CONDITIONAL = [
   'runner.workers[].died', // scale.test.ts: a worker killed mid-run
 ];
+
+/** `runner serve` on a free loopback port, with more flags; its WebSocket URL, and a way to stop it. */
+function serve(args: string[]): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'runner.js'), 'serve', '--port', '0', ...args]);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`runner serve exited ${code}: ${out}`)));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const url = /ws:\/\/\S+/.exec(out)?.[0];
+      if (url) resolve({ url, stop: () => child.kill('SIGINT') });
+    });
+  });
+}
 
 /** A loopback port where nothing listens (bound, then released). */
 function closedPort(): Promise<number> {
