@@ -89,6 +89,11 @@ bench-peers: dist/cli.js
 bench-messaging: dist/cli.js
 	bash bench/messaging.sh
 
+## bench-dashboard: runner CPU of a 10,000-connection run with and without --dashboard (scraped every second, one live page open), and the ratio (CONNS= RAMP= DURATION= PING= REPEAT=)
+.PHONY: bench-dashboard
+bench-dashboard: dist/cli.js
+	bash bench/dashboard.sh
+
 ## bench-stop: stop the bench a bench-* target started, as Ctrl-C does: it still prints and saves its results (exit 130)
 bench-stop:
 	@pid=$$(cat $(BENCH_PID) 2>/dev/null); \

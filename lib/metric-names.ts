@@ -22,6 +22,8 @@ export const M = {
   reconnects: 'ws_reconnects',
   sendBufferFull: 'ws_send_buffer_full',
   vusStarted: 'vus_started',
+  /** VUs the schedule stopped (ramp-down): started − stopped is the VUs running. */
+  vusStopped: 'vus_stopped',
   vusFailed: 'vus_failed',
   scheduleLag: 'runner_schedule_lag',
   loopDelay: 'runner_event_loop_delay',

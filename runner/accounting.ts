@@ -48,6 +48,8 @@ export interface MergedSecond {
   row: SecondRow;
   /** The workers' interval snapshots of the second, merged exactly (not to be changed: it is shared). */
   interval: MetricsSnapshot;
+  /** Each worker's own report of the second (CPU, event loop, memory), by worker index. */
+  workers: ReadonlyMap<number, WorkerSecond>;
 }
 
 export type SecondListener = (second: MergedSecond, live: LiveView) => void;
@@ -103,7 +105,7 @@ export class Accounting {
     if (kept) return kept;
     const list = [...parts.values()];
     const interval = mergeSnapshots(list.map((x) => x.interval));
-    const m = { row: secondRow(sec, this.startWall, list, interval), interval };
+    const m = { row: secondRow(sec, this.startWall, list, interval), interval, workers: parts };
     if (parts.size === this.workers.length) this.merged.set(sec, m);
     return m;
   }

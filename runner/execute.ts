@@ -6,6 +6,7 @@ import { formatSummary, LABELS, Lang } from '../lib/report/text';
 import { checkPaths, DEFAULT_THRESHOLDS, evaluate, liveBreach, parseThreshold, Threshold } from '../lib/thresholds';
 import { emptySnapshot } from '../lib/metrics/registry';
 import { buildSummary, Summary } from '../lib/summary';
+import type { Dashboard } from './dashboard';
 import { K6JsonOut } from './out-json';
 import { Progress } from './progress';
 import { rawOf, writeRaw } from './raw';
@@ -28,6 +29,8 @@ export interface ExecuteOptions {
   err: NodeJS.WritableStream;
   /** `--out json=FILE`: k6-style NDJSON points, streamed each second. */
   jsonOut?: string;
+  /** `--dashboard`: the live endpoints' address and linger time. */
+  dashboard?: { host: string; port: number; lingerMs: number };
 }
 
 /** Thresholds in force: CLI, else the scenario's, else the seed's goals. */
@@ -86,14 +89,17 @@ export async function execute(o: ExecuteOptions): Promise<number> {
   let thresholds: Threshold[] = [];
   let jsonOut: K6JsonOut | undefined;
   let breach: Summary['abortedByThreshold'];
+  let dashboard: Dashboard | undefined;
   const run: Run = new Run({
     ...o.run,
     onOptions: (options) => {
+      dashboard?.setOptions(options);
       thresholds = thresholdsFor(o.thresholds, options.thresholds);
       checkThresholdPaths(thresholds);
       if (o.jsonOut) jsonOut = new K6JsonOut(o.jsonOut, { scenario: options.scenario });
     },
-    onSecond: (row, live) => {
+    onSecond: (row, live, interval, workers) => {
+      dashboard?.onSecond(row, live, interval, workers);
       progress?.update(row, live);
       jsonOut?.second(row);
       // k6's abortOnFail: judged on the live summary each second; the first crossing stops the run
@@ -105,6 +111,8 @@ export async function execute(o: ExecuteOptions): Promise<number> {
     },
     onNote: (line) => o.err.write(`${line}\n`),
   });
+  // loaded only when asked for: prom-client and the page stay out of every other run's start
+  if (o.dashboard) dashboard = await (await import('./dashboard')).startDashboard({ ...o.dashboard, segment: o.run.segment, liveSummary: () => run.liveSummary(), log: (l) => o.err.write(`${l}\n`) });
   // Ctrl-C twice: quit at once with the last snapshots' summary, without waiting for the run
   let quit: (code: number) => void = () => undefined;
   const quitting = new Promise<number>((resolve) => (quit = resolve));
@@ -136,6 +144,9 @@ export async function execute(o: ExecuteOptions): Promise<number> {
   const started = run.start();
   try {
     result = await Promise.race([started, quitting]);
+  } catch (err) {
+    await dashboard?.close();
+    throw err;
   } finally {
     progress?.done();
     jsonOut?.close();
@@ -144,6 +155,7 @@ export async function execute(o: ExecuteOptions): Promise<number> {
   }
   if (typeof result === 'number') {
     started.catch(() => undefined); // the killed run's own ending is of no interest now
+    await dashboard?.close();
     return result;
   }
   const s = result.summary;
@@ -163,6 +175,7 @@ export async function execute(o: ExecuteOptions): Promise<number> {
       throw new ConfigError(`--summary-export: cannot write ${o.summaryExport}: ${(err as Error).message}`);
     }
   }
+  await dashboard?.finish(s);
   const code = exitCodeOf(s);
   const seg = o.run.segment;
   if (code === EXIT.thresholds && !s.abortedByThreshold && seg && seg.count > 1) {

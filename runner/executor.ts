@@ -133,6 +133,7 @@ export class Executor implements VuHost {
     const vu = this.vus.get(id);
     if (!vu) return;
     this.vus.delete(id);
+    this.meter.add(M.vusStopped);
     vu.stopTimers();
     vu.closeSockets();
   }

@@ -4,6 +4,7 @@ import { checkMessaging } from '../lib/messaging-settings';
 import type { Overrides } from '../lib/options';
 import type { Lang } from '../lib/report/text';
 import { ConnectArgs, connectOverrides } from './connect-flags';
+import { parseDashboard } from './dashboard/address';
 
 /** The seed tool's flags (and names), shared by `runner run` and `wsbench`. */
 export function runFlags<T>(y: Argv<T>) {
@@ -35,7 +36,10 @@ export function runFlags<T>(y: Argv<T>) {
     .option('lang', { type: 'string', default: 'en', describe: 'report language: en | zh' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
     .option('out', { type: 'string', describe: 'k6-style output streamed during the run: json=FILE (NDJSON points, one batch per second)' })
-    .option('segment', { type: 'string', describe: "this generator's share i/n of a split run, 0-based: 0/3, 1/3, 2/3 (JOB_COMPLETION_INDEX/N)" });
+    .option('segment', { type: 'string', describe: "this generator's share i/n of a split run, 0-based: 0/3, 1/3, 2/3 (JOB_COMPLETION_INDEX/N)" })
+    // live endpoints (runner/dashboard)
+    .option('dashboard', { type: 'string', describe: 'serve the live page, /metrics (Prometheus) and /summary.json on HOST:PORT during the run (bare flag: 127.0.0.1:5665)' })
+    .option('dashboard-linger', { type: 'string', describe: 'keep serving the final state this long after the run, for a last scrape (default 0s)' });
 }
 
 export interface RunArgs extends ConnectArgs {
@@ -56,6 +60,8 @@ export interface RunArgs extends ConnectArgs {
   lang?: string;
   ca?: string;
   segment?: string;
+  dashboard?: string;
+  dashboardLinger?: string;
 }
 
 const dur = (v: string | undefined, flag: string): number | undefined => (v === undefined ? undefined : parseDuration(v, flag));
@@ -108,6 +114,15 @@ export function checkWorkers(a: RunArgs): { workers?: number; serverWorkers?: nu
  * `--segment i/n`, 0-based as Kubernetes' JOB_COMPLETION_INDEX: generator i of n runs every n-th VU
  * of every stage (i, i+n, i+2n, ...), so the n segments together run the whole test exactly once.
  */
+/** `--dashboard [HOST:PORT]` and `--dashboard-linger`; undefined without --dashboard. */
+export function dashboardFrom(a: RunArgs): { host: string; port: number; lingerMs: number } | undefined {
+  if (a.dashboard === undefined) {
+    if (a.dashboardLinger !== undefined) throw new ConfigError('--dashboard-linger needs --dashboard');
+    return undefined;
+  }
+  return { ...parseDashboard(a.dashboard), lingerMs: dur(a.dashboardLinger, '--dashboard-linger') ?? 0 };
+}
+
 export function parseSegment(v: string | undefined): { index: number; count: number } | undefined {
   if (v === undefined) return undefined;
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ConfigError } from '../lib/duration';
 import { readCaFile } from './connect-flags';
 import { execute } from './execute';
-import { checkLang, checkWorkers, overridesFrom, parseSegment, RunArgs } from './flags';
+import { checkLang, checkWorkers, dashboardFrom, overridesFrom, parseSegment, RunArgs } from './flags';
 import { parseOut } from './out-json';
 import { ROOT } from './paths';
 import type { Streams } from './serve';
@@ -43,6 +43,7 @@ export function runCommand(scenarioFile: string, a: AllArgs, io: Streams): Promi
     outDir: a.outDir,
     quiet: !!a.quiet,
     jsonOut: parseOut(a.out),
+    dashboard: dashboardFrom(a),
     lang,
     thresholds: a.threshold,
     out: io.stdout,

@@ -1,6 +1,6 @@
 import type { MetricsSnapshot } from '../lib/metrics/registry';
 import type { Summary } from '../lib/summary';
-import type { SecondRow } from '../lib/timeseries';
+import type { SecondRow, WorkerSecond } from '../lib/timeseries';
 import type { ResolvedOptions } from '../lib/types';
 import { redactOptions } from '../lib/vu-connection';
 import type { ServerStats } from '../server/server';
@@ -15,9 +15,10 @@ export interface RunConfig extends SetupConfig {
   ca?: string;
   /**
    * Called once a second with the merged view of the second that just ended: its row, the live
-   * view, and the workers' interval snapshots of that second merged exactly (shared: do not change it).
+   * view, the workers' interval snapshots of that second merged exactly (shared: do not change it), and
+   * each worker's own report of the second (its CPU, event loop and memory: the dashboard's per-worker gauges).
    */
-  onSecond?: (row: SecondRow, live: LiveView, interval: MetricsSnapshot) => void;
+  onSecond?: (row: SecondRow, live: LiveView, interval: MetricsSnapshot, workers: ReadonlyMap<number, WorkerSecond>) => void;
   /** Preflight warnings and other notes before the run. */
   onNote?: (line: string) => void;
   /** Called with the resolved options before any worker starts; throwing (ConfigError) stops the run there. */
@@ -89,7 +90,7 @@ export class Run {
   async start(): Promise<RunResult> {
     const setup = (this.setup = await setUp(this.cfg));
     try {
-      const books = (this.books = new Accounting(setup.options, this.cfg.onSecond && ((m, live) => this.cfg.onSecond?.(m.row, live, m.interval))));
+      const books = (this.books = new Accounting(setup.options, this.cfg.onSecond && ((m, live) => this.cfg.onSecond?.(m.row, live, m.interval, m.workers))));
       this.coordinator = new Coordinator(books);
       this.cfg.onOptions?.(setup.options);
       return await this.execute(setup, books, this.coordinator);
