@@ -3,14 +3,15 @@ import fs from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { ConfigError } from '../lib/duration';
-import { declarations, MetricDecl, MetricKind } from '../lib/k6/names';
+import type { MetricDecl } from '../lib/k6/names';
+import { K6_LEGACY_DEFINE } from '../lib/k6/legacy';
 import { k6Options, Unmapped } from '../lib/k6/options';
-import { M } from '../lib/metric-names';
 import { resolveOptions } from '../lib/options';
-import type { ScenarioOptions, Socket, VuContext, VuFunction } from '../lib/types';
+import type { ScenarioOptions, VuFunction } from '../lib/types';
+import { bundleMetrics, probeMetrics, reachableSource, scanMetricCalls } from './k6-metrics';
 import { esbuildError, libEntry, scenarioName } from './scenario';
 
-export { scenarioName };
+export { probeMetrics, scanMetricCalls, scenarioName };
 
 /**
  * The k6 target: one self-contained ES module per scenario that `k6 run` and `k6 cloud run`
@@ -22,7 +23,12 @@ export interface K6BuildOptions {
   /** wsbench's own folder (where lib/ lives). */
   root: string;
   outDir: string;
-  /** Import k6/experimental/websockets and k6/experimental/timers, for k6 releases before k6/websockets. */
+  /**
+   * For k6 0.50 to 1.5: import k6/experimental/websockets (k6/websockets exists from k6 v1.6.0,
+   * grafana/k6#5579), keep k6/timers (from v0.50; k6/experimental/timers throws on import from
+   * v0.54, internal/js/jsmodules.go newRemovedModule), and tell the socket that close events carry
+   * no code (they do from v1.5.0).
+   */
   legacy?: boolean;
   /** Where relative scenario paths start, and what messages are relative to. Default: the process's cwd. */
   cwd?: string;
@@ -35,8 +41,10 @@ export interface K6BuildResult {
   bytes: number;
   /** Every import of the written bundle (all k6 modules). */
   imports: string[];
-  /** Metrics the bundle declares in k6's init context. */
+  /** Metrics the bundle declares in k6's init context (lib/k6's own and what the scenario's code reaches). */
   metrics: MetricDecl[];
+  /** The scenario's own recorded metrics among them. */
+  recorded: MetricDecl[];
   /** Thresholds k6 cannot express, left out of the bundle's options. */
   unmapped: Unmapped[];
 }
@@ -48,7 +56,13 @@ export function listScenarios(dir: string): string[] {
 }
 
 const K6_MODULE = /^k6(\/|$)/;
-const LEGACY: Record<string, string> = { 'k6/websockets': 'k6/experimental/websockets', 'k6/timers': 'k6/experimental/timers' };
+/** The one module a legacy build renames: k6 < 1.6 has the WebSocket API only as the experimental module. */
+const LEGACY: Record<string, string> = { 'k6/websockets': 'k6/experimental/websockets' };
+/**
+ * Set to true in a legacy build (esbuild `define`): lib/k6/legacy.ts reads it, because k6 < 1.5 gives
+ * close events no code (k6 websockets.go callEventListeners has `code` from v1.5.0).
+ */
+const LEGACY_DEFINE = K6_LEGACY_DEFINE;
 
 /** Keeps k6 modules external and refuses what k6 cannot load, naming the file that imports it. */
 function k6OnlyPlugin(root: string, legacy: boolean): esbuild.Plugin {
@@ -71,63 +85,6 @@ function k6OnlyPlugin(root: string, legacy: boolean): esbuild.Plugin {
   };
 }
 
-const CALL = /\.\s*(counter|trend|rate)\s*\(\s*(?:(['"`])([A-Za-z0-9_.:-]+)\2|M\.(\w+))\s*[,)]/g;
-
-/**
- * Metric names a source names literally: `vu.trend('x')`, `vu.counter(M.imSent)`. Finds the ones
- * created lazily (inside listeners), which the probe cannot see.
- */
-export function scanMetricCalls(source: string): MetricDecl[] {
-  const out: MetricDecl[] = [];
-  const names = M as Record<string, string>;
-  for (const m of source.matchAll(CALL)) {
-    const name = m[3] ?? (m[4] !== undefined ? names[m[4]] : undefined);
-    if (name !== undefined) out.push({ name, kind: m[1] as MetricKind });
-  }
-  return out;
-}
-
-/** A socket that never connects: what the probe hands the VU function. */
-class ProbeSocket implements Socket {
-  readonly readyState = 0;
-  addEventListener(): void {}
-  send(): void {}
-  ping(): void {}
-  close(): void {}
-}
-
-/**
- * Runs the VU function once at build time with an inert context (no sockets, timers never fire) and
- * records the metrics it asks for: names computed at VU setup (`new Requests(vu, s, { trend })`).
- */
-export function probeMetrics(vu: VuFunction, options: VuContext['options']): MetricDecl[] {
-  const found: MetricDecl[] = [];
-  const record = (name: string, kind: MetricKind): { add(): void } => {
-    if (typeof name === 'string' && name !== '') found.push({ name, kind });
-    return { add: () => undefined };
-  };
-  const ctx: VuContext = {
-    id: 0,
-    options,
-    connect: () => new ProbeSocket(),
-    setInterval: () => undefined,
-    setTimeout: () => undefined,
-    clearTimer: () => undefined,
-    now: () => 0,
-    wallNow: () => 0,
-    counter: (name) => record(name, 'counter'),
-    trend: (name) => record(name, 'trend'),
-    rate: (name) => record(name, 'rate'),
-  };
-  try {
-    const r = vu(ctx);
-    if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).catch(() => undefined);
-  } catch {
-    // the scenario's own error shows when it runs; the static scan still covers its literal names
-  }
-  return found;
-}
-
 function buildError(err: unknown, file: string): ConfigError {
   return new ConfigError(`cannot build ${file} for k6: ${esbuildError(err)}`);
 }
@@ -139,7 +96,7 @@ const common = (root: string, legacy: boolean): esbuild.BuildOptions => ({
   platform: 'neutral',
   target: 'es2015',
   mainFields: ['module', 'main'],
-  define: { global: 'globalThis' },
+  define: { global: 'globalThis', ...(legacy ? { [LEGACY_DEFINE]: 'true' } : {}) },
   alias: { wsbench: libEntry(root) },
   plugins: [k6OnlyPlugin(root, legacy)],
   logLevel: 'silent',
@@ -175,20 +132,18 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
   const name = scenarioName(abs);
   const legacy = !!o.legacy;
   // 1. the scenario alone: refuses Node-only imports early, and lists its sources for the metric scan
-  let inputs: string[];
+  let reachable: string;
   try {
-    const r = await esbuild.build({ ...common(o.root, legacy), entryPoints: [abs], write: false, metafile: true, outfile: 'probe.js' });
-    inputs = Object.keys(r.metafile.inputs).map((p) => path.resolve(p));
+    reachable = await reachableSource(abs, common(o.root, legacy));
   } catch (err) {
     throw buildError(err, file);
   }
   const mod = await load();
   const resolved = resolveOptions(name, { ...mod.options, target: undefined }, {}, '', file);
   resolved.target = 'ws://probe.invalid/ws';
-  const found = probeMetrics(mod.vu, resolved);
-  for (const src of inputs) if (fs.existsSync(src)) found.push(...scanMetricCalls(fs.readFileSync(src, 'utf8')));
-  const metrics = declarations(found).filter((d) => found.some((f) => f.name === d.name));
-  const { unmapped } = k6Options(resolved, name, declarations(metrics));
+  const found = [...probeMetrics(mod.vu, resolved), ...scanMetricCalls(reachable)];
+  const { declared: metrics, recorded } = bundleMetrics(file, found);
+  const { unmapped } = k6Options(resolved, name, metrics);
   // 2. the bundle: k6's `options` and default function around the scenario
   const meta = { name, file: path.relative(cwd, abs) || abs, metrics };
   const entry = [
@@ -218,5 +173,5 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
     fs.rmSync(outfile, { force: true });
     throw new ConfigError(`cannot build ${file} for k6: the bundle would import ${foreign.join(', ')} (k6 offers only k6 and k6/* modules)`);
   }
-  return { file, name, outfile, bytes: fs.statSync(outfile).size, imports, metrics, unmapped };
+  return { file, name, outfile, bytes: fs.statSync(outfile).size, imports, metrics, recorded, unmapped };
 }

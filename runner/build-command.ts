@@ -14,7 +14,7 @@ export interface BuildArgs {
   scenarios: string[];
   target: string;
   outDir?: string;
-  /** k6 releases before k6/websockets: import the experimental modules instead. */
+  /** For k6 0.50 to 1.5 (before k6/websockets, v1.6.0): import k6/experimental/websockets instead (build/k6.ts). */
   k6Legacy?: boolean;
   cwd: string;
 }

@@ -55,7 +55,7 @@ function runnerCli(io: Streams, done: Done): Argv {
           .positional('scenarios', { type: 'string', array: true, describe: 'scenario files (default: every scenarios/*.ts)' })
           .option('target', { type: 'string', default: 'k6', describe: 'engine: k6 | node' })
           .option('out-dir', { type: 'string', describe: 'output folder (default dist/<target>)' })
-          .option('k6-legacy', { type: 'boolean', default: false, describe: 'import k6/experimental/websockets and k6/experimental/timers (k6 releases before k6/websockets)' }),
+          .option('k6-legacy', { type: 'boolean', default: false, describe: 'for k6 0.50 to 1.5: import k6/experimental/websockets instead of k6/websockets (k6 >= 1.6); see docs/k6.md' }),
       async (a) => {
         const { buildCommand } = await import('./build-command');
         done(await buildCommand({ scenarios: (a.scenarios as string[] | undefined) ?? [], target: a.target, outDir: a.outDir, k6Legacy: a.k6Legacy, cwd: process.cwd() }, io.stdout));

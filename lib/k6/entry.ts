@@ -6,7 +6,7 @@ import { planStages, totalDurationMs } from '../stages';
 import type { ResolvedOptions } from '../types';
 import { hooksOf } from '../vu-connection';
 import { K6Metrics } from './metrics';
-import { declarations, MetricDecl } from './names';
+import type { MetricDecl } from './names';
 import { K6Options, k6Options } from './options';
 import { K6Vu } from './vu';
 
@@ -16,7 +16,10 @@ export interface BundleMeta {
   name: string;
   /** The scenario file as the user named it, for messages. */
   file: string;
-  /** Metrics the scenario records (found in its source), declared in k6's init context. */
+  /**
+   * Every metric the bundle declares in k6's init context: lib/k6's own and those the scenario's
+   * reachable code records (computed by the build, checked against k6's rules there).
+   */
   metrics: MetricDecl[];
 }
 
@@ -64,7 +67,7 @@ export function k6Entry(mod: unknown, meta: BundleMeta): K6Entry {
   const resolved: ResolvedOptions = resolveOptions(meta.name, scenario, { target: envTarget(env), pingIntervalMs }, '', meta.file);
   if (resolved.target === '') throw new ConfigError('no target: run with -e TARGET=ws://host:port/ws (k6 has no embedded server)');
   const hooks = hooksOf(scenario);
-  const declared = declarations(meta.metrics);
+  const declared = meta.metrics;
   const metrics = new K6Metrics(declared);
   const endMs = totalDurationMs(planStages(resolved.stages));
   return {

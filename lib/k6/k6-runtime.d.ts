@@ -18,3 +18,4 @@ declare class URL {
   constructor(url: string);
   readonly protocol: string;
 }
+

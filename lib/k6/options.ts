@@ -57,11 +57,35 @@ type Target = { metric: string; aggregation: string } | { why: string };
 
 const TREND_WHY = 'k6 thresholds on a Trend take avg, min, max, med and p(N) only';
 
+/** What decides whether a k6 metric can receive samples in a run. */
+export interface Fillable {
+  declared: MetricDecl[];
+  pingType: ResolvedOptions['pingType'];
+}
+
+/**
+ * k6 reads an empty Trend's percentiles, min, max and avg as 0 (k6: metrics/sink.go TrendSink.P and
+ * Min/Max/Avg), so `p(95)<100` on a Trend nothing fills passes with nothing measured. A threshold is
+ * therefore mapped only onto a Trend the run can fill; otherwise it is left out with the reason.
+ */
+function unfilledTrend(metric: string, f: Fillable): string | undefined {
+  if (metric === M.ping && f.pingType === 'app') {
+    return "with pingType 'app' no protocol pong ever reaches k6, so ws_ping stays empty and k6 would read its p(N) as 0";
+  }
+  if (metric !== M.connecting && metric !== M.ping && metric !== 'ws_session_duration' && !f.declared.some((d) => d.name === metric)) {
+    return `nothing in the scenario's code records ${metric}, and k6 would read the empty Trend's p(N) as 0`;
+  }
+  return undefined;
+}
+
 /** Where a summary field lives in k6: metric and aggregation, or why it has no k6 equivalent. */
-function targetOf(path: string[], declared: MetricDecl[]): Target {
+function targetOf(path: string[], f: Fillable): Target {
+  const declared = f.declared;
   const [head, field, sub] = path;
   const trend = (metric: string): Target => {
     const aggregation = trendAggregation(sub ?? undefined);
+    const empty = unfilledTrend(metric, f);
+    if (empty) return { why: empty };
     return aggregation ? { metric, aggregation } : { why: TREND_WHY };
   };
   const count = (metric: string): Target => ({ metric, aggregation: 'count' });
@@ -109,12 +133,12 @@ function targetOf(path: string[], declared: MetricDecl[]): Target {
  * wsbench thresholds (`connectLatencyMs.p99 < 100`) as k6 thresholds on the shared metric names
  * (`ws_connecting: ['p(99)<100']`). Fields k6 cannot express are returned apart, never dropped silently.
  */
-export function k6Thresholds(exprs: string[], declared: MetricDecl[]): { thresholds: Record<string, K6Threshold[]>; unmapped: Unmapped[] } {
+export function k6Thresholds(exprs: string[], fill: Fillable): { thresholds: Record<string, K6Threshold[]>; unmapped: Unmapped[] } {
   const thresholds: Record<string, K6Threshold[]> = {};
   const unmapped: Unmapped[] = [];
   for (const expr of exprs) {
     const t = parseThreshold(expr);
-    const target = targetOf(t.path, declared);
+    const target = targetOf(t.path, fill);
     if ('why' in target) {
       unmapped.push({ expr: t.expr, why: target.why });
       continue;
@@ -132,7 +156,7 @@ export function k6Thresholds(exprs: string[], declared: MetricDecl[]): { thresho
  * past their stage. `gracefulStop` leaves time for the end-of-run drain (pending connects and pongs).
  */
 export function k6Options(o: ResolvedOptions, name: string, declared: MetricDecl[]): { options: K6Options; unmapped: Unmapped[] } {
-  const { thresholds, unmapped } = k6Thresholds(o.thresholds.length > 0 ? o.thresholds : DEFAULT_THRESHOLDS, declared);
+  const { thresholds, unmapped } = k6Thresholds(o.thresholds.length > 0 ? o.thresholds : DEFAULT_THRESHOLDS, { declared, pingType: o.pingType });
   const drainMs = Math.max(o.connectTimeoutMs, o.pongTimeoutMs) + 5000;
   return {
     options: {
