@@ -79,15 +79,37 @@ bench-ws-50k: dist/cli.js
 bench-ws-100k: dist/cli.js
 	$(call bench,scenarios/connect-only.ts --conns 100000 --duration 180s --ramp 120s --ping-interval 30s)
 
-## bench-peers: the same connect-only load (CONNS=5000 RAMP_S=30 HOLD_S=30 PING_S=5) run by wsbench, Artillery and Tsung; side by side (bench/README.md)
-.PHONY: bench-peers
-bench-peers: dist/cli.js
-	bash bench/peers/run.sh
+# ---- cost against the floor (issue 12): bench/peers/run.sh, bench/ws-200k.sh; tables and settings in bench/README.md ----
+.PHONY: bench-peers bench-peers-connect bench-peers-ping bench-peers-messaging bench-ws-200k
+
+## bench-peers: the connect load then the ping load (below), each a table with every figure as a ratio to the floor
+bench-peers: bench-peers-connect bench-peers-ping
+
+## bench-peers-connect: 10,000 connections over 30 s held to 60 s, no pings: floor, floor-net, floor-raw, wsbench, Artillery, Tsung (CONNS= RAMP_S= HOLD_S= TOOLS=)
+bench-peers-connect: dist/cli.js
+	LOAD=connect bash bench/peers/run.sh
+
+## bench-peers-ping: 5,000 connections, 30 s ramp, 30 s hold, pings every 5 s, the same tools (CONNS= RAMP_S= HOLD_S= PING_S= TOOLS=)
+bench-peers-ping: dist/cli.js
+	LOAD=ping bash bench/peers/run.sh
+
+## bench-peers-messaging: 1,000 users, 10 msgs/s of 256 B each to the next, 30 s: floor, wsbench, Artillery, Tsung (CONNS= RATE= SIZE= SEND_S= TOOLS=)
+bench-peers-messaging: dist/cli.js
+	LOAD=messaging bash bench/peers/run.sh
+
+## bench-ws-200k: 200,000 connections, runner + embedded server cluster on this machine, pings every 30 s; prints limits, the report and the targets (CONNS= RAMP_S= DURATION_S=)
+bench-ws-200k: dist/cli.js
+	bash bench/ws-200k.sh
 
 ## bench-messaging: 2,000 connections, each 10 msgs/s of 256 B to a peer, 60 s, against the embedded server: msgs/s, delivery P50/P99, CPU (CONNS= RATE= SIZE= SEND= ROOM= WORKERS=)
 .PHONY: bench-messaging
 bench-messaging: dist/cli.js
 	bash bench/messaging.sh
+
+## bench-soak: 10,000 reconnecting connections for 30 min, pings every 10 s, a server restart every 5 min: RSS, event-loop delay and counts after each recovery (CONNS= DURATION= RAMP= PING= EVERY= DOWN= RESTARTS=)
+.PHONY: bench-soak
+bench-soak: dist/cli.js
+	node bench/soak.js
 
 ## bench-dashboard: runner CPU of a 10,000-connection run with and without --dashboard (scraped every second, one live page open), and the ratio (CONNS= RAMP= DURATION= PING= REPEAT=)
 .PHONY: bench-dashboard
@@ -110,9 +132,18 @@ bench-stop:
 bench-collect:
 	deploy/scripts/collect.sh $(NAMESPACE) bench/results/$(STAMP)
 
-## image: build the runner image wsbench/runner:latest (IMAGE=...) from deploy/docker/Dockerfile (for the Kubernetes manifests)
+# ---- the image and its proof (deploy/docker, deploy/test; docs/distributed.md) ----
+.PHONY: test-deploy
+NODE_IMAGE ?=
+DOCKER_BUILD_FLAGS ?=
+## image: build the runner image wsbench/runner:latest (IMAGE=...) from deploy/docker/Dockerfile; NODE_IMAGE= another Node 20 base
 image:
-	docker build -f deploy/docker/Dockerfile -t $(IMAGE) .
+	IMAGE=$(IMAGE) NODE_IMAGE=$(NODE_IMAGE) DOCKER_BUILD_FLAGS="$(DOCKER_BUILD_FLAGS)" deploy/docker/build.sh
+
+## test-deploy: as root: dockerd, a local Node 20 base, the image, segments + merge in containers, generators on network-namespace hosts
+test-deploy: dist/cli.js
+	deploy/test/test-deploy.sh
+# ---- end of the image block ----
 
 ## k8s-up: namespace wsbench, the stand-in delivery-service (NodePort 30084, /ws) and the results volume
 k8s-up:

@@ -1,5 +1,24 @@
 import { ReconnectingSocket, resolveReconnect } from './reconnect';
+import { firstStartMs } from './send-plan';
+import { planStages, Stage, totalDurationMs } from './stages';
 import type { ReconnectOptions, Socket, VuContext } from './types';
+
+const runLength = new WeakMap<Stage[], number>();
+
+/**
+ * Whether this VU's first ping can come before the run ends: it comes a full interval after the
+ * VU's (planned) start at the earliest, and the runner closes every connection at the end. A ping
+ * due a second or more after the planned end never goes out, so no timer is set for it: at 100K
+ * VUs with an interval longer than the run (a connect-only load) that is 100K timers, closures
+ * and timer sets less (bench/README.md, profiles).
+ */
+function canPing(vu: VuContext): boolean {
+  const stages = vu.options.stages;
+  let total = runLength.get(stages);
+  if (total === undefined) runLength.set(stages, (total = totalDurationMs(planStages(stages))));
+  const start = firstStartMs(stages, vu.id);
+  return start === undefined || start + vu.options.pingIntervalMs < total + 1000;
+}
 
 export interface KeepAliveOptions {
   /** Reconnect after a drop; default `vu.options.reconnect` (the scenario's `options.reconnect`). */
@@ -15,6 +34,7 @@ export interface KeepAliveOptions {
 export function keepAlive(vu: VuContext, socket?: Socket, opts: KeepAliveOptions = {}): Socket {
   const reconnect = opts.reconnect === undefined ? vu.options.reconnect : resolveReconnect(opts.reconnect, 'keepAlive reconnect');
   const s = socket ?? (reconnect ? new ReconnectingSocket(vu, () => vu.connect(), reconnect) : vu.connect());
+  if (!canPing(vu)) return s;
   let timer: unknown;
   s.addEventListener('open', () => {
     if (timer !== undefined) vu.clearTimer(timer);

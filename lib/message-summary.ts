@@ -1,6 +1,7 @@
-import type { LatencyStats } from './metrics/histogram';
 import { M } from './metric-names';
-import { MetricsSnapshot, statsOf } from './metrics/registry';
+import type { MetricsSnapshot } from './metrics/registry';
+import type { Stats } from './stats';
+import { summaryStats } from './stats';
 
 /**
  * The `messages` block of the summary JSON. `sent`, `received`, `lost` and `latencyMs` are the
@@ -15,7 +16,7 @@ export interface MessagesSummary {
   /** Expected deliveries that never arrived once the run drained: expected − delivered, never below 0. */
   lost: number;
   /** Delivery latency, send (sender's wall clock) to arrival (receiver's wall clock), first copies only. */
-  latencyMs: LatencyStats;
+  latencyMs: Stats;
   /** Deliveries the senders expected: 1 per message to a peer, members − 1 per message to a room. */
   expected: number;
   /** Unique deliveries. */
@@ -35,7 +36,7 @@ export interface MessagesSummary {
   /** Messages per second while messages flowed (from each VU's first to last send / delivery). */
   throughput: { sentPerSec: number; deliveredPerSec: number };
   /** Send → ack round trip. */
-  ackRttMs: LatencyStats;
+  ackRttMs: Stats;
   /** WebSocket data frames, whatever they carried (heartbeats excluded). */
   frames: { sent: number; received: number };
 }
@@ -57,13 +58,13 @@ export function messagesSummary(totals: MetricsSnapshot): MessagesSummary {
   const expected = c(M.imExpected);
   const delivered = c(M.imDelivered);
   const duplicated = c(M.imDuplicated);
-  const ackRttMs = statsOf(totals, M.imAckRtt);
+  const ackRttMs = summaryStats(totals, M.imAckRtt);
   const lost = Math.max(0, expected - delivered);
   return {
     sent,
     received: delivered + duplicated,
     lost,
-    latencyMs: statsOf(totals, M.msgLatency),
+    latencyMs: summaryStats(totals, M.msgLatency),
     expected,
     delivered,
     lossRate: expected > 0 ? Math.round((lost / expected) * 1e6) / 1e6 : null,

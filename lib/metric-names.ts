@@ -20,6 +20,10 @@ export const M = {
   /** Scenario errors after a VU's first (which counts in vus_failed). */
   callbackErrors: 'vu_callback_errors',
   reconnects: 'ws_reconnects',
+  /** Reconnect recovery (lib/reconnect.ts): retries that failed, time a dropped VU was down, connect latency of the reconnects. */
+  reconnectFailures: 'ws_reconnect_failures',
+  reconnectDowntime: 'ws_reconnect_downtime',
+  reconnectConnecting: 'ws_reconnect_connecting',
   sendBufferFull: 'ws_send_buffer_full',
   vusStarted: 'vus_started',
   /** VUs the schedule stopped (ramp-down): started − stopped is the VUs running. */

@@ -2,7 +2,7 @@ import { ConfigError, parseDuration } from './duration';
 import { hold, maxTarget, planStages, ramp, Stage, totalDurationMs } from './stages';
 import { resolveReconnect } from './reconnect';
 import { closest } from './suggest';
-import { MODES, Mode, PingType, ResolvedOptions, ScenarioOptions, VuFunction } from './types';
+import { MODES, Mode, PingType, ReconnectOptions, ResolvedOptions, ScenarioOptions, Transport, VuFunction } from './types';
 import { checkHeaders, checkProtocols, checkTargetTemplate, checkTokens } from './vu-connection';
 
 /** What the CLI may override; undefined means "keep the scenario's". */
@@ -23,8 +23,11 @@ export interface Overrides {
   protocols?: string[];
   mode?: string;
   pingType?: string;
+  transport?: string;
   thresholds?: string[];
   extra?: Record<string, unknown>;
+  /** `--reconnect*` (lib/reconnect-flags.ts): false turns it off; settings turn it on over the scenario's. */
+  reconnect?: ReconnectOptions | false;
 }
 
 export const DEFAULTS = {
@@ -34,11 +37,12 @@ export const DEFAULTS = {
   maxMessageBytes: 1_048_576,
   mode: 'connect-only' as Mode,
   pingType: 'protocol' as PingType,
+  transport: 'ws' as Transport,
 };
 
 /** Every key of `ScenarioOptions`: anything else in `options` is a mistake, reported with a suggestion. */
 const KNOWN: readonly (keyof ScenarioOptions)[] = [
-  'stages', 'target', 'pingInterval', 'pongTimeout', 'connectTimeout', 'handshakeTimeout', 'mode', 'pingType', 'thresholds',
+  'stages', 'target', 'pingInterval', 'pongTimeout', 'connectTimeout', 'handshakeTimeout', 'mode', 'pingType', 'transport', 'thresholds',
   'headers', 'protocols', 'tokens', 'reconnect', 'maxMessageSize', 'extra',
 ];
 
@@ -120,6 +124,11 @@ export function checkMode(mode: unknown, what = '--mode'): Mode {
   return mode as Mode;
 }
 
+function checkTransport(t: unknown, what: string): Transport {
+  if (t !== 'ws' && t !== 'raw') throw new ConfigError(`${what} must be ws or raw (got ${JSON.stringify(t)})`);
+  return t;
+}
+
 function checkPingType(t: unknown, what = '--ping-type'): PingType {
   if (t !== 'protocol' && t !== 'app') throw new ConfigError(`${what} must be protocol or app (got ${JSON.stringify(t)})`);
   return t;
@@ -188,15 +197,24 @@ function resolve(scenario: string, opts: ScenarioOptions, o: Overrides, embedded
     maxMessageBytes: opts.maxMessageSize === undefined ? DEFAULTS.maxMessageBytes : parseSize(opts.maxMessageSize, 'options.maxMessageSize'),
     mode: checkMode(o.mode ?? opts.mode ?? DEFAULTS.mode, o.mode !== undefined ? '--mode' : 'options.mode'),
     pingType: checkPingType(o.pingType ?? opts.pingType ?? DEFAULTS.pingType, o.pingType !== undefined ? '--ping-type' : 'options.pingType'),
+    transport: checkTransport(o.transport ?? opts.transport ?? DEFAULTS.transport, o.transport !== undefined ? '--transport' : 'options.transport'),
     thresholds,
     extra: { ...(opts.extra ?? {}), ...(o.extra ?? {}) },
   };
   if (tokens) resolved.tokens = tokens;
   if (headers) resolved.headers = headers;
   if (protocols) resolved.protocols = protocols;
-  const reconnect = resolveReconnect(opts.reconnect);
+  const reconnect = reconnectOf(opts.reconnect, o.reconnect);
   if (reconnect) resolved.reconnect = reconnect;
   return resolved;
 }
 
 export { hold, ramp };
+
+/** The scenario's `reconnect`, with the CLI's (or k6 -e) settings laid over it. */
+function reconnectOf(scenario: ScenarioOptions['reconnect'], cli: Overrides['reconnect']): ReturnType<typeof resolveReconnect> {
+  if (cli === undefined) return resolveReconnect(scenario);
+  if (cli === false) return undefined;
+  const base = typeof scenario === 'object' && scenario !== null ? scenario : {};
+  return resolveReconnect({ ...base, ...cli }, '--reconnect');
+}

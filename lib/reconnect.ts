@@ -1,5 +1,7 @@
 import { ConfigError, parseDuration } from './duration';
 import { M } from './metric-names';
+import { recoveryKey } from './recovery-keys';
+import { runSecond } from './run-second';
 import type {
   Counter, ReconnectOptions, ResolvedReconnect, Socket, SocketEvent, SocketEventMap, VuContext,
 } from './types';
@@ -56,6 +58,7 @@ const EVENTS: SocketEvent[] = ['open', 'message', 'close', 'error', 'pong'];
  * A socket that opens itself again when the other side drops it (or an attempt fails), after the
  * backoff. Listeners see every underlying `open` and `close`. Each retry counts in `ws_reconnects`;
  * `close()` stops for good. When the VU ends, its timers stop, so no retry outlives the run.
+ * Its recovery (downtime, failed retries, reconnect latency) is recorded by a RecoveryRecorder.
  */
 export class ReconnectingSocket implements Socket {
   private current: Socket;
@@ -64,6 +67,7 @@ export class ReconnectingSocket implements Socket {
   /** Retries in a row that have not opened yet. */
   private retries = 0;
   private readonly reconnects: Counter;
+  private readonly recovery: RecoveryRecorder;
 
   constructor(
     private readonly vu: VuContext,
@@ -72,7 +76,8 @@ export class ReconnectingSocket implements Socket {
     private readonly random: () => number = Math.random,
   ) {
     this.reconnects = vu.counter(M.reconnects);
-    this.current = this.attach(open());
+    this.recovery = new RecoveryRecorder(vu);
+    this.current = this.attach(open(), false);
   }
 
   get readyState(): number {
@@ -96,30 +101,99 @@ export class ReconnectingSocket implements Socket {
     this.current.close(code, reason);
   }
 
-  private attach(s: Socket): Socket {
+  private attach(s: Socket, retry: boolean): Socket {
+    const attempt = this.recovery.attempt(retry);
     for (const event of EVENTS) {
       s.addEventListener(event, (e) => {
-        if (event === 'open') this.retries = 0;
+        if (event === 'open') {
+          this.retries = 0;
+          this.recovery.opened(attempt);
+        } else if (event === 'error') attempt.error = (e as SocketEventMap['error']).error;
         try {
           const list = this.listeners[event] as Array<(x: typeof e) => void> | undefined;
           if (list) for (const fn of list) fn(e);
         } finally {
           // a listener that throws must not stop the reconnecting
-          if (event === 'close' && s === this.current) this.dropped();
+          if (event === 'close' && s === this.current) this.dropped(attempt, (e as SocketEventMap['close']).code);
         }
       });
     }
     return s;
   }
 
-  private dropped(): void {
+  private dropped(attempt: Attempt, code: number): void {
     if (this.stopped) return;
+    if (attempt.open) this.recovery.down();
     const retry = ++this.retries;
-    if (this.cfg.maxRetries !== undefined && retry > this.cfg.maxRetries) return;
-    this.vu.setTimeout(() => {
+    if (this.cfg.maxRetries !== undefined && retry > this.cfg.maxRetries) {
+      this.recovery.failed(attempt, code);
+      return;
+    }
+    const timer = this.vu.setTimeout(() => {
       if (this.stopped) return;
       this.reconnects.add(1);
-      this.current = this.attach(this.open());
+      this.recovery.retrying();
+      this.current = this.attach(this.open(), true);
     }, backoffMs(this.cfg, retry, this.random()));
+    // a retry cut short because the VU ended (no timer) was aborted by the runner, not failed
+    if (timer !== undefined) this.recovery.failed(attempt, code);
+  }
+}
+
+/** One connection attempt of a reconnecting socket. */
+interface Attempt {
+  retry: boolean;
+  startedAt: number;
+  open: boolean;
+  error?: string;
+}
+
+/**
+ * Records a reconnecting VU's recovery: when it was dropped (`down`) and when it was open again
+ * (`ws_reconnect_downtime`), its retries that failed (`ws_reconnect_failures`) and the connect
+ * latency of the retry that opened (`ws_reconnect_connecting`). On the Node runner, the same are
+ * recorded again keyed by the run second of the drop (lib/recovery-keys.ts), for lib/waves.ts.
+ */
+export class RecoveryRecorder {
+  /** vu.now() when the open connection dropped; undefined while up. */
+  private downSince: number | undefined;
+  /** Run second of that drop, when the engine has a run clock. */
+  private dropSec: number | undefined;
+
+  constructor(private readonly vu: VuContext) {}
+
+  attempt(retry: boolean): Attempt {
+    return { retry, startedAt: this.vu.now(), open: false };
+  }
+
+  down(): void {
+    this.downSince = this.vu.now();
+    this.dropSec = runSecond();
+  }
+
+  retrying(): void {
+    if (this.dropSec !== undefined) this.vu.counter(recoveryKey(this.dropSec, 'attempts')).add(1);
+  }
+
+  opened(a: Attempt): void {
+    a.open = true;
+    if (!a.retry || this.downSince === undefined) return;
+    const now = this.vu.now();
+    this.record('downtime', now - this.downSince);
+    this.record('connecting', now - a.startedAt);
+    this.downSince = undefined;
+    this.dropSec = undefined;
+  }
+
+  failed(a: Attempt, code: number): void {
+    if (a.open || !a.retry) return;
+    this.vu.counter(M.reconnectFailures).add(1);
+    const cls = a.error ?? (code === 1006 ? 'closed before open' : `close ${code}`);
+    if (this.dropSec !== undefined) this.vu.counter(recoveryKey(this.dropSec, 'failed', cls)).add(1);
+  }
+
+  private record(what: 'downtime' | 'connecting', ms: number): void {
+    this.vu.trend(what === 'downtime' ? M.reconnectDowntime : M.reconnectConnecting).add(ms);
+    if (this.dropSec !== undefined) this.vu.trend(recoveryKey(this.dropSec, what)).add(ms);
   }
 }

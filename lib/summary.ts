@@ -3,6 +3,10 @@ import { M } from './metric-names';
 import { MetricsSnapshot, statsOf } from './metrics/registry';
 import { MessagesSummary, messagesSummary } from './message-summary';
 import { Health, healthOf } from './report/health';
+import { isInternalMetric } from './recovery-keys';
+import { redactUrl } from './redact';
+import { Stats, summaryStats } from './stats';
+import { detectWaves, DisconnectWave, WaveSecond } from './waves';
 
 /** Per-worker self-measurements (how busy the load generator itself was). */
 export interface WorkerDiagnostics {
@@ -35,7 +39,8 @@ export interface Summary {
     failed: number;
     /** Attempts still in flight when the run was cut short (interrupts only). */
     aborted: number;
-    successRate: number;
+    /** Null when nothing was attempted. */
+    successRate: number | null;
     disconnected: number;
     final: number;
     peak: number;
@@ -46,7 +51,8 @@ export interface Summary {
     /** Sends refused because a connection held over 1 MiB unsent (the server stopped reading). */
     sendBufferFull: number;
   };
-  connectLatencyMs: LatencyStats;
+  /** Null figures (count 0) when no connection opened. */
+  connectLatencyMs: Stats;
   heartbeat: {
     pingsSent: number;
     pongsReceived: number;
@@ -54,15 +60,17 @@ export interface Summary {
     pongRate: number | null;
     /** Pings still waiting when an interrupted run stopped: neither answered nor lost. */
     unresolved: number;
-    rttMs: LatencyStats;
+    rttMs: Stats;
   };
   /** IM messages (lib/message-summary.ts): sent, received, lost, latencyMs, and delivery details. */
   messages: MessagesSummary;
   vus: { started: number; failed: number };
   /** Custom metrics recorded by the scenario (counters, trends as stats, rates as fractions). */
-  metrics: Record<string, number | LatencyStats>;
+  metrics: Record<string, number | null | Stats>;
   runner: { workers: WorkerDiagnostics[]; warnings: string[] };
   thresholds: Record<string, { ok: boolean; value: number | null }>;
+  /** Disconnect waves (DESIGN.md, lib/waves.ts): drops of >= 5% of the open connections (>= 100) within 2 s, and their recovery. */
+  disconnectWaves: DisconnectWave[];
   /** The seed's health grades (guide §6.2) of success rate, connect P50/P99 and pong rate. */
   health?: Health;
   /** Set when an `abortOnFail` threshold stopped the run: which, when (second of the run), at what value. */
@@ -82,6 +90,10 @@ export interface SummaryInput {
   final: number;
   workers: WorkerDiagnostics[];
   warnings: string[];
+  /** Per-second interval snapshots for the disconnect waves; none: no waves are looked for. */
+  seconds?: WaveSecond[];
+  /** Reconnect was on: waves get their recovery. */
+  reconnecting?: boolean;
 }
 
 const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
@@ -89,6 +101,8 @@ const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 export { statsOf };
 
 const BUILTIN = new Set<string>(Object.values(M));
+/** Not the scenario's: built-in names and the recovery metrics keyed per second. */
+const ours = (k: string): boolean => BUILTIN.has(k) || isInternalMetric(k);
 
 /** Builds the summary from the exact merge of every worker's totals. Pure. */
 export function buildSummary(i: SummaryInput): Summary {
@@ -98,12 +112,12 @@ export function buildSummary(i: SummaryInput): Summary {
   const failed = c(M.connectErrors);
   const pong = i.totals.rates[M.pongRate];
   const metrics: Summary['metrics'] = {};
-  for (const [k, v] of Object.entries(i.totals.counters)) if (!BUILTIN.has(k)) metrics[k] = v;
-  for (const k of Object.keys(i.totals.trends)) if (!BUILTIN.has(k)) metrics[k] = statsOf(i.totals, k);
-  for (const [k, r] of Object.entries(i.totals.rates)) if (!BUILTIN.has(k)) metrics[k] = r.total ? round4(r.passes / r.total) : 0;
+  for (const [k, v] of Object.entries(i.totals.counters)) if (!ours(k)) metrics[k] = v;
+  for (const k of Object.keys(i.totals.trends)) if (!ours(k)) metrics[k] = summaryStats(i.totals, k);
+  for (const [k, r] of Object.entries(i.totals.rates)) if (!ours(k)) metrics[k] = r.total ? round4(r.passes / r.total) : null;
   const summary: Summary = {
     scenario: i.scenario,
-    target: i.target,
+    target: redactUrl(i.target), // no userinfo or credential in any output (lib/redact.ts)
     mode: i.mode,
     startedAt: i.startedAt.toISOString(),
     durationSec: Math.round(i.durationSec * 100) / 100,
@@ -114,7 +128,7 @@ export function buildSummary(i: SummaryInput): Summary {
       succeeded,
       failed,
       aborted: c(M.connectAborted),
-      successRate: attempted ? round4(succeeded / attempted) : 0,
+      successRate: attempted ? round4(succeeded / attempted) : null,
       disconnected: c(M.disconnects),
       final: i.final,
       peak: i.peak,
@@ -123,19 +137,20 @@ export function buildSummary(i: SummaryInput): Summary {
       reconnects: c(M.reconnects),
       sendBufferFull: c(M.sendBufferFull),
     },
-    connectLatencyMs: statsOf(i.totals, M.connecting),
+    connectLatencyMs: summaryStats(i.totals, M.connecting),
     heartbeat: {
       pingsSent: c(M.pings),
       pongsReceived: c(M.pongs),
       pongRate: pong && pong.total ? round4(pong.passes / pong.total) : null,
       unresolved: c(M.pingsUnresolved),
-      rttMs: statsOf(i.totals, M.ping),
+      rttMs: summaryStats(i.totals, M.ping),
     },
     messages: messagesSummary(i.totals),
     vus: { started: c(M.vusStarted), failed: c(M.vusFailed) },
     metrics,
     runner: { workers: i.workers, warnings: i.warnings },
     thresholds: {},
+    disconnectWaves: i.seconds ? detectWaves(i.seconds, i.reconnecting ?? false) : [],
   };
   summary.health = healthOf(summary);
   return summary;

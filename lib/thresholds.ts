@@ -1,4 +1,6 @@
 import { ConfigError } from './duration';
+import { waveAggregate } from './wave-aggregate';
+import type { DisconnectWave } from './waves';
 
 /** A pass/fail criterion on a summary field: `connectLatencyMs.p99 < 100`. */
 export interface Threshold {
@@ -68,6 +70,7 @@ export function compare(a: number, op: Threshold['op'], b: number): boolean {
  * pass `< 100` for the wrong reason), a success rate with no attempt, a pong rate with no ping.
  */
 export function thresholdValue(summary: unknown, path: string[]): number | null | undefined {
+  summary = judgedView(summary);
   const v = readPath(summary, path);
   if (v === undefined || v === null || path.length < 2) return v;
   const parent = readParent(summary, path);
@@ -83,7 +86,7 @@ function readParent(obj: unknown, path: string[]): Record<string, unknown> | und
 }
 
 function unknownField(t: Threshold): ConfigError {
-  return new ConfigError(`threshold ${JSON.stringify(t.expr)}: ${t.path.join('.')} is not a numeric field of the summary (e.g. connectLatencyMs.p99, connections.successRate, heartbeat.pongRate)`);
+  return new ConfigError(`threshold ${JSON.stringify(t.expr)}: ${t.path.join('.')} is not a numeric field of the summary (e.g. connectLatencyMs.p99, connections.successRate, heartbeat.pongRate, disconnectWaves.max.recovery99Sec)`);
 }
 
 /**
@@ -105,7 +108,18 @@ export function evaluate(summary: unknown, thresholds: Threshold[]): Record<stri
  * (custom metrics exist only once the scenario records them) must be in `shape`, a summary.
  */
 export function checkPaths(shape: unknown, thresholds: Threshold[]): void {
-  for (const t of thresholds) if (t.path[0] !== 'metrics' && readPath(shape, t.path) === undefined) throw unknownField(t);
+  const view = judgedView(shape);
+  for (const t of thresholds) if (t.path[0] !== 'metrics' && readPath(view, t.path) === undefined) throw unknownField(t);
+}
+
+/**
+ * The summary as thresholds see it: the list `disconnectWaves` reads as its aggregate
+ * (`disconnectWaves.count`, `disconnectWaves.max.recovery99Sec`, ... of lib/waves.ts).
+ */
+function judgedView(summary: unknown): unknown {
+  const waves = (summary as { disconnectWaves?: unknown } | null)?.disconnectWaves;
+  if (!Array.isArray(waves)) return summary;
+  return { ...(summary as object), disconnectWaves: waveAggregate(waves as DisconnectWave[]) };
 }
 
 /** The first `abortOnFail` threshold the live summary crosses; fields without data yet never do. */

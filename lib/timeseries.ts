@@ -1,6 +1,7 @@
 import { decodeHistogram, percentileMs } from './metrics/histogram';
 import { M } from './metric-names';
 import { mergeSnapshots, MetricsSnapshot } from './metrics/registry';
+import { trendCount } from './waves';
 
 /** One line of `timeseries.ndjson`: one second of the run, merged over all workers. */
 export interface SecondRow {
@@ -11,15 +12,19 @@ export interface SecondRow {
   connects: number;
   failures: number;
   disconnects: number;
+  /** Reconnect attempts, and dropped VUs open again (lib/reconnect.ts), in the second (absent in older results). */
+  reconnects?: number;
+  recovered?: number;
   pings: number;
   pongs: number;
-  connectP50: number;
-  connectP99: number;
-  rttP99: number;
+  /** Percentiles of the second; null when the second had no sample (never a fake 0). */
+  connectP50: number | null;
+  connectP99: number | null;
+  rttP99: number | null;
   msgsSent: number;
   msgsReceived: number;
-  msgLatencyP50: number;
-  msgLatencyP99: number;
+  msgLatencyP50: number | null;
+  msgLatencyP99: number | null;
   /** Runner CPU over all workers, % of one core; and the busiest worker's. */
   cpuPct: number;
   cpuPctMax: number;
@@ -39,12 +44,12 @@ export interface WorkerSecond {
   rssBytes: number;
 }
 
-/** p50 and p99 of one trend of the second (decoded once). */
-function p50p99(snap: MetricsSnapshot, name: string): [number, number] {
+/** p50 and p99 of one trend of the second (decoded once); nulls when it had no sample. */
+function p50p99(snap: MetricsSnapshot, name: string): [number | null, number | null] {
   const enc = snap.trends[name];
-  if (!enc) return [0, 0];
+  if (!enc) return [null, null];
   const h = decodeHistogram(enc);
-  const out: [number, number] = [percentileMs(h, 50), percentileMs(h, 99)];
+  const out: [number | null, number | null] = h.totalCount === 0 ? [null, null] : [percentileMs(h, 50), percentileMs(h, 99)];
   h.destroy();
   return out;
 }
@@ -62,6 +67,8 @@ export function secondRow(sec: number, startWall: number, parts: WorkerSecond[],
     connects: c(M.sessions),
     failures: c(M.connectErrors),
     disconnects: c(M.disconnects),
+    reconnects: c(M.reconnects),
+    recovered: trendCount(m, M.reconnectDowntime),
     pings: c(M.pings),
     pongs: c(M.pongs),
     connectP50,

@@ -7,6 +7,8 @@ export const MODES: readonly Mode[] = ['connect-only', 'messaging'];
 
 /** Heartbeat kind: protocol ping frames, or the application-level JSON `{"type":"ping"}`. */
 export type PingType = 'protocol' | 'app';
+/** The Node engine's WebSocket client (lib/node/transport.ts). */
+export type Transport = 'ws' | 'raw';
 
 /** The app-level heartbeat of `pingType: 'app'` (both engines): the frame sent, and how its answer starts. */
 export const APP_PING = '{"type":"ping"}';
@@ -50,6 +52,8 @@ export interface ScenarioOptions<Extra extends Record<string, unknown> = Record<
   maxMessageSize?: number | string;
   /** Heartbeat kind: protocol ping frames, or the app-level `{"type":"ping"}`. Default "protocol". */
   pingType?: PingType;
+  /** Node engine's WebSocket client: `ws`, or `raw` (its own upgrade over net/tls, then ws's framing; lighter). Default "ws". k6 ignores it. */
+  transport?: Transport;
   /** Traffic mode; scenarios may read it from `vu.options.mode`. Default "connect-only". */
   mode?: Mode;
   /** Pass/fail criteria on summary fields, e.g. `['connectLatencyMs.p99 < 100']`. */
@@ -105,6 +109,7 @@ export interface ResolvedOptions {
   maxMessageBytes?: number;
   mode: Mode;
   pingType: PingType;
+  transport: Transport;
   thresholds: string[];
   /** `options.extra`, then the CLI's scenario-specific flags (`--msg-size`, ...) over it. */
   extra: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { ConfigError } from './duration';
+import { MASK, redactUrl, SECRET_HEADER } from './redact';
 import type { ConnectParams, ResolvedOptions, ScenarioOptions } from './types';
 
 /**
@@ -67,7 +68,7 @@ export function checkTargetTemplate(target: string, what: string, hasTokens: boo
     url = undefined;
   }
   if (!url || (url.protocol !== 'ws:' && url.protocol !== 'wss:')) {
-    throw new ConfigError(`${what} must be a ws:// or wss:// URL like ws://127.0.0.1:30084/ws (got ${JSON.stringify(target)})`);
+    throw new ConfigError(`${what} must be a ws:// or wss:// URL like ws://127.0.0.1:30084/ws (got ${JSON.stringify(redactUrl(target))})`);
   }
   return target;
 }
@@ -168,18 +169,17 @@ export function vuConnection(
   return { url: expandTemplate(template, vars, encodeURIComponent), params: out };
 }
 
-const SECRET_HEADER = /authorization|cookie|token|secret|key|password/i;
-
 /**
  * Options as written to the results folder: the tokens and secret-looking header values are
  * replaced by a note (a results folder gets shared; credentials must not travel with it).
  */
-export function redactOptions<T extends Pick<ResolvedOptions, 'tokens' | 'headers'>>(o: T): T {
+export function redactOptions<T extends Pick<ResolvedOptions, 'tokens' | 'headers'> & { target?: string }>(o: T): T {
   const out = { ...o };
+  if (o.target !== undefined) out.target = redactUrl(o.target);
   if (o.tokens) out.tokens = [`<${o.tokens.length} tokens, not written>`];
   if (o.headers) {
     out.headers = Object.fromEntries(
-      Object.entries(o.headers).map(([k, v]) => [k, SECRET_HEADER.test(k) && !/\$\{/.test(v) ? '<not written>' : v]),
+      Object.entries(o.headers).map(([k, v]) => [k, SECRET_HEADER.test(k) && !/\$\{/.test(v) ? MASK : v]),
     );
   }
   return out;

@@ -3,6 +3,7 @@ import { M } from '../lib/metric-names';
 import { emptySnapshot, mergeSnapshots, MetricsSnapshot } from '../lib/metrics/registry';
 import { maxTarget, planStages, totalDurationMs } from '../lib/stages';
 import { buildSummary, statsOf, Summary, WorkerDiagnostics } from '../lib/summary';
+import { summaryStats } from '../lib/stats';
 import { SecondRow, secondRow, WorkerSecond } from '../lib/timeseries';
 import type { ResolvedOptions } from '../lib/types';
 import { peakOpen } from './results';
@@ -39,7 +40,7 @@ export interface LiveView {
   target: number;
   attempted: number;
   failed: number;
-  p99: number;
+  p99: number | null;
   pongRate: number;
 }
 
@@ -131,7 +132,7 @@ export class Accounting {
       target: maxTarget(stages),
       attempted: totals.counters[M.attempts] ?? 0,
       failed: totals.counters[M.connectErrors] ?? 0,
-      p99: statsOf(totals, M.connecting).p99,
+      p99: summaryStats(totals, M.connecting).p99, // null until a connection opened
       pongRate: pong && pong.total ? pong.passes / pong.total : 1,
     };
   }
@@ -184,6 +185,7 @@ export class Accounting {
       final: this.workers.reduce((n, w) => n + (w.died ? 0 : w.final), 0),
       workers: diags,
       warnings: runnerWarnings(diags, timeseries, firstRampEnd, Math.ceil(totalDurationMs(stages) / 1000)),
+      seconds, reconnecting: options.reconnect !== undefined, // disconnect waves (lib/waves.ts)
     });
     return { summary, totals, timeseries, seconds };
   }

@@ -8,6 +8,8 @@ import { compareCommand } from './compare';
 import { reportCommand } from './report-command';
 import { AllArgs, runCommand, wsbenchCommand } from './run-command';
 import { serveCommand, Streams } from './serve';
+import { chaosFlags } from './chaos-flags';
+import { redactWrites } from './redact-streams';
 
 export type { Streams } from './serve';
 
@@ -65,7 +67,7 @@ function runnerCli(io: Streams, done: Done): Argv {
       'serve',
       'start the embedded IM server (ws://host:port/ws)',
       (y) =>
-        y
+        chaosFlags(y)
           .option('port', { type: 'number', default: 30084, describe: 'port (0: any free port)' })
           .option('host', { type: 'string', default: '127.0.0.1' })
           .option('path', { type: 'string', default: '/ws' })
@@ -98,6 +100,9 @@ function failLine(err: unknown, io: Streams): number {
  * version included), never exits: callable in-process by tests.
  */
 export async function main(argv: string[], io: Streams, which: 'runner' | 'wsbench' = 'runner'): Promise<number> {
+  // every line printed passes the redactor (lib/redact.ts): no secret reaches the terminal or CI logs
+  redactWrites(io.stdout);
+  redactWrites(io.stderr);
   let code: number = EXIT.ok;
   const done: Done = (c) => (code = c);
   const cli = (which === 'runner' ? runnerCli(io, done) : wsbenchCli(io, done))

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { redactText } from '../lib/redact';
 import path from 'node:path';
 import { ConfigError } from '../lib/duration';
 import { renderReport } from '../lib/report/html';
@@ -130,7 +131,7 @@ export async function execute(o: ExecuteOptions): Promise<number> {
       // the counts of the last snapshots (each worker's latest second), marked interrupted
       if (o.summaryExport) {
         try {
-          fs.writeFileSync(o.summaryExport, `${JSON.stringify(s, null, 2)}\n`);
+          fs.writeFileSync(o.summaryExport, redactText(`${JSON.stringify(s, null, 2)}\n`));
         } catch {
           // quitting at once: a write that fails is not worth a message
         }
@@ -170,7 +171,7 @@ export async function execute(o: ExecuteOptions): Promise<number> {
   if (o.summaryExport) {
     try {
       fs.mkdirSync(path.dirname(path.resolve(o.summaryExport)), { recursive: true });
-      fs.writeFileSync(o.summaryExport, `${JSON.stringify(s, null, 2)}\n`);
+      fs.writeFileSync(o.summaryExport, redactText(`${JSON.stringify(s, null, 2)}\n`));
     } catch (err) {
       throw new ConfigError(`--summary-export: cannot write ${o.summaryExport}: ${(err as Error).message}`);
     }

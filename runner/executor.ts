@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { ClientOptions } from 'ws';
 import { M } from '../lib/metric-names';
 import { Meter } from '../lib/node/meter';
+import { rawClient } from '../lib/node/raw-client';
 import type { NodeSocket } from '../lib/node/socket';
 import { NodeVu, VuHost } from '../lib/node/vu';
 import { planStages, planVuEvents, Share, totalDurationMs, VuEvent } from '../lib/stages';
@@ -52,6 +53,7 @@ export class Executor implements VuHost {
       pongTimeoutMs: cfg.options.pongTimeoutMs,
       pingType: cfg.options.pingType,
       wsOptions: cfg.wsOptions,
+      ...(cfg.options.transport === 'raw' ? { client: rawClient } : {}),
     };
     this.hooks = hooksOf(cfg.scenarioOptions);
     const stages = planStages(cfg.options.stages);

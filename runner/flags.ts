@@ -4,6 +4,7 @@ import { checkMessaging } from '../lib/messaging-settings';
 import type { Overrides } from '../lib/options';
 import type { Lang } from '../lib/report/text';
 import { ConnectArgs, connectOverrides } from './connect-flags';
+import { reconnectOverride } from '../lib/reconnect-flags';
 import { parseDashboard } from './dashboard/address';
 
 /** The seed tool's flags (and names), shared by `runner run` and `wsbench`. */
@@ -22,6 +23,7 @@ export function runFlags<T>(y: Argv<T>) {
     .option('subprotocol', { type: 'string', array: true, describe: 'WebSocket subprotocol offered, repeatable' })
     .option('mode', { type: 'string', describe: 'connect-only | messaging' })
     .option('ping-type', { type: 'string', describe: 'protocol (ping frames) | app ({"type":"ping"})' })
+    .option('transport', { type: 'string', describe: 'WebSocket client: ws | raw (own upgrade over net/tls, ws framing; lighter) (default ws)' })
     .option('msg-size', { type: 'number', describe: 'messaging: bytes per message frame (default 256)' })
     .option('msg-rate', { type: 'number', describe: 'messaging: messages per second per connection (default 1)' })
     .option('room-size', { type: 'number', describe: 'messaging: 0 sends to the next user; N >= 2 sends to rooms of N users' })
@@ -36,6 +38,11 @@ export function runFlags<T>(y: Argv<T>) {
     .option('lang', { type: 'string', default: 'en', describe: 'report language: en | zh' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
     .option('out', { type: 'string', describe: 'k6-style output streamed during the run: json=FILE (NDJSON points, one batch per second)' })
+    .option('reconnect', { type: 'boolean', describe: 'reopen a dropped connection after a backoff (scenarios using keepAlive); --no-reconnect turns a scenario\'s off' })
+    .option('reconnect-initial', { type: 'string', describe: 'first wait after a drop (default 1s); turns --reconnect on' })
+    .option('reconnect-max', { type: 'string', describe: 'longest wait between retries (default 30s); turns --reconnect on' })
+    .option('reconnect-jitter', { type: 'number', describe: 'random share of each wait, 0 to 1 (default 0.5); turns --reconnect on' })
+    .option('force', { type: 'boolean', default: false, describe: 'run a plan the preflight finds this machine cannot hold (memory, open files, ports)' })
     .option('segment', { type: 'string', describe: "this generator's share i/n of a split run, 0-based: 0/3, 1/3, 2/3 (JOB_COMPLETION_INDEX/N)" })
     // live endpoints (runner/dashboard)
     .option('dashboard', { type: 'string', describe: 'serve the live page, /metrics (Prometheus) and /summary.json on HOST:PORT during the run (bare flag: 127.0.0.1:5665)' })
@@ -52,6 +59,7 @@ export interface RunArgs extends ConnectArgs {
   connectTimeout?: string;
   mode?: string;
   pingType?: string;
+  transport?: string;
   msgSize?: number;
   msgRate?: number;
   roomSize?: number;
@@ -60,6 +68,10 @@ export interface RunArgs extends ConnectArgs {
   lang?: string;
   ca?: string;
   segment?: string;
+  reconnect?: boolean;
+  reconnectInitial?: string;
+  reconnectMax?: string;
+  reconnectJitter?: number;
   dashboard?: string;
   dashboardLinger?: string;
 }
@@ -84,7 +96,9 @@ export function overridesFrom(a: RunArgs): Overrides {
     ...connectOverrides(a),
     mode: a.mode,
     pingType: a.pingType,
+    transport: a.transport,
     extra: messagingExtra(a),
+    reconnect: reconnectOverride({ on: a.reconnect, initial: a.reconnectInitial, max: a.reconnectMax, jitter: a.reconnectJitter }),
   };
 }
 

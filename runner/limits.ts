@@ -47,3 +47,14 @@ export function readSysctl(name: string): string | undefined {
 }
 
 export const cores = (): number => os.availableParallelism?.() ?? os.cpus().length;
+
+/** Memory the kernel can give without swapping (MemAvailable), bytes; free memory if unknown. */
+export function memAvailableBytes(): number {
+  try {
+    const m = /MemAvailable:\s+(\d+) kB/.exec(fs.readFileSync('/proc/meminfo', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    /* not Linux */
+  }
+  return os.freemem();
+}

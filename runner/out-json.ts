@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { redactText } from '../lib/redact';
 import path from 'node:path';
 import { ConfigError } from '../lib/duration';
 import { M } from '../lib/metric-names';
@@ -35,8 +36,9 @@ const METRICS: Record<string, { type: K6MetricType; contains: 'default' | 'time'
  */
 export function k6Points(row: SecondRow, tags: Record<string, string>): Array<[string, number, Record<string, string>]> {
   const out: Array<[string, number, Record<string, string>]> = [];
-  const add = (metric: string, value: number, extra: Record<string, string> = {}): void => {
-    out.push([metric, value, { ...tags, ...extra }]);
+  // a percentile of a second without samples is no point at all, never a 0
+  const add = (metric: string, value: number | null, extra: Record<string, string> = {}): void => {
+    if (value !== null) out.push([metric, value, { ...tags, ...extra }]);
   };
   add('ws_connections_open', row.open);
   if (row.connects > 0) add(M.sessions, row.connects);
@@ -56,7 +58,7 @@ export function k6Points(row: SecondRow, tags: Record<string, string>): Array<[s
   }
   if (row.msgsSent > 0) add(M.msgsSent, row.msgsSent);
   if (row.msgsReceived > 0) add(M.msgsReceived, row.msgsReceived);
-  if (row.msgLatencyP99 > 0) {
+  if (row.msgLatencyP99 !== null) {
     add(M.msgLatency, row.msgLatencyP50, { agg: 'p50' });
     add(M.msgLatency, row.msgLatencyP99, { agg: 'p99' });
   }
@@ -100,7 +102,7 @@ export class K6JsonOut {
       lines.push({ type: 'Point', metric, data: { time: row.time, value, tags } });
     }
     // written synchronously: a second's points reach the file before the next second
-    if (lines.length > 0) fs.writeSync(this.fd, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    if (lines.length > 0) fs.writeSync(this.fd, redactText(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'));
   }
 
   close(): void {

@@ -1,20 +1,22 @@
+import { LiveWave, liveWaveText, LiveWaveTracker } from '../lib/live-wave';
 import type { SecondRow } from '../lib/timeseries';
 import type { LiveView } from './run';
 
 const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
 
 /** One line of live progress. Pure, so that tests can check it. */
-export function progressLine(row: SecondRow, v: LiveView): string {
+export function progressLine(row: SecondRow, v: LiveView, wave?: LiveWave): string {
   return [
     `stage ${v.stage}/${v.stages}`,
     `${v.elapsedSec}s/${v.totalSec}s`,
     `open ${row.open}/${v.target}`,
     `${row.connects} conn/s`,
     `failed ${v.failed}`,
-    `p99 ${v.p99.toFixed(1)}ms`,
+    `p99 ${v.p99 === null ? 'n/a' : `${v.p99.toFixed(1)}ms`}`,
     `pong ${pct(v.pongRate)}`,
     ...(row.msgsSent > 0 ? [`${row.msgsSent} msg/s`] : []),
     `cpu ${row.cpuPctMax}%`,
+    ...(wave ? [liveWaveText(wave)] : []),
   ].join('  ');
 }
 
@@ -25,6 +27,7 @@ export function progressLine(row: SecondRow, v: LiveView): string {
 export class Progress {
   private lastPlain = -Infinity;
   private drawn = false;
+  private readonly waves = new LiveWaveTracker();
 
   constructor(
     private readonly stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
@@ -32,7 +35,8 @@ export class Progress {
   ) {}
 
   update(row: SecondRow, v: LiveView): void {
-    const line = progressLine(row, v);
+    const wave = this.waves.feed(row);
+    const line = progressLine(row, v, wave);
     if (this.stream.isTTY) {
       this.stream.write(`\r\x1b[2K${line}`);
       this.drawn = true;

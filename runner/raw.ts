@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { redactText } from '../lib/redact';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../lib/duration';
@@ -113,8 +114,8 @@ export function rawOf(
 export function writeRaw(dir: string, raw: { totals: RawTotals; seconds: RawSecond[] }): void {
   const rawDir = path.join(dir, 'raw');
   fs.mkdirSync(rawDir, { recursive: true });
-  fs.writeFileSync(path.join(rawDir, 'totals.json'), `${JSON.stringify(raw.totals)}\n`);
-  fs.writeFileSync(path.join(rawDir, 'seconds.ndjson'), raw.seconds.map((s) => `${JSON.stringify(s)}\n`).join(''));
+  fs.writeFileSync(path.join(rawDir, 'totals.json'), redactText(`${JSON.stringify(raw.totals)}\n`));
+  fs.writeFileSync(path.join(rawDir, 'seconds.ndjson'), redactText(raw.seconds.map((s) => `${JSON.stringify(s)}\n`).join('')));
 }
 
 /** Reads a results folder's raw record; a folder without one is named in a one-line error. */

@@ -5,6 +5,7 @@ import type { Summary } from '../lib/summary';
 import type { SecondRow } from '../lib/timeseries';
 import type { ResolvedOptions } from '../lib/types';
 import { openFilesLimit, readSysctl } from './limits';
+import { redactText } from '../lib/redact';
 
 /** `bench/results/YYYYMMDD_HHMMSS`, as the seed's collect script names its folders (local time). */
 export function defaultResultsDir(at = new Date(), base = path.join('bench', 'results')): string {
@@ -51,11 +52,11 @@ export interface ResultFiles {
 /** Writes the results folder: summary.json, summary.txt, timeseries.ndjson, options.json, then the extra files. */
 export function writeResults(dir: string, r: ResultFiles): void {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'summary.json'), `${JSON.stringify(r.summary, null, 2)}\n`);
-  fs.writeFileSync(path.join(dir, 'summary.txt'), `${r.text}\n`);
-  fs.writeFileSync(path.join(dir, 'timeseries.ndjson'), r.timeseries.map((row) => JSON.stringify(row)).join('\n') + (r.timeseries.length ? '\n' : ''));
-  fs.writeFileSync(path.join(dir, 'options.json'), `${JSON.stringify(r.options, null, 2)}\n`);
-  for (const [name, value] of Object.entries(r.extra ?? {})) {
-    fs.writeFileSync(path.join(dir, name), typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
-  }
+  // every file passes the redactor: a secret quoted in an error class or a warning is masked too
+  const write = (name: string, text: string): void => fs.writeFileSync(path.join(dir, name), redactText(text));
+  write('summary.json', `${JSON.stringify(r.summary, null, 2)}\n`);
+  write('summary.txt', `${r.text}\n`);
+  write('timeseries.ndjson', r.timeseries.map((row) => JSON.stringify(row)).join('\n') + (r.timeseries.length ? '\n' : ''));
+  write('options.json', `${JSON.stringify(r.options, null, 2)}\n`);
+  for (const [name, value] of Object.entries(r.extra ?? {})) write(name, typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
 }

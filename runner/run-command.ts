@@ -22,6 +22,7 @@ export interface AllArgs extends RunArgs {
   insecure?: boolean;
   quiet?: boolean;
   out?: string | string[];
+  force?: boolean;
 }
 
 /** `runner run <scenario>`: the flags checked and turned into one run; resolves with its exit code. */
@@ -38,6 +39,7 @@ export function runCommand(scenarioFile: string, a: AllArgs, io: Streams): Promi
       localAddress: a.localAddress,
       insecure: a.insecure,
       ca: readCaFile(a.ca),
+      force: a.force,
     },
     summaryExport: a.summaryExport,
     outDir: a.outDir,

@@ -1,8 +1,10 @@
 import { ConfigError } from '../lib/duration';
 import { startServer } from '../server/cluster';
+import { startChaos } from '../server/chaos';
+import { ChaosArgs, chaosOptions } from './chaos-flags';
 import type { ServeMsg } from './embedded';
 
-export interface ServeArgs {
+export interface ServeArgs extends ChaosArgs {
   port: number;
   host: string;
   path: string;
@@ -21,6 +23,7 @@ export interface Streams {
  * goes away). Resolves with the exit code once the server has closed.
  */
 export async function serveCommand(a: ServeArgs, io: Streams): Promise<number> {
+  const chaos = chaosOptions(a);
   const workers = a.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) throw new ConfigError(`--workers must be a whole number >= 1 (got ${a.workers})`);
   if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new ConfigError(`--port must be 0-65535 (got ${a.port})`);
@@ -30,6 +33,10 @@ export async function serveCommand(a: ServeArgs, io: Streams): Promise<number> {
   } catch (err) {
     throw new ConfigError(`cannot start the server on ${a.host}:${a.port}: ${(err as Error).message}`);
   }
+  // the chaos switch (server/chaos.ts): a line per restart, for a person or a soak to read
+  const restarts = chaos ? startChaos(server, chaos, (n, dropped) => {
+    if (!a.managed) io.stdout.write(`restart ${n}: closed ${dropped} connections (${chaos.mode}), refusing new ones for ${chaos.downMs / 1000}s\n`);
+  }) : undefined;
   const handlers: Array<[string, (...args: never[]) => void]> = [];
   const on = (event: string, fn: (...args: never[]) => void): void => {
     handlers.push([event, fn]);
@@ -40,6 +47,7 @@ export async function serveCommand(a: ServeArgs, io: Streams): Promise<number> {
     const stop = (): void => {
       if (stopping) return;
       stopping = true;
+      restarts?.stop();
       void server.close().then(resolve);
     };
     if (a.managed) {

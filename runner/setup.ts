@@ -8,7 +8,7 @@ import { Embedded, startEmbedded } from './embedded';
 import { workersFor } from './limits';
 import { loadBundle } from './load-bundle';
 import { ROOT } from './paths';
-import { preflight } from './preflight';
+import { planOf, preflight, refuseImpossible } from './preflight';
 
 export interface SetupConfig {
   scenarioFile: string;
@@ -20,6 +20,10 @@ export interface SetupConfig {
   localAddress?: string;
   /** Processes of the embedded server; default from the open-files limit. */
   serverWorkers?: number;
+  /** Run a plan the preflight finds this machine cannot hold anyway (`--force`). */
+  force?: boolean;
+  /** Preflight warnings and other notes before the run. */
+  onNote?: (line: string) => void;
 }
 
 /** Everything a run needs before its workers start. */
@@ -48,6 +52,7 @@ export async function setUp(cfg: SetupConfig): Promise<Setup> {
   const workerCount = cfg.workers ?? workersFor(Math.ceil(conns / (cfg.segment?.count ?? 1)));
   if (!Number.isInteger(workerCount) || workerCount < 1) throw new ConfigError(`--workers must be a whole number >= 1 (got ${cfg.workers})`);
   const wantsEmbedded = ov.target === undefined && !(typeof mod.options.target === 'string' && mod.options.target);
+  refuseImpossible(planOf(options, conns, workerCount, wantsEmbedded, cfg), !!cfg.force, cfg.onNote); // before anything starts
   if (!wantsEmbedded) return { bundle, options, workerCount };
   const embedded = await startEmbedded(cfg.serverWorkers ?? workersFor(conns));
   return { bundle, options: resolveOptions(name, mod.options, ov, embedded.url, file), workerCount, embedded };

@@ -3,6 +3,9 @@ import { loadBundle } from './load-bundle';
 import { M } from '../lib/metric-names';
 import { reportScenarioError } from '../lib/node/vu';
 import { checkModule } from '../lib/options';
+import { setRunSecond } from '../lib/run-second';
+import { learnSecrets } from '../lib/redact';
+import { redactWrites } from './redact-streams';
 import { Executor } from './executor';
 import { busyPct, machineCpuTimes } from './machine';
 import type { Diagnostics, FromWorker, ToWorker } from './ipc';
@@ -27,6 +30,12 @@ const send = (m: FromWorker): void => {
 };
 
 let executor: Executor | undefined;
+/**
+ * The soak (bench/soak.js) runs workers with --expose-gc and asks for a full collection every few
+ * seconds before RSS is sampled, so that RSS after a recovery is the memory kept, not the storm's
+ * garbage that V8 collects whenever it likes: a leak check on RSS is then meaningful.
+ */
+const GC_EVERY_SEC = Number(process.env.WSBENCH_SOAK_GC_EVERY_SEC ?? 0);
 let stopping = false;
 
 process.on('message', (m: ToWorker) => {
@@ -48,6 +57,8 @@ function fatal(err: Error): void {
 }
 
 function load(m: Extract<ToWorker, { t: 'load' }>): void {
+  learnSecrets(m.options); // a scenario error that quotes a token is printed masked
+  redactWrites(process.stderr);
   const { vu, options } = checkModule(loadBundle(m.bundle, m.options.scenario), m.options.scenario);
   executor = new Executor({
     options: m.options,
@@ -79,6 +90,7 @@ async function run(startAtWall: number): Promise<void> {
     // a late tick (busy loop) spans more than a second: divide by the time it really covers
     const spanMs = Math.max(1, performance.now() - cpuAt);
     cpuAt = performance.now();
+    if (GC_EVERY_SEC > 0 && sec % GC_EVERY_SEC === 0) (globalThis as { gc?: () => void }).gc?.();
     const rss = residentSetSize(maxRss);
     const machineNow = machineCpuTimes();
     const machinePct = busyPct(machine, machineNow);
@@ -99,6 +111,7 @@ async function run(startAtWall: number): Promise<void> {
     });
     ex.meter.interval.reset();
     sec++;
+    setRunSecond(sec); // recovery metrics are keyed by the second being recorded (lib/run-second.ts)
   };
   // ticks on whole seconds of the run's clock, so that every worker's seconds line up
   let ticker: NodeJS.Timeout | undefined;
@@ -110,6 +123,7 @@ async function run(startAtWall: number): Promise<void> {
     }, Math.max(0, wait));
   };
   await waitUntil(t0);
+  setRunSecond(0);
   schedule();
   await ex.run();
   await ex.drainAndClose(!stopping);

@@ -1,5 +1,6 @@
 import cluster, { Worker } from 'node:cluster';
 import { built } from '../runner/paths';
+import type { RestartMode } from './chaos';
 import { emptyStats, ImServer, RouteKind, ServerStats, startImServer } from './server';
 
 /**
@@ -23,6 +24,8 @@ type Msg =
   /** worker → primary → holders: a serialised deliver frame for a user or room. */
   | { t: 'forward'; kind: RouteKind; key: string; text: string }
   | { t: 'stats?'; id: number }
+  /** primary → workers: the chaos switch's restart (chaos.ts). */
+  | { t: 'restart'; mode: RestartMode; downMs: number }
   | { t: 'stats'; id: number; stats: ServerStats };
 
 /** Which workers hold connections of each user and room. */
@@ -55,6 +58,8 @@ export interface ServerHandle {
   port: number;
   workers: number;
   stats(): Promise<ServerStats>;
+  /** Chaos switch: every process closes its connections and refuses new ones for downMs. */
+  restart(mode: RestartMode, downMs: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -62,13 +67,13 @@ export interface ServerHandle {
 export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
   if (o.workers <= 1) {
     const s = await startImServer({ port: o.port, host: o.host, path: o.path });
-    return { url: s.url, port: s.port, workers: 1, stats: async () => s.stats(), close: () => s.close() };
+    return { url: s.url, port: s.port, workers: 1, stats: async () => s.stats(), restart: (m, d) => s.restart(m, d), close: () => s.close() };
   }
   cluster.setupPrimary({ exec: built('server-worker'), args: [], silent: false });
   const workers: Worker[] = [];
   const holders = new Holders();
   let statsId = 0;
-  const waiting = new Map<number, { parts: ServerStats[]; done: (s: ServerStats) => void }>();
+  const waiting = new Map<number, { parts: ServerStats[]; done: (s: ServerStats) => void; all?: (parts: ServerStats[]) => void }>();
   const ports = await Promise.all(
     Array.from({ length: o.workers }, () =>
       new Promise<number>((resolve, reject) => {
@@ -89,6 +94,7 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
             if (wait.parts.length === workers.length) {
               waiting.delete(m.id);
               wait.done(sumStats(wait.parts));
+              wait.all?.(wait.parts);
             }
           }
         });
@@ -96,6 +102,13 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
     ),
   );
   const port = ports[0] as number;
+  /** Every worker's stats (a message round trip also orders them after earlier messages to that worker). */
+  const statsOf = (): Promise<ServerStats[]> =>
+    new Promise((done) => {
+      const id = ++statsId;
+      waiting.set(id, { parts: [], done: () => undefined, all: done });
+      for (const w of workers) w.send({ t: 'stats?', id });
+    });
   return {
     url: `ws://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}${o.path}`,
     port,
@@ -106,6 +119,11 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
         waiting.set(id, { parts: [], done });
         for (const w of workers) w.send({ t: 'stats?', id });
       }),
+    restart: async (mode, downMs) => {
+      const before = sumStats(await statsOf()).restartDropped;
+      for (const w of workers) w.send({ t: 'restart', mode, downMs });
+      return sumStats(await statsOf()).restartDropped - before;
+    },
     close: async () => {
       await Promise.all(
         workers.map(
@@ -125,6 +143,8 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
 export function sumStats(parts: ServerStats[]): ServerStats {
   const out = emptyStats();
   for (const p of parts) for (const k of Object.keys(out) as Array<keyof ServerStats>) out[k] += p[k];
+  // every process restarts together: a restart of the server counts once
+  out.restarts = Math.max(0, ...parts.map((p) => p.restarts));
   return out;
 }
 
@@ -138,6 +158,7 @@ export async function runClusterWorker(): Promise<void> {
   process.on('message', (m: Msg) => {
     if (m.t === 'forward') server?.deliverLocal(m.kind, m.key, m.text);
     else if (m.t === 'stats?' && server) send({ t: 'stats', id: m.id, stats: server.stats() });
+    else if (m.t === 'restart') void server?.restart(m.mode, m.downMs);
   });
   process.on('SIGTERM', () => {
     void server?.close().then(() => process.exit(0));

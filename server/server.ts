@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import { RestartGate, RestartMode } from './chaos';
 import { ackFrame, ClientFrame, deliverFrame, errorFrame, parseClientFrame } from './protocol';
 
 /** What a delivery is addressed to: every connection of a user, or every member of a room. */
@@ -47,6 +48,10 @@ export interface ServerStats {
   /** Deliveries handed to other processes (cluster). */
   forwarded: number;
   errors: number;
+  /** Chaos switch (chaos.ts): restarts done, connections they closed, upgrades refused while down. */
+  restarts: number;
+  restartDropped: number;
+  refused: number;
 }
 
 export interface ImServer {
@@ -55,6 +60,8 @@ export interface ImServer {
   stats(): ServerStats;
   /** Delivers a frame routed from another process to this process's connections; returns how many got it. */
   deliverLocal(kind: RouteKind, key: string, text: string): number;
+  /** Chaos switch: closes every connection (1001 or abrupt) and refuses new ones for downMs; resolves with how many it closed. */
+  restart(mode: RestartMode, downMs: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -64,7 +71,7 @@ interface Conn extends WebSocket {
 }
 
 export function emptyStats(): ServerStats {
-  return { open: 0, accepted: 0, rejected: 0, closed: 0, pings: 0, appPings: 0, framesIn: 0, delivered: 0, acked: 0, forwarded: 0, errors: 0 };
+  return { open: 0, accepted: 0, rejected: 0, closed: 0, pings: 0, appPings: 0, framesIn: 0, delivered: 0, acked: 0, forwarded: 0, errors: 0, restarts: 0, restartDropped: 0, refused: 0 };
 }
 
 const PONG = '{"type":"pong"}';
@@ -99,6 +106,7 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
   const users = new Directory('user', router);
   const rooms = new Directory('room', router);
   const stats = emptyStats();
+  const gate = new RestartGate();
   const httpServer = http.createServer((req, res) => {
     if (req.url === '/stats') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -116,6 +124,7 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (gate.refuse(socket)) return void stats.refused++; // chaos switch: down
     const header = req.headers[uidHeader];
     const uid = url.searchParams.get('uid') || (typeof header === 'string' && header !== '' ? header : undefined);
     wss.handleUpgrade(req, socket, head, (ws: Conn) => {
@@ -220,6 +229,12 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
         url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}${path}`,
         stats: () => ({ ...stats }),
         deliverLocal,
+        restart: async (mode, downMs) => {
+          stats.restarts++;
+          const n = gate.restart(wss.clients as Set<Conn>, mode, downMs);
+          stats.restartDropped += n;
+          return n;
+        },
         close: () =>
           new Promise<void>((done) => {
             for (const c of wss.clients) c.terminate();

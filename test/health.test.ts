@@ -12,7 +12,7 @@ function summaryWith(f: { attempted: number; succeeded: number; p50: number; p99
   s.connections.attempted = f.attempted;
   s.connections.succeeded = f.succeeded;
   s.connections.successRate = f.attempted ? f.succeeded / f.attempted : 0;
-  s.connectLatencyMs = { ...s.connectLatencyMs, count: f.succeeded, p50: f.p50, p99: f.p99 };
+  s.connectLatencyMs = { count: f.succeeded, min: f.p50, max: f.p99, avg: f.p50, stddev: 0, p50: f.p50, p90: f.p99, p95: f.p99, p99: f.p99 };
   s.heartbeat = { ...s.heartbeat, pingsSent: f.pings, pongsReceived: f.pongs, pongRate: f.pings ? f.pongs / f.pings : null };
   s.health = healthOf(s);
   return s;

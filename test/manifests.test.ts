@@ -209,11 +209,12 @@ describe('deploy/docker/Dockerfile', () => {
   const stages = text.split(/^FROM /m).slice(1);
   const final = stages[stages.length - 1] as string;
 
-  test('multi-stage; the final stage installs production dependencies only and runs as a non-root user', () => {
+  test('multi-stage; only production dependencies are installed; the final stage copies the build\'s output and runs as a non-root user', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    expect(final).toMatch(/^RUN npm ci --omit=dev\b/m);
+    expect(text.match(/\bnpm ci\b[^\n]*/g)).toEqual([expect.stringMatching(/^npm ci --omit=dev\b/)]);
     expect(final).toMatch(/^USER [1-9]\d*(:\d+)?$/m);
-    expect(final).toMatch(/^COPY --from=build \/src\/dist \.\/dist$/m);
+    expect(final).toMatch(/^COPY --from=build \/out\/ \/$/m);
+    expect(final).not.toMatch(/^RUN /m);
     expect(final).toContain('ENTRYPOINT ["node", "/app/bin/runner.js"]');
   });
 

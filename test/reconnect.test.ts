@@ -1,4 +1,5 @@
 import { backoffMs, ReconnectingSocket, resolveReconnect } from '../lib/reconnect';
+import { setRunSecond } from '../lib/run-second';
 import type { Socket, SocketEvent, SocketEventMap, VuContext } from '../lib/types';
 
 /** Reconnect with backoff (pure lib code), on a VU context with a hand-driven clock. */
@@ -27,6 +28,7 @@ function fakeVu() {
   let now = 0;
   let timers: Array<{ at: number; fn: () => void }> = [];
   const counters: Record<string, number> = {};
+  const trends: Record<string, number[]> = {};
   const sockets: FakeSocket[] = [];
   let ended = false;
   const vu = {
@@ -45,6 +47,8 @@ function fakeVu() {
     setInterval: () => undefined,
     clearTimer: () => undefined,
     counter: (name: string) => ({ add: (v = 1) => void (counters[name] = (counters[name] ?? 0) + v) }),
+    trend: (name: string) => ({ add: (ms: number) => void (trends[name] ??= []).push(ms) }),
+    now: () => now,
   } as unknown as VuContext;
   const advance = (ms: number): void => {
     now += ms;
@@ -52,7 +56,7 @@ function fakeVu() {
     timers = timers.filter((t) => t.at > now);
     for (const t of due) t.fn();
   };
-  return { vu, sockets, counters, advance, end: () => ((ended = true), (timers = [])) };
+  return { vu, sockets, counters, trends, advance, end: () => ((ended = true), (timers = [])) };
 }
 
 const drop = (s: FakeSocket | undefined): void => s?.fire('close', { type: 'close', code: 1006, reason: '' });
@@ -131,5 +135,50 @@ describe('reconnect with backoff', () => {
     expect(() => drop(sockets[0])).toThrow('scenario bug');
     advance(1000);
     expect(sockets).toHaveLength(2);
+  });
+
+  test('recovery: downtime from the drop to the open, failed retries by class, reconnect latency; keyed by the drop second', () => {
+    const { vu, sockets, counters, trends, advance } = fakeVu();
+    new ReconnectingSocket(vu, () => vu.connect(), cfg);
+    sockets[0]!.fire('open', { type: 'open' });
+    setRunSecond(7);
+    try {
+      drop(sockets[0]); // dropped in second 7 of the run
+      setRunSecond(8);
+      advance(1000);
+      sockets[1]!.fire('error', { type: 'error', error: 'HTTP 503' });
+      sockets[1]!.fire('close', { type: 'close', code: 1006, reason: '' }); // refused
+      advance(2000);
+      advance(30); // the second retry takes 30 ms to open
+      sockets[2]!.fire('open', { type: 'open' });
+    } finally {
+      setRunSecond(undefined);
+    }
+    expect(trends.ws_reconnect_downtime).toEqual([3030]);
+    expect(trends.ws_reconnect_connecting).toEqual([30]);
+    expect(counters.ws_reconnect_failures).toBe(1);
+    expect(trends['~recovery/7/downtime']).toEqual([3030]);
+    expect(trends['~recovery/7/connecting']).toEqual([30]);
+    expect(counters['~recovery/7/attempts']).toBe(2);
+    expect(counters['~recovery/7/failed/HTTP 503']).toBe(1);
+  });
+
+  test('a first connect that fails and its retries are no recovery; a retry cut short by the end of the VU is no failure', () => {
+    const a = fakeVu();
+    new ReconnectingSocket(a.vu, () => a.vu.connect(), cfg);
+    drop(a.sockets[0]); // never opened
+    a.advance(1000);
+    a.sockets[1]!.fire('open', { type: 'open' });
+    expect(a.trends.ws_reconnect_downtime).toBeUndefined();
+    expect(a.counters.ws_reconnect_failures).toBeUndefined();
+
+    const b = fakeVu();
+    new ReconnectingSocket(b.vu, () => b.vu.connect(), cfg);
+    b.sockets[0]!.fire('open', { type: 'open' });
+    drop(b.sockets[0]);
+    b.advance(1000);
+    b.end();
+    drop(b.sockets[1]); // the runner ended the VU while its retry was connecting
+    expect(b.counters.ws_reconnect_failures).toBeUndefined();
   });
 });

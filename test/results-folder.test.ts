@@ -104,7 +104,7 @@ describe('the results folder of a run', () => {
     const b = readJson<Summary>(path.join(dirB, 'summary.json'));
     b.connections.attempted = 40;
     b.connections.failed = 20;
-    b.connectLatencyMs.p99 = s.connectLatencyMs.p99 * 2;
+    b.connectLatencyMs.p99 = s.connectLatencyMs.p99! * 2;
     b.connections.errors = { ECONNREFUSED: 20 };
     b.thresholds['connections.failed == 0'] = { ok: false, value: 20 };
     fs.writeFileSync(path.join(dirB, 'summary.json'), JSON.stringify(b));

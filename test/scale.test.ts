@@ -86,9 +86,9 @@ describe('forced limits, end to end', () => {
   });
   afterAll(() => server.close());
 
-  test('one worker given too few file descriptors: preflight warns, failures are EMFILE with the hint', async () => {
-    const r = await runCli('runner', ['run', scenario, '--conns', '400', '--duration', '3s', '--ramp', '1s', '--workers', '1', '--target', server.url], { openFiles: 300 });
-    expect(r.stderr).toContain('preflight: 400 connections per worker exceed the open-files limit of 300 (room for ~256): use --workers 2 or more');
+  test('one worker given too few file descriptors, run with --force: failures are EMFILE with the hint', async () => {
+    const r = await runCli('runner', ['run', scenario, '--conns', '400', '--duration', '3s', '--ramp', '1s', '--workers', '1', '--target', server.url, '--force'], { openFiles: 300 });
+    expect(r.stderr).toContain('preflight: 400 connections per worker exceed the open-files limit of 300 (room for ~256): use --workers 2 or more, or raise ulimit -n (--force: running anyway)');
     const s = r.summary!;
     expect(s.connections.attempted).toBe(400);
     expect(s.connections.succeeded + s.connections.failed).toBe(400);

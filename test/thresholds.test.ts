@@ -105,7 +105,7 @@ describe('a malformed threshold: one clear line, exit 1, before the run', () => 
 
   test('a field the summary does not have', () =>
     expectBadThreshold([scenario, '--conns', '5', ...t('connectLatencyMs.p999 < 5')],
-      'threshold "connectLatencyMs.p999 < 5": connectLatencyMs.p999 is not a numeric field of the summary (e.g. connectLatencyMs.p99, connections.successRate, heartbeat.pongRate)'));
+      'threshold "connectLatencyMs.p999 < 5": connectLatencyMs.p999 is not a numeric field of the summary (e.g. connectLatencyMs.p99, connections.successRate, heartbeat.pongRate, disconnectWaves.max.recovery99Sec)'));
 
   test('bad syntax in the scenario', () =>
     expectBadThreshold(

@@ -27,7 +27,7 @@ describe('URL templates and tokens', () => {
   test('no placeholders: the text as it is; secrets are not written with the options', () => {
     expect(expandTemplate('ws://h/ws', { vu: 1 })).toBe('ws://h/ws');
     expect(redactOptions({ tokens: ['s1', 's2'], headers: { Authorization: 'Bearer s1', 'X-Token': '${token}', 'X-Vu': '7' } })).toEqual({
-      tokens: ['<2 tokens, not written>'], headers: { Authorization: '<not written>', 'X-Token': '${token}', 'X-Vu': '7' },
+      tokens: ['<2 tokens, not written>'], headers: { Authorization: '***', 'X-Token': '${token}', 'X-Vu': '7' },
     });
   });
 });

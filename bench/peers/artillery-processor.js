@@ -22,9 +22,11 @@ function startClock(context, events, done) {
 
 /** One heartbeat period: waits until the next ping (or the end), then pings if the run goes on. */
 function beat(context, events, done) {
-  const wait = Math.max(0, Math.min(PING_MS, endAt - Date.now()));
+  // PING_MS 0: the connect-only load, no heartbeat: one wait to the end
+  const left = endAt - Date.now();
+  const wait = Math.max(0, PING_MS > 0 ? Math.min(PING_MS, left) : left);
   setTimeout(() => {
-    if (Date.now() < endAt && context.ws && context.ws.readyState === 1) {
+    if (PING_MS > 0 && Date.now() < endAt && context.ws && context.ws.readyState === 1) {
       context.ws.ping();
       events.emit('counter', 'peers.pings_sent', 1);
     }

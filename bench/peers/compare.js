@@ -1,200 +1,131 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Prints the bench/peers table from one results folder written by run.sh:
+ * Prints the bench/peers table of one results folder written by run.sh, every cost figure also
+ * as a ratio to the floor (a bare `ws` client doing the same load) of the same run:
  *
- *   node bench/peers/compare.js bench/results/YYYYMMDD_HHMMSS
+ *   node bench/peers/compare.js bench/results/YYYYMMDD_HHMMSS_<load>
  *
- * Each tool's figures are read from that tool's own output (wsbench: summary.json; Artillery:
- * report.json; Tsung: tsung.log and tsung-fullstats.log), the server's from server.json
- * (server-stats.js) and the load generator's CPU and memory from proctree.json (proctree.js).
- * Nothing is estimated: a figure a tool does not report is printed as "—" with the reason.
+ * Figures come from readers.js; the targets of issue 12 are checked below the table.
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { readTool, readText, fmtPct, TOOLS } = require('./readers');
 
-const ROOT = path.resolve(__dirname, '../..');
-const TOOLS = ['wsbench', 'artillery', 'tsung'];
-
-const readJson = (file) => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined);
-const readText = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined);
-
-/** Nearest-rank percentile of raw samples (what tsung_percentile.pl does, without interpolation). */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return undefined;
-  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
-}
-
-function p50p99(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), count: sorted.length };
-}
-
-// ---- per-tool readers: each returns what that tool itself says ------------------------------
-
-function readWsbench(dir) {
-  const s = readJson(path.join(dir, 'summary.json'));
-  const version = readJson(path.join(ROOT, 'package.json'))?.version;
-  if (!s) return { version };
-  const c = s.connections;
-  const lat = { p50: s.connectLatencyMs.p50, p99: s.connectLatencyMs.p99 };
-  return {
-    version,
-    made: { n: c.succeeded, detail: `connections.succeeded, of ${c.attempted} attempted` },
-    connect: { ...lat, what: 'ws_connecting: TCP connect + WebSocket upgrade' },
-    upgrade: lat,
-    other: { ...s.heartbeat.rttMs, what: `ping → pong round trip (pong rate ${fmtPct(s.heartbeat.pongRate)})` },
-    errors: c.errors ?? {},
-  };
-}
-
-function readArtillery(dir) {
-  const r = readJson(path.join(dir, 'report.json'));
-  const version = readJson(path.join(ROOT, 'bench/.peers/node_modules/artillery/package.json'))?.version;
-  if (!r) return { version };
-  const counters = r.aggregate.counters ?? {};
-  const errors = Object.fromEntries(Object.entries(counters).filter(([k]) => k.startsWith('errors.')).map(([k, v]) => [k.slice(7), v]));
-  const session = r.aggregate.summaries?.['vusers.session_length'];
-  return {
-    version,
-    made: {
-      n: counters['vusers.completed'] ?? 0,
-      detail: `vusers.completed (a VU completes only after its socket opened), of ${counters['vusers.created'] ?? 0} created, ${counters['vusers.failed'] ?? 0} failed`,
-    },
-    connect: undefined,
-    connectWhy: 'no connect metric in the ws engine',
-    other: session && { p50: session.p50, p99: session.p99, what: 'vusers.session_length: whole life of a VU (connect + hold)' },
-    errors,
-  };
-}
-
-/** Tsung's counters: the last cumulative value of each `stats: NAME interval total` line. */
-function tsungTotals(logText) {
-  const totals = {};
-  for (const m of logText.matchAll(/^stats: ([a-z_0-9]+) (\d+) (\d+)$/gm)) totals[m[1]] = Number(m[3]);
-  return totals;
-}
-
-/** Raw samples from tsung-fullstats.log: `{sample,NAME,X}` and `{sample,NAME,[X,Y,...]}`. */
-function tsungSamples(text) {
-  const out = {};
-  // Erlang's pretty printer wraps long lists over several lines
-  for (const m of text.matchAll(/\{sample,\s*([a-z_0-9]+),\s*(\[[^\]]*\]|[-0-9.e]+)\s*\}/g)) {
-    const values = m[2].startsWith('[') ? m[2].slice(1, -1).split(',').map((v) => v.trim()).filter(Boolean).map(Number) : [Number(m[2])];
-    (out[m[1]] ??= []).push(...values);
-  }
-  return out;
-}
-
-function readTsung(dir) {
-  const logRoot = path.join(dir, 'log');
-  const runs = fs.existsSync(logRoot) ? fs.readdirSync(logRoot).sort() : [];
-  const runDir = runs.length > 0 ? path.join(logRoot, runs[runs.length - 1]) : undefined;
-  const log = runDir && readText(path.join(runDir, 'tsung.log'));
-  const full = runDir && readText(path.join(runDir, 'tsung-fullstats.log'));
-  const controller = runDir && fs.readdirSync(runDir).find((f) => f.startsWith('tsung_controller'));
-  const version = controller && /Tsung version: ([\d.]+)/.exec(fs.readFileSync(path.join(runDir, controller), 'utf8'))?.[1];
-  if (!log || !full) return { version };
-  const totals = tsungTotals(log);
-  const samples = tsungSamples(full);
-  const errors = Object.fromEntries(Object.entries(totals).filter(([k]) => k.startsWith('error')));
-  const started = totals.users_count ?? 0;
-  const finished = totals.finish_users_count ?? 0;
-  // <load duration> ends the test with one error_abort; it cut no session short if every user had finished
-  if (errors.error_abort === 1 && finished === started) {
-    delete errors.error_abort;
-    errors['error_abort (the stop at <load duration>, after every user finished)'] = 1;
-  }
-  const tcp = p50p99(samples.connect ?? []);
-  return {
-    version,
-    made: { n: totals.websocket_succ ?? 0, detail: `websocket_succ, of ${started} users started, ${finished} finished` },
-    connect: { ...tcp, what: 'connect: the TCP connect alone (raw samples, backend="fullstats")' },
-    tcp,
-    upgrade: p50p99(samples.tr_wsconnect ?? []),
-    other: { ...p50p99(samples.request ?? []), what: 'request: each request to its answer (upgrade, echoed text pings, close)' },
-    errors,
-  };
-}
-
-const READERS = { wsbench: readWsbench, artillery: readArtillery, tsung: readTsung };
-
-function readTool(outDir, name) {
-  const dir = path.join(outDir, name);
-  if (!fs.existsSync(dir)) return undefined;
-  const skipped = readText(path.join(dir, 'skipped.txt'));
-  if (skipped) return { name, skipped };
-  return {
-    name,
-    ...READERS[name](dir),
-    exitCode: readText(path.join(dir, 'exit-code')),
-    tree: readJson(path.join(dir, 'proctree.json')),
-    server: readJson(path.join(dir, 'server.json')),
-    load: [readText(path.join(dir, 'load-before')), readText(path.join(dir, 'load-after'))],
-    cpuPressure: pressureShare(readText(path.join(dir, 'pressure-before')), readText(path.join(dir, 'pressure-after'))),
-  };
-}
-
-/** Share of the tool's run in which some task waited for a CPU (PSI "some"), from two "ms totalUs" readings. */
-function pressureShare(before, after) {
-  const [t0, p0] = (before ?? '').split(' ').map(Number);
-  const [t1, p1] = (after ?? '').split(' ').map(Number);
-  if (!(t1 > t0) || !Number.isFinite(p0) || !Number.isFinite(p1) || !(p1 >= p0)) return undefined;
-  return (p1 - p0) / 1000 / (t1 - t0);
-}
-
-// ---- formatting -------------------------------------------------------------------------------
-
-function fmtPct(r) {
-  return r === undefined ? '—' : `${(r * 100).toFixed(2)}%`;
-}
-const fmtMs = (v) => (v === undefined ? '—' : v < 10 ? v.toFixed(2) : v < 1000 ? v.toFixed(1) : v.toFixed(0));
-const pair = (l) => (l && l.p50 !== undefined ? `${fmtMs(l.p50)} / ${fmtMs(l.p99)}` : '—');
 const MiB = 1024 * 1024;
+const fmtMs = (v) => (v === undefined || v === null ? '—' : v < 10 ? v.toFixed(2) : v < 1000 ? v.toFixed(1) : v.toFixed(0));
+const pair = (l) => (l && l.p50 !== undefined ? `${fmtMs(l.p50)} / ${fmtMs(l.p99)}` : '—');
+const ratio = (v, f) => (v === undefined || f === undefined || !(f > 0) ? '' : ` (${(v / f).toFixed(2)}×)`);
+const NAMES = {
+  floor: 'floor (bare ws client)', 'floor-net': 'floor-net (raw net client)', 'floor-raw': 'floor-raw (RawWebSocket)',
+  wsbench: 'wsbench', 'wsbench-raw': 'wsbench --transport raw', artillery: 'Artillery (ws engine)', tsung: 'Tsung (ts_websocket)',
+};
 
 function errorsText(errors) {
   const e = Object.entries(errors ?? {}).filter(([, n]) => n > 0);
   return e.length === 0 ? 'none' : e.map(([k, n]) => `${k}: ${n}`).join(', ');
 }
 
-/** CONNS, RAMP_S, HOLD_S, PING_S from meta.txt's "settings:" line. */
+/** LOAD and the whole-number settings from meta.txt's "settings:" line. */
 function settingsOf(meta) {
   const line = /^settings: (.*)$/m.exec(meta)?.[1] ?? '';
-  return Object.fromEntries([...line.matchAll(/([A-Z_]+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+  const s = Object.fromEntries([...line.matchAll(/([A-Z_]+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+  s.LOAD = /LOAD=([a-z]+)/.exec(line)?.[1] ?? 'ping';
+  return s;
 }
 
-/** Rows of [label, cell per tool]; every cell says where its number comes from when it is not obvious. */
-function rows(tools, settings) {
-  const plannedOpenSec = settings.CONNS * (settings.RAMP_S / 2 + settings.HOLD_S);
-  const perK = (t, v) => {
-    const made = t.server?.last?.accepted;
-    return v === undefined || !made ? '—' : (v / (made / 1000)).toFixed(2);
+/** The cost figures of a tool, the ones shown as ratios to the floor. */
+function costs(t) {
+  const accepted = t.server?.last?.accepted;
+  const delivered = t.server?.last?.delivered;
+  const cpu = t.tree?.cpuSec;
+  const rss = t.tree && t.tree.peakRssBytes / MiB;
+  return {
+    cpu, rss, server: t.serverCpuSec,
+    cpuPerK: cpu !== undefined && accepted ? cpu / (accepted / 1000) : undefined,
+    rssKbPerConn: rss !== undefined && accepted ? (rss * 1024) / accepted : undefined,
+    cpuPerKMsg: cpu !== undefined && delivered ? cpu / (delivered / 1000) : undefined,
+    p99: t.upgrade?.p99,
   };
-  const cell = (t, f, i) => (t.skipped ? (i === 0 ? `skipped: ${t.skipped}` : '') : f(t));
-  return [
+}
+
+function rows(tools, st, floor) {
+  const fc = floor ? costs(floor) : {};
+  const messaging = st.LOAD === 'messaging';
+  const plannedOpenSec = st.CONNS * (st.RAMP_S / 2 + st.HOLD_S);
+  const withRatio = (digits, key) => (t) => {
+    const v = costs(t)[key];
+    return v === undefined ? '—' : `${v.toFixed(digits)}${t === floor ? '' : ratio(v, fc[key])}`;
+  };
+  const list = [
     ['Version', (t) => t.version ?? '?'],
     ['Connections made, as the tool says', (t) => (t.made ? `${t.made.n} (${t.made.detail})` : `no output (exit code ${t.exitCode})`)],
-    ['Server: accepted', (t) => String(t.server?.last?.accepted ?? '—')],
+    ['Server: accepted', (t) => `${t.server?.last?.accepted ?? '—'}${t.server?.finalRead === false ? ' (STALE: the server\'s final counters could not be read; an earlier sample)' : ''}`],
     ['Server: peak open (sampled 1/s)', (t) => String(t.server?.peakOpen ?? '—')],
-    ['Server: ramp seen (first → last accept, s, to the second)', (t) => {
+    ['Server: ramp seen (first → last accept, s)', (t) => {
       const sv = t.server;
-      return sv?.lastAcceptAtSec === undefined ? '—' : `${(sv.lastAcceptAtSec - sv.firstAcceptAtSec).toFixed(0)} (planned ${settings.RAMP_S})`;
+      return sv?.lastAcceptAtSec === undefined ? '—' : `${(sv.lastAcceptAtSec - sv.firstAcceptAtSec).toFixed(0)} (planned ${st.RAMP_S})`;
     }],
-    ['Server: connection-seconds held (∑ open × time)', (t) =>
-      t.server?.openSeconds === undefined ? '—' : `${t.server.openSeconds}${Number.isFinite(plannedOpenSec) ? ` (planned ${plannedOpenSec})` : ''}`],
-    ['Server: heartbeats received', (t) => (t.server?.last ? `${t.server.last.pings} ping frames, ${t.server.last.framesIn} text frames` : '—')],
+    ['Server: connection-seconds held', (t) => (t.server?.openSeconds === undefined ? '—' : `${t.server.openSeconds} (planned ${plannedOpenSec})`)],
+  ];
+  if (messaging) {
+    const planned = st.CONNS * st.RATE * st.SEND_S;
+    list.push(['Server: sends received / acked / delivered', (t) => (t.server?.last ? `${t.server.last.framesIn} / ${t.server.last.acked} / ${t.server.last.delivered} (planned ${planned})` : '—')]);
+    list.push(['Messages as the tool says: sent / acks / deliveries', (t) => (t.msgs ? `${t.msgs.sent} / ${t.msgs.acked ?? '—'} / ${t.msgs.delivered ?? '—'}` : '— (not counted by the tool)')]);
+  } else {
+    list.push(['Server: heartbeats received', (t) => (t.server?.last ? `${t.server.last.pings} ping frames, ${t.server.last.framesIn} text frames` : '—')]);
+  }
+  list.push(
     ['Connect latency P50 / P99 (ms), as the tool reports it', (t) => (t.connect ? `${pair(t.connect)} (${t.connect.what})` : `— (${t.connectWhy ?? 'no output'})`)],
-    ['TCP + upgrade P50 / P99 (ms)', (t) => (t.upgrade ? `${pair(t.upgrade)}${t.name === 'tsung' ? ' (tr_wsconnect transaction)' : ''}` : '—')],
+    ['TCP + upgrade P50 / P99 (ms)', (t) => (t.upgrade ? `${pair(t.upgrade)}${t.name === 'tsung' ? ' (tr_wsconnect)' : ''}${t === floor ? '' : ratio(t.upgrade.p99, fc.p99)}` : '—')],
     ['Other latency the tool reports, P50 / P99 (ms)', (t) => (t.other ? `${pair(t.other)} (${t.other.what})` : '—')],
     ['Errors the tool reports', (t) => (t.made ? errorsText(t.errors) : '—')],
-    ['Load generator CPU (s, user + sys, whole process tree)', (t) => (t.tree ? `${t.tree.cpuSec.toFixed(1)} (${t.tree.userSec.toFixed(1)} + ${t.tree.sysSec.toFixed(1)})` : '—')],
-    ['… per 1,000 connections (CPU s)', (t) => perK(t, t.tree?.cpuSec)],
-    ['Load generator peak RSS (MiB, summed over the tree)', (t) => (t.tree ? (t.tree.peakRssBytes / MiB).toFixed(1) : '—')],
-    ['… per 1,000 connections (MiB)', (t) => perK(t, t.tree && t.tree.peakRssBytes / MiB)],
+    ['Load generator CPU (s, user + sys, whole tree) (× floor)', withRatio(1, 'cpu')],
+    ['… per 1,000 connections (CPU s)', withRatio(2, 'cpuPerK')],
+  );
+  if (messaging) list.push(['… per 1,000 delivered messages (CPU s)', withRatio(3, 'cpuPerKMsg')]);
+  list.push(
+    ['Load generator peak RSS (MiB, summed over the tree) (× floor)', withRatio(1, 'rss')],
+    ['… per connection (KiB)', withRatio(1, 'rssKbPerConn')],
+    ['Server CPU during the run (s; apart from the tool\'s)', withRatio(1, 'server')],
     ['Tool wall time (s), processes seen', (t) => (t.tree ? `${t.tree.wallSec.toFixed(1)}, ${t.tree.processes.length}` : '—')],
     ['Load average before → after', (t) => (t.load[0] ? `${t.load[0]} → ${t.load[1] ?? '?'}` : '—')],
-    ['CPU pressure during the run (PSI some: share of time a task waited for a CPU)', (t) => fmtPct(t.cpuPressure)],
-  ].map(([label, f], i) => [label, ...tools.map((t) => cell(t, f, i))]);
+    ['CPU pressure during the run (PSI some)', (t) => fmtPct(t.cpuPressure)],
+  );
+  const cell = (t, f, i) => (t.skipped ? (i === 0 ? `skipped: ${t.skipped}` : '') : f(t));
+  return list.map(([label, f], i) => [label, ...tools.map((t) => cell(t, f, i))]);
+}
+
+/** Issue 12's targets for wsbench (and wsbench --transport raw when it ran), each with by how much it is met or missed. */
+function targets(tools, st, floor) {
+  const runs = tools.filter((t) => (t.name === 'wsbench' || t.name === 'wsbench-raw') && !t.skipped && t.tree);
+  if (runs.length === 0 || !floor) return ['Targets: need wsbench and floor in the same run.'];
+  const fc = costs(floor);
+  const tsung = tools.find((t) => t.name === 'tsung' && !t.skipped);
+  const art = tools.find((t) => t.name === 'artillery' && !t.skipped);
+  const out = [];
+  const check = (what, v, limit, cmp = '≤') => {
+    if (v === undefined || !Number.isFinite(v)) return out.push(`- ${what}: n/a`);
+    const ok = cmp === '≤' ? v <= limit : v >= limit;
+    out.push(`- ${what}: ${v.toFixed(2)} (target ${cmp} ${limit}) ${ok ? 'met' : `NOT met, by ${Math.abs(v - limit).toFixed(2)}`}`);
+  };
+  for (const w of runs) {
+    const wc = costs(w);
+    const who = NAMES[w.name];
+    if (st.LOAD === 'messaging') {
+      check(`${who} CPU per delivered message, × floor`, wc.cpuPerKMsg / fc.cpuPerKMsg, 1.1);
+      for (const p of [tsung, art].filter(Boolean)) check(`${NAMES[p.name]} CPU per delivered message ÷ ${who}'s`, costs(p).cpuPerKMsg / wc.cpuPerKMsg, 1, '≥');
+    } else {
+      check(`${who} CPU, × floor`, wc.cpu / fc.cpu, 1.2);
+      check(`${who} tree RSS, × floor`, wc.rss / fc.rss, 1.3);
+      check(`stretch: ${who} CPU, × floor`, wc.cpu / fc.cpu, 1.0);
+      if (tsung) {
+        check(`Tsung CPU per connection ÷ ${who}'s`, costs(tsung).cpuPerK / wc.cpuPerK, 1.5, '≥');
+        check(`Tsung memory per connection ÷ ${who}'s`, costs(tsung).rssKbPerConn / wc.rssKbPerConn, 1.5, '≥');
+      }
+    }
+  }
+  return ['Targets (issue 12; meaningful only on a quiet machine at full scale):', ...out];
 }
 
 function markdownTable(header, body) {
@@ -210,17 +141,21 @@ function main() {
   }
   const tools = TOOLS.map((n) => readTool(outDir, n)).filter(Boolean);
   const meta = readText(path.join(outDir, 'meta.txt')) ?? '';
-  const names = { wsbench: 'wsbench', artillery: 'Artillery (ws engine)', tsung: 'Tsung (ts_websocket)' };
+  const st = settingsOf(meta);
+  const floor = tools.find((t) => t.name === 'floor' && !t.skipped && t.tree);
   const out = [
     meta.split('\n').map((l) => `    ${l}`).join('\n'),
     '',
-    markdownTable(['', ...tools.map((t) => names[t.name])], rows(tools, settingsOf(meta))),
+    markdownTable(['', ...tools.map((t) => NAMES[t.name])], rows(tools, st, floor)),
     '',
-    'Per 1,000 connections = figure / (connections the server accepted in that run / 1,000).',
+    '(r×) = the figure ÷ the floor\'s (bare `ws` client) in the same run. Per 1,000 connections / per connection: ÷ connections the server accepted;',
+    'per delivered message: ÷ messages the server delivered. The server\'s CPU is its own process, counted apart from every tool\'s.',
+    '',
+    ...targets(tools, st, floor),
   ];
   process.stdout.write(out.join('\n') + '\n');
 }
 
 if (require.main === module) main();
 
-module.exports = { percentile, p50p99, tsungSamples, tsungTotals, pressureShare };
+module.exports = { settingsOf, costs };

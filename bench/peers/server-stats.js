@@ -8,7 +8,7 @@
  *
  * Runs until SIGTERM/SIGINT, then reads /stats one last time and writes
  * { peakOpen, peakOpenAtSec, firstAcceptAtSec, lastAcceptAtSec, openSeconds,
- *   last: <the final counters>, samples, failedSamples }.
+ *   last: <the final counters>, finalRead, samples, failedSamples }.
  * firstAcceptAtSec / lastAcceptAtSec: first sample with accepted > 0 and the sample at which
  * accepted last grew, i.e. the ramp as the server saw it (to the second). openSeconds: the sum of
  * `open` × the time since the previous sample, the connection-seconds the tool really held.
@@ -37,9 +37,9 @@ async function main() {
   const state = { peakOpen: 0, peakOpenAtSec: 0, firstAcceptAtSec: undefined, lastAcceptAtSec: undefined, openSeconds: 0, last: undefined, samples: 0, failedSamples: 0 };
   let prevAt;
 
-  async function sample() {
+  async function sample(timeoutMs = Math.max(200, args.intervalMs - 100)) {
     try {
-      const res = await fetch(args.url, { signal: AbortSignal.timeout(Math.max(200, args.intervalMs - 100)) });
+      const res = await fetch(args.url, { signal: AbortSignal.timeout(timeoutMs) });
       const stats = await res.json();
       const now = Date.now();
       const at = (now - t0) / 1000;
@@ -57,7 +57,9 @@ async function main() {
     } catch {
       // a busy server may miss one sample; the count says how many
       state.failedSamples++;
+      return false;
     }
+    return true;
   }
 
   let stopping = false;
@@ -66,7 +68,11 @@ async function main() {
     if (stopping) return;
     stopping = true;
     clearInterval(timer);
-    await sample();
+    // the final counters are the figures: a saturated server may answer late, so wait for them
+    // (up to 3 × 10 s); finalRead false means `last` is an earlier sample and the table says so
+    let ok = false;
+    for (let i = 0; i < 3 && !ok; i++) ok = await sample(10_000);
+    state.finalRead = ok;
     fs.writeFileSync(args.out, JSON.stringify({ ...state, openSeconds: Math.round(state.openSeconds) }, null, 2) + '\n');
     process.exit(0);
   };

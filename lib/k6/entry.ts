@@ -2,6 +2,7 @@ import exec from 'k6/execution';
 import { setTimeout } from 'k6/timers';
 import { ConfigError, parseDuration } from '../duration';
 import { checkModule, resolveOptions } from '../options';
+import { reconnectFromEnv } from '../reconnect-flags';
 import { planStages, totalDurationMs } from '../stages';
 import type { ResolvedOptions } from '../types';
 import { hooksOf } from '../vu-connection';
@@ -64,7 +65,7 @@ export function k6Entry(mod: unknown, meta: BundleMeta): K6Entry {
   const env = __ENV;
   const pingIntervalMs = env.PING_INTERVAL ? parseDuration(env.PING_INTERVAL, '-e PING_INTERVAL') : undefined;
   if (pingIntervalMs !== undefined && pingIntervalMs <= 0) throw new ConfigError('-e PING_INTERVAL must be more than 0s');
-  const resolved: ResolvedOptions = resolveOptions(meta.name, scenario, { target: envTarget(env), pingIntervalMs }, '', meta.file);
+  const resolved: ResolvedOptions = resolveOptions(meta.name, scenario, { target: envTarget(env), pingIntervalMs, reconnect: reconnectFromEnv(env) }, '', meta.file);
   if (resolved.target === '') throw new ConfigError('no target: run with -e TARGET=ws://host:port/ws (k6 has no embedded server)');
   const hooks = hooksOf(scenario);
   const declared = meta.metrics;

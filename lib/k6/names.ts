@@ -34,6 +34,9 @@ export const K6_OWN: MetricDecl[] = [
   { name: M.msgLatency, kind: 'trend' },
   { name: M.sendBufferFull, kind: 'counter' },
   { name: M.reconnects, kind: 'counter' },
+  { name: M.reconnectFailures, kind: 'counter' },
+  { name: M.reconnectDowntime, kind: 'trend' },
+  { name: M.reconnectConnecting, kind: 'trend' },
   { name: M.vusFailed, kind: 'counter' },
   { name: M.callbackErrors, kind: 'counter' },
 ];

@@ -1,5 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import type JsHistogram from 'hdr-histogram-js/dist/JsHistogram';
+import { onePassStats } from './one-pass';
 
 /**
  * The one place that knows HDR settings: values are recorded in microseconds with
@@ -70,10 +71,15 @@ export function percentileMs(h: Histogram, q: number): number {
   return h.totalCount === 0 ? 0 : usToMs(h.getValueAtPercentile(q));
 }
 
-/** Summary statistics; all zeros for an empty histogram. */
+/** Summary statistics; all zeros for an empty histogram. One walk over the counts (one-pass.ts). */
 export function latencyStats(h: Histogram): LatencyStats {
   const count = h.totalCount;
   if (count === 0) return { count: 0, min: 0, max: 0, avg: 0, stddev: 0, p50: 0, p90: 0, p95: 0, p99: 0 };
+  const o = onePassStats(h);
+  if (o) {
+    const [p0, p50, p90, p95, p99, p100] = o.at.map(usToMs) as [number, number, number, number, number, number];
+    return { count, min: p0, max: p100, avg: usToMs(o.mean), stddev: usToMs(o.stdDeviation), p50, p90, p95, p99 };
+  }
   return {
     count,
     // both from buckets (not the exact extremes a single recorder saw), so that a merged summary

@@ -63,7 +63,13 @@ export class Registry {
   reset(): void {
     this.counters.clear();
     this.rates.clear();
-    for (const h of this.trends.values()) h.reset();
+    for (const [k, h] of this.trends) {
+      // per-second keyed trends (`~recovery/<sec>/...`, lib/recovery-keys.ts) are not used again: drop them, or every later second would carry them empty
+      if (k.startsWith('~')) {
+        h.destroy();
+        this.trends.delete(k);
+      } else h.reset();
+    }
     this.errors.clear();
     this.disconnects.clear();
   }

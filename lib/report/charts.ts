@@ -1,4 +1,5 @@
 import type { SecondRow } from '../timeseries';
+import type { WaveMark } from './waves';
 
 /** One line of a chart; `values` align with the chart's x (null: nothing measured that second). */
 export interface ChartSeries {
@@ -21,6 +22,8 @@ export interface ChartSpec {
   yRange?: [number, number];
   x: number[];
   series: ChartSeries[];
+  /** Disconnect waves drawn on the chart (a line at each, a band while it recovered). */
+  marks?: WaveMark[];
 }
 
 /** A chart that is not drawn, and why (e.g. no messages in a connect-only run). */
@@ -35,18 +38,24 @@ const COLORS = {
 };
 
 /** Per-second values where `has` holds, null elsewhere (a gap, not a zero). */
-function where(rows: SecondRow[], has: (r: SecondRow) => boolean, value: (r: SecondRow) => number): Array<number | null> {
+function where(rows: SecondRow[], has: (r: SecondRow) => boolean, value: (r: SecondRow) => number | null): Array<number | null> {
   return rows.map((r) => (has(r) ? value(r) : null));
 }
 
 /** The report's time charts from `timeseries.ndjson`. Pure. */
-export function chartsOf(rows: SecondRow[]): Array<ChartSpec | EmptyChart> {
+export function chartsOf(rows: SecondRow[], marks: WaveMark[] = []): Array<ChartSpec | EmptyChart> {
+  const charts = timeCharts(rows);
+  if (marks.length > 0) for (const c of charts) if (!('empty' in c)) c.marks = marks;
+  return charts;
+}
+
+function timeCharts(rows: SecondRow[]): Array<ChartSpec | EmptyChart> {
   if (rows.length === 0) return [{ id: 'chart-connections', title: 'Charts', empty: 'no per-second data (the run ended before its first second)' }];
   const x = rows.map((r) => r.sec);
   const any = (f: (r: SecondRow) => number): boolean => rows.some((r) => f(r) > 0);
   const s = (label: string, color: string, values: Array<number | null>, scale: 'y' | 'y2' = 'y', width = 2): ChartSeries => ({ label, color, values, scale, width });
   /** A latency's p50 and p99, drawn only in the seconds where `has` holds (p50 wider: the two may coincide). */
-  const latency = (has: (r: SecondRow) => boolean, p50: (r: SecondRow) => number, p99: (r: SecondRow) => number): ChartSeries[] => [
+  const latency = (has: (r: SecondRow) => boolean, p50: (r: SecondRow) => number | null, p99: (r: SecondRow) => number | null): ChartSeries[] => [
     s('p50', COLORS.cyan, where(rows, has, p50), 'y', 5),
     s('p99', COLORS.red, where(rows, has, p99)),
   ];
@@ -80,10 +89,10 @@ export function chartsOf(rows: SecondRow[]): Array<ChartSpec | EmptyChart> {
       series: [s('sent/s', COLORS.blue, rows.map((r) => r.msgsSent), 'y', 5), s('received/s', COLORS.green, rows.map((r) => r.msgsReceived))],
     });
   } else charts.push({ id: 'chart-messages', title: 'Messages per second', empty: 'no messages in this run' });
-  if (any((r) => r.msgLatencyP99)) {
+  if (rows.some((r) => r.msgLatencyP99 !== null)) {
     charts.push({
       id: 'chart-message-latency', title: 'Message latency (ms), per second', yLabel: 'ms', x,
-      series: latency((r) => r.msgLatencyP99 > 0, (r) => r.msgLatencyP50, (r) => r.msgLatencyP99),
+      series: latency((r) => r.msgLatencyP99 !== null, (r) => r.msgLatencyP50, (r) => r.msgLatencyP99),
     });
   } else charts.push({ id: 'chart-message-latency', title: 'Message latency', empty: 'no message latency recorded in this run' });
   return charts;

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { byCount, hintFor } from '../errors';
-import type { LatencyStats } from '../metrics/histogram';
+import { hasSamples, Stats } from '../stats';
 import type { Summary } from '../summary';
 import type { SecondRow } from '../timeseries';
 import { ChartSpec, chartsOf, EmptyChart } from './charts';
 import { Grade, healthOf } from './health';
+import { waveMarks, wavesCard } from './waves';
 
 export interface ReportInput {
   summary: Summary;
@@ -28,7 +29,7 @@ function uplot(): { js: string; css: string } {
 
 const esc = (v: unknown): string =>
   String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-const pct = (r: number | null): string => (r === null ? 'n/a' : `${(r * 100).toFixed(2)}%`);
+const pct = (r: number | null): string => (r === null ? 'no data' : `${(r * 100).toFixed(2)}%`);
 const ms = (v: number): string => v.toFixed(2);
 /** Inside a <script>: no `</script` can end it early. */
 const scriptSafe = (s: string): string => s.replace(/<\/script/gi, '<\\/script');
@@ -42,14 +43,15 @@ function figures(title: string, rows: Array<[string, string | number, string?]>)
   return `<div class="card"><h3>${esc(title)}</h3><table class="figures">${body}</table></div>`;
 }
 
-function latencyRows(s: LatencyStats, g: { p50?: string; p99?: string } = {}): Array<[string, string | number, string?]> {
+function latencyRows(s: Stats, g: { p50?: string; p99?: string } = {}): Array<[string, string | number, string?]> {
+  if (!hasSamples(s)) return [['count', 0], ...(['min', 'avg', 'p50', 'p90', 'p95', 'p99', 'max', 'stddev'] as const).map((k): [string, string] => [k, 'no data'])];
   return [
     ['count', s.count], ['min', ms(s.min)], ['avg', ms(s.avg)], ['p50', ms(s.p50), g.p50], ['p90', ms(s.p90)],
     ['p95', ms(s.p95)], ['p99', ms(s.p99), g.p99], ['max', ms(s.max)], ['stddev', ms(s.stddev)],
   ];
 }
 
-const isStats = (v: unknown): v is LatencyStats => typeof v === 'object' && v !== null && 'p99' in v && 'count' in v;
+const isStats = (v: unknown): v is Stats => typeof v === 'object' && v !== null && 'p99' in v && 'count' in v;
 
 /** Every figure of the messages block, whatever the messaging mode put there: latencies as p50 / p99. */
 function messageRows(m: Summary['messages'], prefix = ''): Array<[string, string | number]> {
@@ -57,12 +59,15 @@ function messageRows(m: Summary['messages'], prefix = ''): Array<[string, string
   for (const [k, v] of Object.entries(m)) {
     const name = `${prefix}${k}`;
     if (typeof v === 'number') out.push([name, Number.isInteger(v) ? v : Number(v.toFixed(4))]);
-    else if (v === null) out.push([name, 'n/a']);
-    else if (isStats(v)) out.push([`${name} p50 / p99`, v.count > 0 ? `${ms(v.p50)} / ${ms(v.p99)}` : 'n/a']);
+    else if (v === null) out.push([name, 'no data']);
+    else if (isStats(v)) out.push([`${name} p50 / p99`, hasSamples(v) ? `${ms(v.p50)} / ${ms(v.p99)}` : 'no data']);
     else if (typeof v === 'object' && !prefix) out.push(...messageRows(v as Summary['messages'], `${name}.`));
   }
   return out;
 }
+
+const hasMessages = (m: Summary['messages']): boolean =>
+  m.sent > 0 || m.received > 0 || m.expected > 0 || m.frames.sent > 0 || m.frames.received > 0 || m.latencyMs.count > 0;
 
 function summarySection(s: Summary): string {
   const h = s.health ?? healthOf(s);
@@ -76,9 +81,10 @@ function summarySection(s: Summary): string {
     figures('Heartbeat', [
       ['pings sent', s.heartbeat.pingsSent], ['pongs received', s.heartbeat.pongsReceived], ['pong rate', pct(s.heartbeat.pongRate), grade(h.pongRate)],
       ...(s.heartbeat.unresolved > 0 ? [['unresolved at stop', s.heartbeat.unresolved] as [string, number]] : []),
-      ['RTT p50 / p99 (ms)', s.heartbeat.rttMs.count > 0 ? `${ms(s.heartbeat.rttMs.p50)} / ${ms(s.heartbeat.rttMs.p99)}` : 'n/a'],
+      ['RTT p50 / p99 (ms)', hasSamples(s.heartbeat.rttMs) ? `${ms(s.heartbeat.rttMs.p50)} / ${ms(s.heartbeat.rttMs.p99)}` : 'no data'],
     ]),
-    figures('Messages', messageRows(s.messages)),
+    // a connect-only run carried no messages: no card of zeros and "no data"
+    ...(hasMessages(s.messages) ? [figures('Messages', messageRows(s.messages))] : []),
   ];
   return `<section id="summary"><h2>Summary ${grade(h.overall)}</h2><div class="cards">${cards.join('')}</div></section>`;
 }
@@ -138,6 +144,28 @@ const CLIENT = `(function () {
     var scales = { x: { time: false, range: function (u, min, max) { return [min, max > min ? max : min + 1]; } } };
     if (c.yRange) scales.y = { range: c.yRange };
     var opts = { width: Math.max(320, el.clientWidth || 560), height: 220, series: series, axes: axes, scales: scales, legend: { live: false } };
+    var marks = c.marks || [];
+    if (marks.length) {
+      // disconnect waves: a dashed line at the wave's second, a band until 99% of its VUs were back
+      opts.hooks = { draw: [function (u) {
+        var ctx = u.ctx, top = u.bbox.top, h = u.bbox.height;
+        ctx.save();
+        marks.forEach(function (m) {
+          var x = u.valToPos(m.x, 'x', true);
+          if (m.until !== undefined) {
+            var x2 = u.valToPos(m.until, 'x', true);
+            ctx.fillStyle = 'rgba(245, 158, 11, 0.15)';
+            ctx.fillRect(x, top, Math.max(2, x2 - x), h);
+          }
+          ctx.strokeStyle = '#d97706'; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
+          ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + h); ctx.stroke();
+          ctx.setLineDash([]); ctx.fillStyle = '#b45309'; ctx.textAlign = 'left'; ctx.textBaseline = 'alphabetic'; ctx.font = (12 * devicePixelRatio) + 'px sans-serif';
+          ctx.fillText(m.label, x + 4, top + 14 * devicePixelRatio);
+        });
+        ctx.restore();
+      }] };
+      el.setAttribute('data-waves', JSON.stringify(marks.map(function (m) { return m.x; })));
+    }
     new uPlot(opts, [c.x].concat(c.series.map(function (s) { return s.values; })), el);
     el.setAttribute('data-colors', JSON.stringify(c.series.map(function (s) { return s.color; })));
   });
@@ -159,7 +187,7 @@ table { border-collapse: collapse; } th, td { text-align: left; padding: 2px 8px
 #thresholds-table { background: #fff; border: 1px solid #e2e8f0; } #thresholds-table td, #thresholds-table th { padding: 4px 12px; }
 tr.ok .mark, .ok { color: #16a34a; } tr.bad .mark, .bad { color: #dc2626; } tr.nodata .mark { color: #64748b; } .mark { font-weight: 700; }
 .chart.empty { color: #64748b; padding: 24px 0; } .barcell { width: 30%; } .bar { background: #dc2626; height: 10px; border-radius: 2px; }
-.hint { color: #475569; font-size: 12px; } ul.warnings li { color: #b45309; }
+.hint { color: #475569; font-size: 12px; } table.waves td, table.waves th { padding: 2px 10px; } ul.warnings li { color: #b45309; }
 `;
 
 /**
@@ -169,7 +197,7 @@ tr.ok .mark, .ok { color: #16a34a; } tr.bad .mark, .bad { color: #dc2626; } tr.n
  */
 export function renderReport(input: ReportInput): string {
   const s = input.summary;
-  const charts = chartsOf(input.timeseries);
+  const charts = chartsOf(input.timeseries, waveMarks(s.disconnectWaves));
   const st = status(s);
   const { js, css } = uplot();
   const data = JSON.stringify({ charts }).replace(/</g, '\\u003c');
@@ -193,6 +221,7 @@ export function renderReport(input: ReportInput): string {
 ${summarySection(s)}
 ${thresholdsSection(s)}
 <section id="charts"><h2>Over time</h2><div class="charts">${chartDivs(charts)}</div></section>
+${wavesCard(s.disconnectWaves)}
 <section id="failures"><h2>Failure classes</h2><div class="cards">${classes('Connect failures', 'failure-classes', s.connections.errors, true)}${classes('Disconnects (closed by the other side)', 'disconnect-classes', s.connections.disconnectReasons, false)}</div></section>
 ${warnings}
 <script type="application/json" id="wsbench-data">${data}</script>

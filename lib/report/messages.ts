@@ -1,4 +1,5 @@
 import type { MessagesSummary } from '../message-summary';
+import { hasSamples } from '../stats';
 
 const LABELS = {
   en: {
@@ -28,9 +29,9 @@ export function messageLines(m: MessagesSummary, lang: 'en' | 'zh'): string[] {
   out.push(row(L.duplicated, m.duplicated));
   out.push(row(L.outOfOrder, `${m.outOfOrder}${m.stale > 0 ? `   (${m.stale} ${L.stale})` : ''}`));
   out.push(row(L.throughput, `${m.throughput.sentPerSec.toFixed(1)} ${L.sentPerSec}, ${m.throughput.deliveredPerSec.toFixed(1)} ${L.deliveredPerSec}`));
-  if (m.ackRttMs.count > 0) out.push(row(`${L.ackRtt} P50/P99`, `${ms(m.ackRttMs.p50)} / ${ms(m.ackRttMs.p99)}`));
+  if (hasSamples(m.ackRttMs)) out.push(row(`${L.ackRtt} P50/P99`, `${ms(m.ackRttMs.p50)} / ${ms(m.ackRttMs.p99)}`));
   const d = m.latencyMs;
-  if (d.count > 0) {
+  if (hasSamples(d)) {
     out.push(`${L.delivery}:`);
     out.push(`  P50 ${ms(d.p50)}   P90 ${ms(d.p90)}   P95 ${ms(d.p95)}   P99 ${ms(d.p99)}   Max ${ms(d.max)}   Avg ${ms(d.avg)}`);
   }

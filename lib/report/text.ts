@@ -1,8 +1,9 @@
 import { byCount, hintFor } from '../errors';
-import type { LatencyStats } from '../metrics/histogram';
+import { hasSamples, Stats } from '../stats';
 import type { Summary } from '../summary';
 import { gradeLabel, healthOf } from './health';
 import { messageLines } from './messages';
+import { waveLines } from './waves';
 
 export type Lang = 'en' | 'zh';
 
@@ -35,7 +36,8 @@ function row(label: string, value: string | number, width = 16): string {
 }
 
 /** `grades` are printed beside P50 and P99 (the seed grades connect latency only). */
-function latencyBlock(s: LatencyStats, grades: { p50?: string; p99?: string } = {}): string[] {
+function latencyBlock(s: Stats, grades: { p50?: string; p99?: string } = {}, none = 'n/a (no connection succeeded)'): string[] {
+  if (!hasSamples(s)) return [none];
   return [
     row('Min', ms(s.min), 8), row('Max', ms(s.max), 8), row('Avg', ms(s.avg), 8), row('P50', withGrade(ms(s.p50), grades.p50), 8),
     row('P90', ms(s.p90), 8), row('P95', ms(s.p95), 8), row('P99', withGrade(ms(s.p99), grades.p99), 8), row('StdDev', ms(s.stddev), 8),
@@ -66,16 +68,17 @@ export function formatSummary(s: Summary, lang: Lang = 'en', extra: (s: Summary,
   out.push(`scenario: ${s.scenario}   target: ${s.target}`, '');
   out.push(`--- ${L.conns} ---`);
   out.push(row(L.attempted, s.connections.attempted), row(L.succeeded, s.connections.succeeded), row(L.failed, s.connections.failed));
-  out.push(row(L.successRate, withGrade(pct(s.connections.successRate), gradeLabel(h.successRate, lang))));
+  out.push(row(L.successRate, s.connections.successRate === null ? 'n/a (nothing attempted)' : withGrade(pct(s.connections.successRate), gradeLabel(h.successRate, lang))));
   out.push(row(L.disconnected, s.connections.disconnected), row(L.final, s.connections.final), row(L.peak, s.connections.peak));
   if (s.connections.aborted > 0) out.push(row(L.aborted, s.connections.aborted));
   if (s.connections.reconnects > 0) out.push(row(lang === 'zh' ? '重连次数' : 'Reconnects', s.connections.reconnects));
   if (s.connections.sendBufferFull > 0) out.push(row(lang === 'zh' ? '发送缓冲满' : 'Send buffer full', `${s.connections.sendBufferFull} (server not reading)`));
   out.push(...classLines(L.errors, s.connections.errors), ...classLines(L.disconnects, s.connections.disconnectReasons));
+  out.push(...waveLines(s.disconnectWaves, lang));
   out.push('', `--- ${L.latency} ---`, ...latencyBlock(s.connectLatencyMs, { p50: gradeLabel(h.connectP50, lang), p99: gradeLabel(h.connectP99, lang) }));
   out.push('', `--- ${L.heartbeat} ---`);
   out.push(row(L.pings, s.heartbeat.pingsSent), row(L.pongs, s.heartbeat.pongsReceived), row(L.pongRate, s.heartbeat.pongRate === null ? 'n/a (no pings sent)' : withGrade(pct(s.heartbeat.pongRate), gradeLabel(h.pongRate, lang))));
-  if (s.heartbeat.rttMs.count > 0) out.push(row(`${L.rtt} P50/P99`, `${ms(s.heartbeat.rttMs.p50)} / ${ms(s.heartbeat.rttMs.p99)}`, 24));
+  if (hasSamples(s.heartbeat.rttMs)) out.push(row(`${L.rtt} P50/P99`, `${ms(s.heartbeat.rttMs.p50)} / ${ms(s.heartbeat.rttMs.p99)}`, 24));
   out.push(...messageLines(s.messages, lang));
   out.push(...extra(s, lang));
   if (s.runner.warnings.length > 0) {

@@ -108,7 +108,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       figures = {
         elapsed: `${live.elapsedSec} / ${live.totalSec} s`, stage: `${Math.min(live.stage, live.stages)} / ${live.stages}`,
         open: String(row.open), attempted: String(live.attempted), succeeded: String(sums.connects), failed: String(live.failed),
-        p99: sums.connects > 0 ? live.p99.toFixed(2) : 'n/a', pongRate: sums.pings > 0 ? pct(live.pongRate) : 'n/a',
+        p99: live.p99 === null ? 'n/a' : live.p99.toFixed(2), pongRate: sums.pings > 0 ? pct(live.pongRate) : 'n/a',
         msgs: `${sums.sent} / ${sums.received}`, cpu: `${row.cpuPct}%`,
       };
       // per page: only what it lacks (nothing at all is computed while no page is open)
@@ -149,7 +149,7 @@ function finalEvent(s: Summary): { figures: Figures; status: string; cls: string
     status: `finished: ${status}`, cls,
     figures: {
       elapsed: `${s.durationSec} s`, open: `${c.final} (peak ${c.peak})`, attempted: String(c.attempted), succeeded: String(c.succeeded),
-      failed: String(c.failed), p99: s.connectLatencyMs.count > 0 ? s.connectLatencyMs.p99.toFixed(2) : 'n/a',
+      failed: String(c.failed), p99: s.connectLatencyMs.p99 === null ? 'n/a' : s.connectLatencyMs.p99.toFixed(2),
       pongRate: s.heartbeat.pongRate === null ? 'n/a' : pct(s.heartbeat.pongRate),
       msgs: `${s.messages.frames.sent} / ${s.messages.frames.received}`,
     },

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { redactText } from '../../lib/redact';
 import { listenError } from './address';
 
 /** What the HTTP layer asks of the dashboard. */
@@ -18,7 +19,7 @@ export class SseClient {
   constructor(private readonly res: http.ServerResponse) {}
 
   send(event: string, data: unknown): void {
-    this.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.res.write(redactText(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)); // no secret in any output (lib/redact.ts)
   }
 
   end(): void {
@@ -77,13 +78,13 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, route
       }
       case '/metrics': {
         const m = await routes.metrics();
-        res.writeHead(200, { 'content-type': m.contentType, ...NO_STORE }).end(m.body);
+        res.writeHead(200, { 'content-type': m.contentType, ...NO_STORE }).end(redactText(m.body));
         return;
       }
       case '/summary.json': {
         const s = routes.summary();
         if (s === undefined) res.writeHead(503, { 'content-type': 'application/json', ...NO_STORE }).end('{"error":"the run has not started yet"}\n');
-        else res.writeHead(200, { 'content-type': 'application/json', ...NO_STORE }).end(`${JSON.stringify(s, null, 2)}\n`);
+        else res.writeHead(200, { 'content-type': 'application/json', ...NO_STORE }).end(redactText(`${JSON.stringify(s, null, 2)}\n`));
         return;
       }
       default:

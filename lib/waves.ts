@@ -1,0 +1,162 @@
+import { decodeHistogram, Histogram, latencyStats, mergeEncoded } from './metrics/histogram';
+import { M } from './metric-names';
+import type { MetricsSnapshot } from './metrics/registry';
+import { nullStats, Stats } from './stats';
+import { parseRecoveryKey } from './recovery-keys';
+
+/**
+ * Disconnect waves (DESIGN.md): at least 5% of the open connections, and at least 100, closing
+ * within 2 s. Found in the per-second interval snapshots of a run; with reconnect on, each wave's
+ * recovery is read from the metrics keyed by the second the VUs were dropped in (lib/reconnect.ts),
+ * so that it counts exactly the VUs that wave dropped. Pure.
+ */
+
+/** One second of the run: its interval snapshot (all workers merged) and the connections open at its end. */
+export interface WaveSecond {
+  sec: number;
+  open: number;
+  interval: MetricsSnapshot;
+}
+
+/** Seconds until a share of the dropped VUs was open again; null when that share never was. */
+export interface RecoverySec {
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+}
+
+export interface DisconnectWave {
+  /** First second of the run (0-based) in which the wave dropped connections. */
+  atSec: number;
+  /** Last second whose drops belong to the wave. */
+  endSec: number;
+  /** Connections open just before the wave. */
+  openBefore: number;
+  /** Connections the other side closed during the wave, and by class. */
+  dropped: number;
+  classes: Record<string, number>;
+  /** With reconnect on: the dropped VUs that were open again by the end of the run. */
+  recovered?: number;
+  /** Per VU from its own drop to its reconnect's open, seconds; the share counts over `dropped`. */
+  recoverySec?: RecoverySec;
+  /** Reconnect attempts of the dropped VUs until they were open again, and those that failed (by class). */
+  attempts?: number;
+  failures?: number;
+  failureClasses?: Record<string, number>;
+  /** Connect latency of the reconnects that opened (the usual stats; null with none). */
+  reconnectLatencyMs?: Stats;
+}
+
+
+export const WAVE_MIN_SHARE = 0.05;
+export const WAVE_MIN_DROPPED = 100;
+export const WAVE_WINDOW_SEC = 2;
+
+/** Drops that make a wave when `open` connections were open before: 5% of them, and at least 100. */
+export function waveThreshold(open: number): number {
+  return Math.max(WAVE_MIN_DROPPED, Math.ceil(open * WAVE_MIN_SHARE));
+}
+
+const disc = (s: WaveSecond | undefined): number => s?.interval.counters[M.disconnects] ?? 0;
+
+/** Where waves start and end, from per-second disconnects and open counts. Pure. */
+export function waveSpans(seconds: Array<{ sec: number; open: number; disconnects: number }>): Array<{ atSec: number; endSec: number; openBefore: number; dropped: number }> {
+  const bySec = new Map(seconds.map((s) => [s.sec, s]));
+  const d = (sec: number): number => bySec.get(sec)?.disconnects ?? 0;
+  const window = (sec: number): number => {
+    let n = 0;
+    for (let i = 0; i < WAVE_WINDOW_SEC; i++) n += d(sec + i);
+    return n;
+  };
+  const out: Array<{ atSec: number; endSec: number; openBefore: number; dropped: number }> = [];
+  const sorted = [...seconds].sort((a, b) => a.sec - b.sec);
+  let after = -Infinity;
+  for (const s of sorted) {
+    if (s.sec <= after || s.disconnects === 0) continue;
+    // open at the end of the previous second, plus what closed in this one before this second's end
+    const openBefore = Math.max(bySec.get(s.sec - 1)?.open ?? 0, s.open + s.disconnects);
+    const thr = waveThreshold(openBefore);
+    if (window(s.sec) < thr) continue;
+    let end = s.sec + (d(s.sec + 1) > 0 ? 1 : 0);
+    while (d(end + 1) > 0 && window(end + 1) >= thr) end++;
+    let dropped = 0;
+    for (let i = s.sec; i <= end; i++) dropped += d(i);
+    out.push({ atSec: s.sec, endSec: end, openBefore, dropped });
+    after = end;
+  }
+  return out;
+}
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+
+/** Seconds until `share` of `dropped` VUs were open again, from the downtimes of those that were. */
+function recoveryAt(h: Histogram, dropped: number, share: number): number | null {
+  const rank = Math.ceil(dropped * share);
+  if (rank === 0 || rank > h.totalCount) return null;
+  return round3(h.getValueAtPercentile((rank / h.totalCount) * 100) / 1e6);
+}
+
+/**
+ * Waves of a run. `reconnecting`: reconnect was on, so each wave gets its recovery (zeros and
+ * nulls when nothing came back). Pure.
+ */
+export function detectWaves(seconds: WaveSecond[], reconnecting: boolean): DisconnectWave[] {
+  const spans = waveSpans(seconds.map((s) => ({ sec: s.sec, open: s.open, disconnects: disc(s) })));
+  if (spans.length === 0) return [];
+  return spans.map((sp) => {
+    const classes: Record<string, number> = {};
+    for (const s of seconds) {
+      if (s.sec < sp.atSec || s.sec > sp.endSec) continue;
+      for (const [k, n] of Object.entries(s.interval.disconnects)) classes[k] = (classes[k] ?? 0) + n;
+    }
+    const wave: DisconnectWave = { ...sp, classes };
+    if (reconnecting) Object.assign(wave, recoveryOf(seconds, sp.atSec, sp.endSec, sp.dropped));
+    return wave;
+  });
+}
+
+/** The recovery of the VUs dropped in seconds from..to, from the keyed metrics of every second. */
+function recoveryOf(seconds: WaveSecond[], from: number, to: number, dropped: number): Partial<DisconnectWave> {
+  const downtime: string[] = [];
+  const connecting: string[] = [];
+  let attempts = 0;
+  const failureClasses: Record<string, number> = {};
+  for (const s of seconds) {
+    for (const [name, enc] of Object.entries(s.interval.trends)) {
+      const k = parseRecoveryKey(name);
+      if (!k || k.dropSec < from || k.dropSec > to) continue;
+      if (k.what === 'downtime') downtime.push(enc);
+      else if (k.what === 'connecting') connecting.push(enc);
+    }
+    for (const [name, n] of Object.entries(s.interval.counters)) {
+      const k = parseRecoveryKey(name);
+      if (!k || k.dropSec < from || k.dropSec > to) continue;
+      if (k.what === 'attempts') attempts += n;
+      else if (k.what === 'failed') failureClasses[k.cls ?? 'unknown'] = (failureClasses[k.cls ?? 'unknown'] ?? 0) + n;
+    }
+  }
+  const down = mergeEncoded(downtime);
+  const lat = mergeEncoded(connecting);
+  const out: Partial<DisconnectWave> = {
+    recovered: down.totalCount,
+    recoverySec: { p50: recoveryAt(down, dropped, 0.5), p90: recoveryAt(down, dropped, 0.9), p99: recoveryAt(down, dropped, 0.99) },
+    attempts,
+    failures: Object.values(failureClasses).reduce((a, b) => a + b, 0),
+    failureClasses,
+    reconnectLatencyMs: lat.totalCount > 0 ? latencyStats(lat) : nullStats(),
+  };
+  down.destroy();
+  lat.destroy();
+  return out;
+}
+
+/** Count of samples of a trend in one snapshot (0 when none). */
+export function trendCount(snap: MetricsSnapshot, name: string): number {
+  const enc = snap.trends[name];
+  if (!enc) return 0;
+  const h = decodeHistogram(enc);
+  const n = h.totalCount;
+  h.destroy();
+  return n;
+}
