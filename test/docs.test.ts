@@ -41,7 +41,11 @@ function runBlock(block: Runnable): Promise<{ code: number | null; out: string }
   child.stderr.on('data', (d) => (out += d));
   // a bound, not an assertion: a block that hangs is killed (with all it started) and fails
   const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 150_000);
-  return new Promise((resolve) => child.on('close', (c) => { clearTimeout(guard); resolve({ code: c, out }); }));
+  return new Promise((resolve) => child.on('close', (c) => {
+    clearTimeout(guard);
+    try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* the block left nothing running */ }
+    resolve({ code: c, out });
+  }));
 }
 
 describe('runnable blocks', () => {
