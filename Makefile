@@ -18,17 +18,22 @@ dist/cli.js: $(NODE_MODULES) $(shell find runner lib server build -name '*.ts' -
 run: dist/cli.js
 	$(RUNNER) run scenarios/connect-only.ts $(TARGET_FLAG)
 
-## test: the whole test suite (typecheck + Jest, real sockets on loopback)
+## test: the whole test suite (build, typecheck, lint, import rules, unit tier, integration tier; real sockets on loopback)
 test: $(NODE_MODULES)
 	npm test
+
+## test-unit: the unit tier only: pure code and the CLI in-process (seconds)
+.PHONY: test-unit
+test-unit: $(NODE_MODULES)
+	npm run test:unit
 
 ## build: the runner (dist/) and a k6 bundle of every scenario (dist/k6/<name>.js, for k6 run / k6 cloud run)
 build: dist/cli.js
 	$(RUNNER) build --target k6
 
-## typecheck: tsc --noEmit over the sources and tests
+## typecheck: tsc --noEmit over the sources and tests, and over lib/k6 with k6's types
 typecheck: $(NODE_MODULES)
-	npx tsc --noEmit -p tsconfig.json
+	npm run typecheck
 
 ## clean: remove dist/
 clean:

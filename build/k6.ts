@@ -9,7 +9,7 @@ import { k6Options, Unmapped } from '../lib/k6/options';
 import { resolveOptions } from '../lib/options';
 import type { ScenarioOptions, VuFunction } from '../lib/types';
 import { bundleMetrics, probeMetrics, reachableSource, scanMetricCalls } from './k6-metrics';
-import { esbuildError, libEntry, scenarioName } from './scenario';
+import { esbuildError, publicAliases, scenarioName } from './scenario';
 
 export { probeMetrics, scanMetricCalls, scenarioName };
 
@@ -97,7 +97,7 @@ const common = (root: string, legacy: boolean): esbuild.BuildOptions => ({
   target: 'es2015',
   mainFields: ['module', 'main'],
   define: { global: 'globalThis', ...(legacy ? { [LEGACY_DEFINE]: 'true' } : {}) },
-  alias: { wsbench: libEntry(root) },
+  alias: publicAliases(root),
   plugins: [k6OnlyPlugin(root, legacy)],
   logLevel: 'silent',
   legalComments: 'none',

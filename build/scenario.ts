@@ -9,6 +9,11 @@ export function libEntry(root: string): string {
   return path.join(root, 'lib', 'index.ts');
 }
 
+/** The public import names of a scenario: `wsbench` (lib/index.ts) and its named sub-paths (`wsbench/helpers`). */
+export function publicAliases(root: string): Record<string, string> {
+  return { wsbench: libEntry(root), 'wsbench/helpers': path.join(root, 'lib', 'helpers.ts') };
+}
+
 /** A scenario's name: its file name without the .ts/.js extension. */
 export function scenarioName(file: string): string {
   return path.basename(file).replace(/\.[cm]?[jt]s$/, '');
@@ -42,7 +47,7 @@ export async function bundleForNode(file: string, root: string): Promise<string>
       outfile,
       sourcemap: 'inline',
       logLevel: 'silent',
-      alias: { wsbench: libEntry(root) },
+      alias: publicAliases(root),
       // `ws` and other packages stay as requires, resolved from wsbench's own node_modules
       packages: 'external',
       nodePaths: [path.join(root, 'node_modules')],

@@ -1,12 +1,7 @@
-import type { LatencyStats } from './metrics/histogram';
+import type { LatencyStats, NullStats, Stats } from './latency-stats';
 import { MetricsSnapshot, statsOf } from './metrics/registry';
 
-/**
- * Statistics as the summary reports them: a trend with no samples has every figure null (DESIGN.md,
- * "figures with no samples"), never zeros: a P99 of 0.00 ms when nothing connected is a lie.
- */
-export type NullStats = { [K in keyof LatencyStats]: K extends 'count' ? 0 : null };
-export type Stats = LatencyStats | NullStats;
+export type { NullStats, Stats } from './latency-stats';
 
 export function nullStats(): NullStats {
   return { count: 0, min: null, max: null, avg: null, stddev: null, p50: null, p90: null, p95: null, p99: null };

@@ -1,6 +1,6 @@
 import { ConfigError } from './duration';
 import { waveAggregate } from './wave-aggregate';
-import type { DisconnectWave } from './waves';
+import type { DisconnectWave } from './wave-types';
 
 /** A pass/fail criterion on a summary field: `connectLatencyMs.p99 < 100`. */
 export interface Threshold {

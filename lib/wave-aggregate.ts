@@ -1,4 +1,4 @@
-import type { DisconnectWave } from './waves';
+import type { DisconnectWave } from './wave-types';
 
 /**
  * The waves as thresholds see them (`disconnectWaves.max.recovery99Sec`). Apart from lib/waves.ts

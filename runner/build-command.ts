@@ -5,7 +5,7 @@ import { bundleForNode } from '../build/scenario';
 import { ConfigError } from '../lib/duration';
 import { checkModule } from '../lib/options';
 import { loadBundle } from './load-bundle';
-import { ROOT } from './paths';
+import { ROOT } from '../lib/paths';
 
 export const BUILD_TARGETS = ['k6', 'node'] as const;
 export type BuildTarget = (typeof BUILD_TARGETS)[number];

@@ -8,12 +8,12 @@ import { compareCommand } from './compare';
 import { reportCommand } from './report-command';
 import { AllArgs, runCommand, wsbenchCommand } from './run-command';
 import { serveCommand, Streams } from './serve';
+import { VERSION } from './version';
 import { chaosFlags } from './chaos-flags';
 import { redactWrites } from './redact-streams';
 
 export type { Streams } from './serve';
 
-const VERSION = (require('../package.json') as { version: string }).version;
 
 /** Where a command's exit code lands: each handler sets it, `main` returns it. */
 type Done = (code: number) => void;

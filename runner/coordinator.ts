@@ -5,7 +5,7 @@ import type { Share } from '../lib/stages';
 import type { ResolvedOptions } from '../lib/types';
 import { Accounting, newTally, WorkerTally } from './accounting';
 import type { FromWorker, ToWorker } from './ipc';
-import { built } from './paths';
+import { built } from '../lib/paths';
 
 /** What every worker loads: the scenario, the options, this generator's segment, sources and TLS settings. */
 export interface WorkerLoad {

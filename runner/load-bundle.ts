@@ -3,7 +3,7 @@ import { ConfigError } from '../lib/duration';
 /** Loads a bundled scenario; an error thrown at load time is the scenario's own, with its file and line. */
 export function loadBundle(bundle: string, file: string): unknown {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle written at run time: its path is known only then, and require runs it synchronously
     return require(bundle);
   } catch (err) {
     const e = err as Error;

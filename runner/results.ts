@@ -5,6 +5,7 @@ import type { Summary } from '../lib/summary';
 import type { SecondRow } from '../lib/timeseries';
 import type { ResolvedOptions } from '../lib/types';
 import { openFilesLimit, readSysctl } from './limits';
+import { VERSION } from './version';
 import { redactText } from '../lib/redact';
 
 /** `bench/results/YYYYMMDD_HHMMSS`, as the seed's collect script names its folders (local time). */
@@ -18,7 +19,7 @@ export function defaultResultsDir(at = new Date(), base = path.join('bench', 're
 export function environment(): Record<string, unknown> {
   return {
     node: process.version,
-    wsbench: require('../package.json').version as string,
+    wsbench: VERSION,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     hostname: os.hostname(),
     cpus: os.cpus().length,

@@ -4,7 +4,7 @@ import { readCaFile } from './connect-flags';
 import { execute } from './execute';
 import { checkLang, checkWorkers, dashboardFrom, overridesFrom, parseSegment, RunArgs } from './flags';
 import { parseOut } from './out-json';
-import { ROOT } from './paths';
+import { ROOT } from '../lib/paths';
 import type { Streams } from './serve';
 
 /** Built-in scenario files per `--mode` (the seed tool's modes). */

@@ -7,7 +7,7 @@ import { isLoopbackTarget, sourceAddresses } from './addresses';
 import { Embedded, startEmbedded } from './embedded';
 import { workersFor } from './limits';
 import { loadBundle } from './load-bundle';
-import { ROOT } from './paths';
+import { ROOT } from '../lib/paths';
 import { planOf, preflight, refuseImpossible } from './preflight';
 
 export interface SetupConfig {

@@ -1,7 +1,5 @@
-import {
-  checkMessaging, hold, keepAlive, M, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, ramp, Requests,
-  ScenarioOptions, sendPlan, VuContext,
-} from '../lib';
+import { hold, keepAlive, M, ramp, ScenarioOptions, VuContext } from '../lib';
+import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, Requests, sendPlan } from '../lib/helpers';
 
 /**
  * IM traffic over the embedded server's protocol (README, "Messaging mode"): VU i connects as

@@ -1,5 +1,5 @@
 import cluster, { Worker } from 'node:cluster';
-import { built } from '../runner/paths';
+import { built } from '../lib/paths';
 import type { RestartMode } from './chaos';
 import { emptyStats, ImServer, RouteKind, ServerStats, startImServer } from './server';
 
@@ -154,7 +154,8 @@ export async function runClusterWorker(): Promise<void> {
   const send = (m: Msg): void => {
     process.send?.(m);
   };
-  let server: ImServer | undefined;
+  // assigned once listening; the handlers below may run before that
+  let server: ImServer | undefined = undefined;
   process.on('message', (m: Msg) => {
     if (m.t === 'forward') server?.deliverLocal(m.kind, m.key, m.text);
     else if (m.t === 'stats?' && server) send({ t: 'stats', id: m.id, stats: server.stats() });

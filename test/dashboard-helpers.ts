@@ -99,11 +99,11 @@ export async function startPrometheus(target: string): Promise<Prometheus> {
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const api = async (p: string, params: Record<string, string>): Promise<any> => {
+  const api = async <T>(p: string, params: Record<string, string>): Promise<T> => {
     const r = await fetch(`${url}/api/v1/${p}?${new URLSearchParams(params)}`);
     const body = (await r.json()) as { status: string; data: { result: unknown }; error?: string };
     if (body.status !== 'success') throw new Error(`${params.query}: ${body.error}`);
-    return body.data.result;
+    return body.data.result as T; // Prometheus's documented result shape of the query type
   };
   return {
     url,

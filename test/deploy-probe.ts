@@ -15,7 +15,6 @@ export const VUS = 1000;
  * sit in two separate bands, so percentiles averaged over segments differ from the union's.
  */
 const PROBE = '(id % 2) * 500 + Math.floor(id / 2) * 0.25 + 1';
-// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the same text the scenario runs
 export const probeMs = new Function('id', `return ${PROBE};`) as (id: number) => number;
 
 /**

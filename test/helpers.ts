@@ -30,7 +30,15 @@ export function tmpDir(prefix = 'wsbench-test-'): string {
 export function runCli(
   bin: 'runner' | 'wsbench',
   args: string[],
-  opts: { onSpawn?: (pid: number) => void; cwd?: string; env?: NodeJS.ProcessEnv; noExport?: boolean; openFiles?: number } = {},
+  opts: {
+    onSpawn?: (pid: number) => void;
+    /** Each chunk the runner writes to stderr, as it comes (to wait on its own lines). */
+    onStderr?: (text: string) => void;
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    noExport?: boolean;
+    openFiles?: number;
+  } = {},
 ): Promise<CliResult> {
   const dir = tmpDir();
   const summaryFile = path.join(dir, 'summary-export.json');
@@ -48,7 +56,10 @@ export function runCli(
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    opts.onStderr?.(String(d));
+  });
   return new Promise((resolve) => {
     child.on('close', (code) => {
       const summary = fs.existsSync(summaryFile) ? (JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary) : undefined;
@@ -118,3 +129,37 @@ export async function runAgainst(opts: FaultOptions, args: string[], file = CONN
     await server.close();
   }
 }
+
+/**
+ * Resolves with the value of the first k6 JSON point of `metric` in `file` (`--out json=FILE`, one
+ * batch a second, written as each second is merged) for which `ok(value)` holds: the runner's own
+ * signal that it has reached that state. Woken by the file's changes (inotify), not by a timer.
+ */
+export function waitForPoint(file: string, metric: string, ok: (value: number) => boolean, timeoutMs = 60_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      for (const line of text.split('\n')) {
+        if (!line.includes(`"metric":"${metric}"`) || !line.startsWith('{"type":"Point"')) continue;
+        const value = (JSON.parse(line) as { data: { value: number } }).data.value;
+        if (ok(value)) {
+          finish();
+          resolve(value);
+          return true;
+        }
+      }
+      return false;
+    };
+    const watcher = fs.watch(path.dirname(file), () => void check());
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`no ${metric} point as awaited in ${file} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const finish = (): void => {
+      watcher.close();
+      clearTimeout(timer);
+    };
+    check();
+  });
+}
+

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFaultServer } from './fault-server';
-import { ROOT, readSummary, runCli } from './helpers';
+import { ROOT, readSummary, runCli, tmpDir, waitForPoint } from './helpers';
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM mid-run: no new VUs, connections closed, the summary of what was
@@ -56,11 +56,24 @@ describe('interrupts', () => {
     const server = await startFaultServer({ stopReading: true });
     try {
       let pid = 0;
-      const running = runCli('runner', ['run', scenario, '--target', server.url, ...slowRamp], { onSpawn: (p) => (pid = p) });
-      await until(() => server.counts.accepted >= 50);
-      await new Promise((r) => setTimeout(r, 1100)); // a snapshot (once a second) holds them
+      let stderr = '';
+      let onStderr = (): void => undefined;
+      const points = path.join(tmpDir(), 'points.ndjson');
+      const running = runCli('runner', ['run', scenario, '--target', server.url, ...slowRamp, '--out', `json=${points}`], {
+        onSpawn: (p) => (pid = p),
+        onStderr: (text) => {
+          stderr += text;
+          onStderr();
+        },
+      });
+      // the runner has merged a second with 50 open: its latest snapshots hold them
+      await waitForPoint(points, 'ws_connections_open', (open) => open >= 50);
       process.kill(pid, 'SIGINT');
-      await new Promise((r) => setTimeout(r, 300));
+      // its own line says the first SIGINT was handled: the next one is the second press
+      await new Promise<void>((resolve) => {
+        onStderr = () => (stderr.includes('interrupted: stopping VUs') ? resolve() : undefined);
+        onStderr();
+      });
       process.kill(pid, 'SIGINT');
       const r = await running;
       expect(r.code).toBe(130);

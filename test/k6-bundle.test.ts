@@ -83,7 +83,7 @@ interface Expected {
 /** What the bundle must export, computed here independently from the scenario module itself, loaded on Node. */
 async function expectedOf(file: string): Promise<Expected> {
   const cjs = await bundleForNode(file, ROOT);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle written by the test: its path is known only at run time
   const { options } = checkModule(require(cjs), file);
   fs.rmSync(path.dirname(cjs), { recursive: true, force: true });
   const r = resolveOptions(scenarioName(file), options, {});
@@ -369,10 +369,13 @@ test('dist/k6/messaging.js: two VUs exchange messages through a real server; ack
   }
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are untyped YAML
+type Yaml = Record<string, any>;
+
 test('deploy/k8s/k6-testrun.yaml: a k6 operator TestRun of the 10k bundle from a ConfigMap, with -e TARGET', () => {
-  const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(ROOT, 'deploy', 'k8s', 'k6-testrun.yaml'), 'utf8')).map((d) => d.toJSON() as Record<string, any>);
+  const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(ROOT, 'deploy', 'k8s', 'k6-testrun.yaml'), 'utf8')).map((d) => d.toJSON() as Yaml);
   expect(docs).toHaveLength(1);
-  const run = docs[0] as Record<string, any>;
+  const run = docs[0] as Yaml;
   expect([run.apiVersion, run.kind]).toEqual(['k6.io/v1alpha1', 'TestRun']);
   expect(run.spec.script.configMap).toEqual({ name: 'wsbench-k6-10k', file: '10k.js' });
   expect(fs.existsSync(bundle(path.basename(run.spec.script.configMap.file, '.js')))).toBe(true);
@@ -461,7 +464,7 @@ describe('runner build: input and other targets', () => {
     const out = tmpDir();
     const r = await runCli('runner', ['build', 'scenarios/10k.ts', '--target', 'node', '--out-dir', out], { noExport: true, cwd: ROOT });
     expect(r.code).toBe(0);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle written by the test: its path is known only at run time
     const mod = require(path.join(out, '10k.cjs')) as { options: { stages: unknown[] }; default: unknown };
     expect(mod.options.stages).toEqual([{ duration: '30s', target: 10_000 }, { duration: '30s' }]);
     expect(typeof mod.default).toBe('function');
@@ -469,7 +472,8 @@ describe('runner build: input and other targets', () => {
 });
 
 test.each(['connect-only', '10k', '50k'])('the same scenarios/%s.ts runs natively, unchanged', async (name) => {
-  const r = await runCli('runner', ['run', path.join(ROOT, 'scenarios', `${name}.ts`), '--conns', '4', '--duration', '2s', '--ramp', '1s']);
+  // a count threshold: the default latency goals would make the exit code depend on the machine's load
+  const r = await runCli('runner', ['run', path.join(ROOT, 'scenarios', `${name}.ts`), '--conns', '4', '--duration', '2s', '--ramp', '1s', '--threshold', 'connections.successRate >= 1']);
   expect(r.code).toBe(0);
   expect(r.summary?.connections.attempted).toBe(4);
   expect(r.summary?.connections.succeeded).toBe(4);

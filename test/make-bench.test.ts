@@ -1,15 +1,13 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readSummary, ROOT, tmpDir } from './helpers';
+import { readSummary, ROOT, tmpDir, waitForPoint } from './helpers';
 
 /** `make` in the repository, never rebuilding dist/ (the test run built it; another engineer may be rebuilding). */
 function make(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync('make', ['--no-print-directory', '-o', 'dist/cli.js', ...args], { cwd: ROOT, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The runner has forked its workers: its SIGINT handler is in place and the run is under way. */
 function hasWorker(pid: number): boolean {
@@ -25,16 +23,15 @@ describe('the seed workflow as make targets', () => {
     const dir = tmpDir();
     const out = path.join(dir, 'results');
     const pidFile = path.join(dir, 'bench.pid');
+    const points = path.join(dir, 'points.ndjson');
     const bench = spawn('make', ['--no-print-directory', '-o', 'dist/cli.js', 'bench-local', `BENCH_PID=${pidFile}`, `BENCH_OUT=${out}`,
-      'ARGS=--conns 50 --duration 30s --ramp 1s --quiet'], { cwd: ROOT });
+      `ARGS=--conns 50 --duration 30s --ramp 1s --quiet --out json=${points}`], { cwd: ROOT });
     let stderr = '';
     bench.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => bench.on('close', resolve));
-    let pid = 0;
-    for (let i = 0; i < 300 && !(pid && hasWorker(pid)); i++) {
-      await sleep(100);
-      if (!pid && fs.existsSync(pidFile)) pid = Number(fs.readFileSync(pidFile, 'utf8'));
-    }
+    // the runner's first second of points: its workers run and its SIGINT handler is in place
+    await waitForPoint(points, 'ws_connections_open', () => true);
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
     expect(hasWorker(pid)).toBe(true);
     expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('bin/runner.js');
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { parseSegment } from '../runner/flags';
 import { ROOT } from './helpers';
+import { builtinModules } from 'node:module';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are untyped YAML */
 type Obj = Record<string, any>;
@@ -235,7 +236,7 @@ describe('deploy/docker/Dockerfile', () => {
     for (const f of fs.readdirSync(path.join(ROOT, 'dist')).filter((f) => f.endsWith('.js'))) {
       for (const m of fs.readFileSync(path.join(ROOT, 'dist', f), 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)) {
         const b = bare(m[1] as string);
-        if (b && !require('node:module').builtinModules.includes(b)) used.add(b);
+        if (b && !builtinModules.includes(b)) used.add(b);
       }
     }
     expect(used).toContain('esbuild'); // scenarios are bundled when a run starts

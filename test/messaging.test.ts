@@ -11,7 +11,10 @@ const connectOnly = path.join(ROOT, 'scenarios', 'connect-only.ts');
  */
 const CONNS = 20;
 const PER_CONN = 10;
-const short = (conns = CONNS): string[] => ['--conns', String(conns), '--duration', '3s', '--ramp', '1s', '--msg-rate', '10', '--msg-size', '200'];
+// a count threshold: the default latency goals would make the exit code depend on the machine's load
+const short = (conns = CONNS): string[] => [
+  '--conns', String(conns), '--duration', '3s', '--ramp', '1s', '--msg-rate', '10', '--msg-size', '200', '--threshold', 'connections.successRate >= 1',
+];
 
 describe('messaging mode, end to end', () => {
   test('against the embedded server every message is delivered once: lost 0, delivered = sent, no duplicates', async () => {
@@ -115,16 +118,5 @@ describe('messaging mode, end to end', () => {
         expect(Math.abs((s.heartbeat.pongRate as number) - 0.5)).toBeLessThanOrEqual(0.05);
       });
     });
-  });
-
-  test.each([
-    [['--msg-rate', '0'], '--msg-rate must be a number of messages per second > 0 (got 0)'],
-    [['--msg-size', '1.5'], '--msg-size must be a whole number of bytes >= 1 (got 1.5)'],
-    [['--room-size', '1'], '--room-size must be 0 (send to the next user) or a whole number >= 2 (got 1)'],
-    [['--room-size', 'x'], '--room-size must be 0 (send to the next user) or a whole number >= 2 (got not a number)'],
-  ])('bad messaging flags %j: one clear line, exit 1', async (args, message) => {
-    const r = await runCli('wsbench', ['--mode', 'messaging', ...args], { noExport: true });
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe(message);
   });
 });

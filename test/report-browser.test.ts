@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- page functions run in Chromium, and this project's types have no DOM lib */
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

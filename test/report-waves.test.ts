@@ -36,10 +36,10 @@ test('the wave is in the text summary, the HTML table and on every chart', async
     await page.goto(pathToFileURL(file).href);
     await page.waitForFunction('document.querySelectorAll(".chart[data-colors]").length > 0');
     expect(errors).toEqual([]);
-    const row = await page.$eval('#waves tbody tr', (tr) => (tr as any).innerText as string);
+    const row = await page.$eval('#waves tbody tr', (tr) => (tr as unknown as { innerText: string }).innerText);
     expect(row.split('\t').slice(0, 5).map((c) => c.trim())).toEqual(['1', String(w.atSec), '300', 'close 1001: 300', '300/300']);
     const marked = (await page.$$eval('.chart[data-colors]', (els) => els.map((el) => {
-      const canvas = el.querySelector('canvas') as any;
+      const canvas = el.querySelector('canvas') as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
       const d: Uint8ClampedArray = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       let amber = 0;
       for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - 0xd9) + Math.abs(d[i + 1]! - 0x77) + Math.abs(d[i + 2]! - 0x06) <= 30 && d[i + 3]! > 200) amber++;

@@ -40,7 +40,7 @@ describe('the results folder of a run', () => {
       scenario: 'connect-only', pingIntervalMs: 1000,
       stages: [{ duration: '1000ms', target: 20 }, { duration: '3000ms' }],
     });
-    const env = readJson<Record<string, any>>(path.join(r.outDir, 'environment.json'));
+    const env = readJson<{ node: string; openFilesLimit: unknown; sysctls: Record<string, unknown> } & Record<string, unknown>>(path.join(r.outDir, 'environment.json'));
     expect(env.node).toBe(process.version);
     expect(typeof env.openFilesLimit).toBe('number');
     expect(Object.keys(env.sysctls)).toEqual(expect.arrayContaining(['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog', 'net.ipv4.ip_local_port_range']));

@@ -7,7 +7,7 @@ import { busyPct } from '../runner/machine';
 import { connsPerProcess, workersFor } from '../runner/limits';
 import { parseLocalAddresses, sourceAddresses } from '../runner/addresses';
 import { FaultServer, startFaultServer } from './fault-server';
-import { ROOT, runCli } from './helpers';
+import { ROOT, runCli, tmpDir, waitForPoint } from './helpers';
 
 const scenario = path.join(ROOT, 'scenarios', 'connect-only.ts');
 
@@ -115,16 +115,16 @@ describe('forced limits, end to end', () => {
   });
 
   test('a worker killed mid-run: the summary still accounts for its VUs', async () => {
-    let killed: number[] = [];
-    const r = await runCli('runner', ['run', scenario, '--conns', '400', '--duration', '6s', '--ramp', '2s', '--ping-interval', '1s', '--workers', '2', '--target', server.url], {
-      onSpawn: (pid) => {
-        setTimeout(() => {
-          const pids = workerPids(pid);
-          killed = pids.slice(0, 1);
-          for (const p of killed) process.kill(p, 'SIGKILL');
-        }, 4000);
-      },
+    const points = path.join(tmpDir(), 'points.ndjson');
+    let cliPid = 0;
+    const running = runCli('runner', ['run', scenario, '--conns', '400', '--duration', '6s', '--ramp', '2s', '--ping-interval', '1s', '--workers', '2', '--target', server.url, '--out', `json=${points}`], {
+      onSpawn: (pid) => (cliPid = pid),
     });
+    // the kill comes once the runner has merged a second with all 400 open (each worker holding its 200)
+    await waitForPoint(points, 'ws_connections_open', (open) => open === 400);
+    const killed = workerPids(cliPid).slice(0, 1);
+    for (const p of killed) process.kill(p, 'SIGKILL');
+    const r = await running;
     expect(killed).toHaveLength(1);
     const s = r.summary!;
     const dead = s.runner.workers.filter((w) => w.died);
@@ -146,7 +146,6 @@ describe('past one process', () => {
     expect(s.heartbeat.pongRate).toBe(1);
     expect(s.heartbeat.pongsReceived).toBe(s.heartbeat.pingsSent);
     // print what a person would read off the run
-    // eslint-disable-next-line no-console
     console.log(`25K: p50 ${s.connectLatencyMs.p50} ms, p99 ${s.connectLatencyMs.p99} ms; workers ${s.runner.workers.map((w) => `${w.vus} VUs ${w.rssPerConnKb} KB/conn`).join(', ')}`);
   }, 180_000);
 });

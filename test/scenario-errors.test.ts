@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { startFaultServer } from './fault-server';
-import { badInputLine, ROOT, runCli, writeScenario } from './helpers';
+import { runCli, writeScenario } from './helpers';
 
 /**
  * A scenario that throws in a VU: its own error, with its file and line, is printed once; the VU
@@ -98,42 +97,3 @@ export default function (vu) {
   });
 });
 
-describe('scenario options and flags with a wrong form', () => {
-  async function badOption(option: string): Promise<string> {
-    const file = writeScenario(`import { hold, keepAlive, ramp } from 'wsbench';
-export const options = { stages: [ramp('1s', 2)], ${option} };
-export default function (vu) { keepAlive(vu); }
-`);
-    // a scenario option's error names the file it came from
-    return (await badInputLine('runner', ['run', file])).replace(` in ${file}`, '');
-  }
-
-  test.each([
-    ["reconnect: { factor: 0.5 }", 'options.reconnect.factor must be a number >= 1 (got 0.5)'],
-    ["reconnect: { initialDelay: 'soon' }", 'options.reconnect.initialDelay must be a duration like "30s", "1m30s" or "500ms" (got "soon")'],
-    ["reconnect: { retries: 3 }", 'options.reconnect.retries is not a reconnect setting (use initialDelay, maxDelay, factor, jitter, maxRetries)'],
-    ["reconnect: 'yes'", 'options.reconnect must be true, false or { initialDelay: \'1s\', maxDelay: \'30s\', factor: 2, jitter: 0.5, maxRetries: 10 } (got "yes")'],
-    ["maxMessageSize: 'big'", 'options.maxMessageSize must be a size like 65536, "64KB" or "1MB" (got "big")'],
-    ["handshakeTimeout: '2x'", 'options.handshakeTimeout must be a duration like "30s", "1m30s" or "500ms" (got "2x")'],
-    ["headers: 'Authorization: x'", "options.headers must be an object of header names to values, like { Authorization: 'Bearer ${token}' }, or a function (vu, token) => headers"],
-    ["headers: { 'X Bad': 'v' }", 'options.headers: "X Bad" is not a valid header name (letters, digits and !#$%&\'*+-.^_`|~)'],
-    ["protocols: 'chat'", 'options.protocols must be a list of subprotocol names (letters, digits, no spaces or commas), like [\'chat.v2\'] (got "chat")'],
-    ["protocols: ['a', 'a']", 'options.protocols names a subprotocol twice (got ["a","a"])'],
-    ['tokens: []', 'options.tokens must be a non-empty list of token strings, or a function (vu) => token (got [])'],
-    ["target: 'ws://h/${vu}${token}', tokens: undefined", 'options.target uses ${token} but no tokens were given: pass --tokens FILE (one token per line) or set options.tokens'],
-  ])('%s', async (option, message) => {
-    expect(await badOption(option)).toBe(message);
-  });
-
-  test('an empty --target', async () => {
-    const r = await runCli('runner', ['run', path.join(ROOT, 'scenarios', 'connect-only.ts'), '--target', ''], { noExport: true });
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('--target must be a ws:// or wss:// URL like ws://127.0.0.1:30084/ws (got "")');
-  });
-
-  test('--handshake-timeout 2x', async () => {
-    const r = await runCli('runner', ['run', path.join(ROOT, 'scenarios', 'connect-only.ts'), '--handshake-timeout', '2x'], { noExport: true });
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('--handshake-timeout must be a duration like "30s", "1m30s" or "500ms" (got "2x")');
-  });
-});

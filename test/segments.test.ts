@@ -19,7 +19,7 @@ import { readSummary, runCli, tmpDir, writeScenario } from './helpers';
  * far from those of the union, while an exact merge gives the union's.
  */
 const PROBE = '(id % 3) * 100 + Math.floor(id / 3) * 0.7 + 1';
-// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the same text the scenario runs
+// the same text the scenario runs
 const probeMs = new Function('id', `return ${PROBE};`) as (id: number) => number;
 const VUS = 90;
 /** The test server holds back the upgrade of every 10th user (uid 9, 19, ...) by this long (far above any loopback connect). */

@@ -17,18 +17,9 @@ const SETTINGS: hdr.BuildRequest = {
 
 export type Histogram = hdr.Histogram;
 
-/** Latency statistics in milliseconds, the shape of `connectLatencyMs` in the summary JSON. */
-export interface LatencyStats {
-  count: number;
-  min: number;
-  max: number;
-  avg: number;
-  stddev: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
-}
+import type { LatencyStats } from '../latency-stats';
+
+export type { LatencyStats } from '../latency-stats';
 
 export function createHistogram(): Histogram {
   return hdr.build(SETTINGS);

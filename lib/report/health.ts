@@ -1,4 +1,12 @@
-import type { Summary } from '../summary';
+/**
+ * The summary figures the grades read (a structural subset of `Summary`, declared here so that the
+ * summary can grade itself without an import cycle).
+ */
+export interface GradedFigures {
+  connections: { attempted: number; successRate: number | null };
+  connectLatencyMs: { count: number; p50: number | null; p99: number | null };
+  heartbeat: { pongRate: number | null };
+}
 
 /** The seed's four grades (guide §6.2), best first. */
 export type Grade = 'excellent' | 'good' | 'needs work' | 'abnormal';
@@ -39,7 +47,7 @@ export function gradeOf(figure: HealthFigure, value: number): Grade {
 }
 
 /** The figure's value in a summary, or null when nothing was observed. */
-export function healthValue(s: Pick<Summary, 'connections' | 'connectLatencyMs' | 'heartbeat'>, figure: HealthFigure): number | null {
+export function healthValue(s: GradedFigures, figure: HealthFigure): number | null {
   switch (figure) {
     case 'successRate': return s.connections.attempted > 0 ? s.connections.successRate : null;
     case 'connectP50': return s.connectLatencyMs.count > 0 ? s.connectLatencyMs.p50 : null;
@@ -49,7 +57,7 @@ export function healthValue(s: Pick<Summary, 'connections' | 'connectLatencyMs' 
 }
 
 /** Grades a run. Pure. */
-export function healthOf(s: Pick<Summary, 'connections' | 'connectLatencyMs' | 'heartbeat'>): Health {
+export function healthOf(s: GradedFigures): Health {
   const grade = (f: HealthFigure): Grade | null => {
     const v = healthValue(s, f);
     return v === null ? null : gradeOf(f, v);

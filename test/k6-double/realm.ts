@@ -178,6 +178,7 @@ export class VuRealm implements SocketHost {
 
   /** k6: internal/js/modules/k6/metrics/metrics.go newMetric and add. */
   private metricsModule(): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- read inside classes and getters whose own `this` is another object
     const realm = this;
     const make = (type: MetricType, label: string) =>
       class {
@@ -202,6 +203,7 @@ export class VuRealm implements SocketHost {
 
   /** k6: internal/js/modules/k6/execution/execution.go. */
   private executionModule(): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- read inside classes and getters whose own `this` is another object
     const realm = this;
     const vuOnly = <T>(err: string, v: () => T): T => {
       if (realm.phase === 'init') throw new Error(err);

@@ -12,7 +12,7 @@ export const ROOT = (() => {
   return dir;
 })();
 
-/** A built entry point under dist/ (`npm run build` writes them). */
+/** A built entry point under dist/ (`npm run build` writes them): the runner forks its workers and the embedded server, the server its cluster workers. */
 export function built(name: 'cli' | 'worker' | 'server-worker'): string {
   return path.join(ROOT, 'dist', `${name}.js`);
 }
