@@ -52,8 +52,10 @@ export function waveSpans(seconds: Array<{ sec: number; open: number; disconnect
     const openBefore = Math.max(bySec.get(s.sec - 1)?.open ?? 0, s.open + s.disconnects);
     const thr = waveThreshold(openBefore);
     if (window(s.sec) < thr) continue;
+    // the wave goes on while its drops keep coming within the 2 s window: a second with none (a
+    // worker's clock stalled on a loaded machine) between two with many does not split it
     let end = s.sec + (d(s.sec + 1) > 0 ? 1 : 0);
-    while (d(end + 1) > 0 && window(end + 1) >= thr) end++;
+    while (window(end + 1) >= thr) end = d(end + 1) > 0 ? end + 1 : end + 2;
     let dropped = 0;
     for (let i = s.sec; i <= end; i++) dropped += d(i);
     out.push({ atSec: s.sec, endSec: end, openBefore, dropped });

@@ -58,6 +58,27 @@ export class Coordinator {
     if (this.procs.length === 0) this.finished?.();
   }
 
+  /**
+   * Resolves once every worker process has exited (each exits right after its `done`), or after
+   * `ms`: the runner ends after its children, so that their CPU is counted as its own (children time).
+   */
+  reaped(ms = 5000): Promise<void> {
+    const alive = this.procs.filter((p) => p.exitCode === null && p.signalCode === null);
+    if (alive.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      let left = alive.length;
+      for (const p of alive) {
+        p.once('exit', () => {
+          if (--left === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      }
+    });
+  }
+
   /** Kills every worker still running, at once. */
   kill(): void {
     this.procs.forEach((p, i) => {

@@ -62,9 +62,13 @@ export class Executor implements VuHost {
     this.endMs = totalDurationMs(stages);
   }
 
+  /**
+   * The source address of a VU: this generator's VUs (global indices i, i+n, i+2n, ... of segment i/n)
+   * in turn over its addresses, so that every address carries an even share whatever n is.
+   */
   localAddressFor(vu: number): string | undefined {
     const a = this.cfg.localAddresses;
-    return a.length === 0 ? undefined : a[vu % a.length];
+    return a.length === 0 ? undefined : a[Math.floor(vu / this.cfg.share.segment.count) % a.length];
   }
 
   socketCreated(s: NodeSocket): void {
@@ -145,12 +149,14 @@ export class Executor implements VuHost {
    * own timeouts (so no measurement is cut off), then every connection is closed with code 1000.
    */
   async drainAndClose(graceful: boolean): Promise<void> {
-    this.finalOpen = this.meter.open;
     for (const vu of this.vus.values()) vu.stopTimers();
     if (graceful) {
       const deadline = performance.now() + Math.max(this.options.connectTimeoutMs, this.options.pongTimeoutMs) + 500;
       while (performance.now() < deadline && this.busy()) await sleep(20);
     }
+    // open at the run's measured end: attempts still in flight when the schedule ended (a loaded
+    // machine starts them late) have settled, so that final = succeeded - disconnected
+    this.finalOpen = this.meter.open;
     for (const s of this.live) {
       if (graceful) s.expirePings(performance.now());
       else s.abandonPings();

@@ -121,6 +121,7 @@ export class Run {
     }
     await coordinator.run(Date.now() + 100);
     const endWall = Date.now();
+    await coordinator.reaped();
     books.flush(true);
     return this.result(endWall);
   }

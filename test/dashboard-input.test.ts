@@ -71,9 +71,9 @@ describe('--dashboard shows no secret', () => {
       let sse = '';
       while (!sse.includes('event: final')) sse += new TextDecoder().decode((await reader.read()).value);
       ac.abort();
-      expect(JSON.parse(summary).target).toBe(`ws://127.0.0.1:${port}/ws?token=<redacted>&access_token=<redacted>&auth=<redacted>`);
+      expect(JSON.parse(summary).target).toBe(`ws://***@127.0.0.1:${port}/ws?token=***&access_token=***&auth=***`);
       expect(JSON.parse(summary).connections.succeeded).toBe(3);
-      expect(sse).toContain(`"target":"ws://127.0.0.1:${port}/ws?token=<redacted>`);
+      expect(sse).toContain(`"target":"ws://***@127.0.0.1:${port}/ws?token=***`);
       for (const text of [summary, metrics, page, sse, run.stderr()]) expect(text).not.toMatch(/s3cr3t|alice/);
     } finally {
       run.proc.kill('SIGINT');

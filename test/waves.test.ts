@@ -38,6 +38,9 @@ describe('wave detection', () => {
     expect(waveSpans(spread)).toEqual([{ atSec: 1, endSec: 2, openBefore: 1000, dropped: 120 }]);
     const two = [row(0, 1000, 0), row(1, 0, 1000), row(2, 0, 0), row(3, 1000, 0), row(4, 1000, 0), row(5, 500, 500)];
     expect(waveSpans(two).map((w) => [w.atSec, w.dropped])).toEqual([[1, 1000], [5, 500]]);
+    // one restart seen through a stalled worker clock: 625 drops, a second with none, then 1,375: one wave
+    const stalled = [row(0, 2000, 0), row(1, 1375, 625), row(2, 1375, 0), row(3, 0, 1375), row(4, 0, 0)];
+    expect(waveSpans(stalled)).toEqual([{ atSec: 1, endSec: 3, openBefore: 2000, dropped: 2000 }]);
     // 60 drops in second 1 and 60 in second 3 are never within 2 s
     expect(waveSpans([row(0, 1000, 0), row(1, 940, 60), row(2, 940, 0), row(3, 880, 60)])).toEqual([]);
   });

@@ -1,4 +1,3 @@
-import { ConfigError } from '../duration';
 import { M } from '../metric-names';
 
 /** A metric the k6 bundle declares in its init context (k6 refuses new metrics once VUs run). */
@@ -41,22 +40,6 @@ export const K6_OWN: MetricDecl[] = [
   { name: M.callbackErrors, kind: 'counter' },
 ];
 
-/**
- * Everything the bundle declares: its own metrics, then the scenario's (found in its source at build
- * time). k6's built-ins are left out; a name used with two kinds is refused.
- */
-export function declarations(scenario: MetricDecl[]): MetricDecl[] {
-  const out = new Map<string, MetricKind>();
-  for (const d of [...K6_OWN, ...scenario]) {
-    if (K6_BUILTIN[d.name] !== undefined) continue;
-    const had = out.get(d.name);
-    if (had !== undefined && had !== d.kind) {
-      throw new ConfigError(`metric ${d.name} is used both as a ${had} and as a ${d.kind}; k6 needs one kind per name`);
-    }
-    out.set(d.name, d.kind);
-  }
-  return [...out].map(([name, kind]) => ({ name, kind }));
-}
 
 /** Kind of a metric name the bundle can put a threshold on (its own, the scenario's, or k6's built-ins). */
 export function kindOf(name: string, declared: MetricDecl[]): MetricKind | undefined {

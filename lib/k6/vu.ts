@@ -1,7 +1,7 @@
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'k6/timers';
 import type { Recorder } from '../core/recorder';
 import { VuBook } from '../core/vu-book';
-import { redactUrl } from '../redact-url';
+import { redactUrl } from '../redact';
 import type { ConnectParams, Counter, Rate, ResolvedOptions, Socket, Trend, VuContext } from '../types';
 import { ScenarioHooks, vuConnection } from '../vu-connection';
 import { isLegacyBuild } from './legacy';

@@ -27,7 +27,9 @@ export interface VuHost {
  * timers cleared when the VU ends. Scenario errors follow the rule of lib/core/vu-book.ts.
  */
 export class NodeVu extends VuBook implements VuContext, SocketOwner {
-  readonly sockets = new Set<NodeSocket>();
+  /** The VU's live sockets: most VUs hold one at a time, kept in a field; a Set only from the second (memory at 100K VUs). */
+  private socket: NodeSocket | undefined;
+  private moreSockets: Set<NodeSocket> | undefined;
   private timers: Set<NodeJS.Timeout> | undefined;
   private ended = false;
 
@@ -51,14 +53,16 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
   connect(url?: string, params?: ConnectParams): Socket {
     const c = vuConnection(this.host.options, this.host.hooks, this.id, url, params);
     const s = new NodeSocket(c.url, c.params, this.host.localAddressFor(this.id), this.host.meter, this.host.settings, this);
-    this.sockets.add(s);
+    if (!this.socket) this.socket = s;
+    else (this.moreSockets ??= new Set()).add(s);
     this.host.socketCreated(s);
     if (this.ended) s.close();
     return s;
   }
 
   socketDone(s: NodeSocket): void {
-    this.sockets.delete(s);
+    if (this.socket === s) this.socket = undefined;
+    else this.moreSockets?.delete(s);
     this.host.socketDone(s);
   }
 
@@ -116,7 +120,9 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
   }
 
   closeSockets(): void {
-    for (const s of this.sockets) s.close(1000, 'run ended');
+    const all = this.moreSockets ? [...this.moreSockets] : [];
+    if (this.socket) all.push(this.socket);
+    for (const s of all) s.close(1000, 'run ended');
   }
 }
 

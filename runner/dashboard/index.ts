@@ -8,7 +8,7 @@ import { DashboardAddress, exposureLine, urlOf } from './address';
 import { ChartStream, PageCharts } from './chart-stream';
 import { LiveMetrics } from './metrics';
 import { livePage } from './page';
-import { redactUrl } from '../../lib/redact-url';
+import { redactUrl } from '../../lib/redact';
 import { listen, SseClient } from './server';
 
 export { DEFAULT_DASHBOARD, parseDashboard } from './address';
