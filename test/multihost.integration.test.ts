@@ -29,8 +29,11 @@ const SERVER_IP = `${SRV_NET}.1`;
 const PORT = 30084;
 const ns = { srv: `wsb-${tag}-srv`, rt: `wsb-${tag}-rt`, g0: `wsb-${tag}-g0`, g1: `wsb-${tag}-g1` };
 const BRIDGE = `wsb${tag}br`;
-/** Each generator host's own addresses: three, so that VU k % 3 spreads a segment's VUs over all of them. */
-const GEN_ADDRS = [0, 1].map((g) => [1, 2, 3].map((a) => `${GEN_NET}.${(g + 1) * 10 + a}`));
+/**
+ * Each generator host's own addresses: two, as many as there are segments, so that a runner giving
+ * VU k the address k % 2 would load only one address per host (each segment's VUs are all odd or all even).
+ */
+const GEN_ADDRS = [0, 1].map((g) => [1, 2].map((a) => `${GEN_NET}.${(g + 1) * 10 + a}`));
 
 function sh(cmd: string): void {
   const r = spawnSync('/bin/sh', ['-c', cmd], { encoding: 'utf8' });
@@ -83,11 +86,11 @@ function peersOnServer(): Map<string, number> {
   return by;
 }
 
-/** What the runner assigns: segment g runs VUs k = g, g+2, ...; VU k connects from its host's address k % 3. */
+/** What the runner assigns: segment g runs VUs k = g, g+2, ...: its j-th VU (j = floor(k / 2)) connects from its host's address j % 2. */
 function expectedPeers(): Map<string, number> {
   const by = new Map<string, number>();
   for (let k = 0; k < VUS; k++) {
-    const a = (GEN_ADDRS[k % 2] as string[])[k % 3] as string;
+    const a = (GEN_ADDRS[k % 2] as string[])[Math.floor(k / 2) % 2] as string;
     by.set(a, (by.get(a) ?? 0) + 1);
   }
   return by;

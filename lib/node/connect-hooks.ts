@@ -1,0 +1,42 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { TransportHooks } from './transport';
+
+/** The hooks of a raw socket: its shared listeners find them here, not in closures of their own. */
+const HOOKS = Symbol('wsbench.hooks');
+type Hooked<T> = T & { [HOOKS]: TransportHooks };
+
+function rawOnConnect(this: Hooked<net.Socket>): void {
+  this[HOOKS].tcpUp();
+}
+function rawOnTransportUp(this: Hooked<net.Socket>): void {
+  this[HOOKS].transportUp();
+}
+function rawOnError(this: Hooked<net.Socket>, err: Error): void {
+  this[HOOKS].rawError(err);
+}
+
+export type ConnectOpts = net.NetConnectOpts & tls.ConnectionOptions & { path?: string; socketPath?: string };
+
+/**
+ * `ws`'s own connect functions (netConnect/tlsConnect of ws/lib/websocket.js), plus what the client
+ * cannot tell: when TCP and TLS are up, and the socket's own errors after the upgrade. Both clients
+ * (`ws` and the raw one) connect through it.
+ */
+export function connectWithHooks(opts: ConnectOpts, hooks: TransportHooks, secure: boolean): net.Socket {
+  let s: net.Socket;
+  if (secure) {
+    opts.path = undefined;
+    if (!opts.servername && opts.servername !== '') opts.servername = net.isIP(opts.host ?? '') ? '' : opts.host;
+    s = tls.connect(opts);
+    s.once('secureConnect', rawOnTransportUp);
+  } else {
+    (opts as { path?: string }).path = opts.socketPath;
+    s = net.connect(opts as net.NetConnectOpts);
+    s.once('connect', rawOnTransportUp);
+  }
+  (s as Hooked<net.Socket>)[HOOKS] = hooks;
+  s.once('connect', rawOnConnect);
+  s.on('error', rawOnError);
+  return s;
+}
