@@ -80,7 +80,7 @@ bench-ws-10k: dist/cli.js
 bench-ws-50k: dist/cli.js
 	$(call bench,scenarios/50k.ts)
 
-## bench-ws-100k: 100,000 connections, 180 s with a 120 s ramp, pings every 30 s (see README: scaling)
+## bench-ws-100k: 100,000 connections, 180 s with a 120 s ramp, pings every 30 s (see docs/scaling.md)
 bench-ws-100k: dist/cli.js
 	$(call bench,scenarios/connect-only.ts --conns 100000 --duration 180s --ramp 120s --ping-interval 30s)
 

@@ -5,7 +5,7 @@ import { ConfigError } from '../lib/duration';
  * Connections per source address before rotating, for loopback targets. Not the ~28K ephemeral
  * ports but the kernel's search for a free one: connect() and bind() scan the used ports of an
  * address, so with one address the 18,000th connect costs ~0.7 ms and the ramp stalls; over 8
- * addresses it costs ~0.07 ms (measured here with 18,000 connections, bench notes in README: scaling).
+ * addresses it costs ~0.07 ms (measured here with 18,000 connections, docs/scaling.md).
  */
 export const CONNS_PER_SOURCE = 2_500;
 

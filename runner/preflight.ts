@@ -26,7 +26,7 @@ export function thisMachine(): Machine {
 }
 
 /**
- * Memory per connection, measured (README: scaling): a runner worker holds 7.6-9.7 KB per idle
+ * Memory per connection, measured (docs/scaling.md): a runner worker holds 7.6-9.7 KB per idle
  * connection at 100K (10 KB here), messaging ~2x; the embedded server ~30 KB; a worker process
  * itself ~60 MB before any VU.
  */

@@ -2,7 +2,7 @@ import { hold, keepAlive, M, ramp, ScenarioOptions, VuContext } from '../lib';
 import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, Requests, sendPlan } from '../lib/helpers';
 
 /**
- * IM traffic over the embedded server's protocol (README, "Messaging mode"): VU i connects as
+ * IM traffic over the embedded server's protocol (docs/messaging.md): VU i connects as
  * user i, and once every VU is up sends `msgSize`-byte messages at `msgRate` per second to user
  * i+1 (wrapping), or to its room of `roomSize` users. Measured: send→ack round trip
  * (`im_ack_rtt`), delivery latency (`ws_msg_latency`), sent/acked/delivered/lost/duplicated/out
