@@ -3,7 +3,9 @@ import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import WebSocket from 'ws';
 import { classifyClose, classifyError } from '../lib/errors';
+import { ConnectOpts, connectWithHooks } from '../lib/node/connect-hooks';
 import { RawWebSocket } from '../lib/node/raw-ws';
+import type { TransportHooks } from '../lib/node/transport';
 
 /**
  * Drives ONE connection through the `ws` client or RawWebSocket exactly the way the Node adapter
@@ -90,24 +92,15 @@ export function probe(impl: Impl, url: string, o: ProbeOptions = {}): Promise<Ou
       timer = setTimeout(onTimeout, Math.max(0, Math.min(left, o.handshakeTimeoutMs ?? Infinity)));
     };
     const secure = url.startsWith('wss:');
-    const createConnection = (opts: net.NetConnectOpts & tls.ConnectionOptions & { path?: string; socketPath?: string }): net.Socket => {
-      let s: net.Socket;
-      if (secure) {
-        opts.path = undefined;
-        if (!opts.servername && opts.servername !== '') opts.servername = net.isIP(opts.host ?? '') ? '' : opts.host;
-        s = tls.connect(opts);
-        s.once('secureConnect', transportUp);
-      } else {
-        (opts as { path?: string }).path = opts.socketPath;
-        s = net.connect(opts as net.NetConnectOpts);
-        s.once('connect', transportUp);
-      }
-      s.once('connect', () => (out.tcpUp = true));
-      s.on('error', (err: NodeJS.ErrnoException) => {
+    // the runner's own connect with hooks (lib/node/connect-hooks.ts), as both clients use it
+    const hooks: TransportHooks = {
+      tcpUp: () => (out.tcpUp = true),
+      transportUp,
+      rawError: (err: Error & { code?: string }) => {
         if (opened && !lastError && err.code) lastError = err.code;
-      });
-      return s;
+      },
     };
+    const createConnection = (opts: ConnectOpts): net.Socket => connectWithHooks(opts, hooks, secure);
     const options = { ...o.tls, perMessageDeflate: false as const, maxPayload: o.maxPayload ?? 1_048_576, headers: o.headers, createConnection };
     ws = impl === 'ws' ? new WebSocket(url, o.protocols, options as WebSocket.ClientOptions) : new RawWebSocket(url, o.protocols, options);
     // the runner's own abort (end of run) is a close by us
