@@ -36,7 +36,9 @@ describe('--dashboard scraped by a real Prometheus', () => {
     const port = await freePort();
     prom = await startPrometheus(`127.0.0.1:${port}`);
     startSec = Math.floor(Date.now() / 1000);
-    run = spawnRun([path.join(ROOT, 'scenarios', 'messaging.ts'), '--conns', '500', '--ramp', '4s', '--duration', '12s',
+    // a 10 s ramp: Prometheus (1 s scrapes) must see the connects rise for the dashboard's rate() panels;
+    // a fresh clone on a quiet machine ramped 4 s before enough scrapes landed and left them empty
+    run = spawnRun([path.join(ROOT, 'scenarios', 'messaging.ts'), '--conns', '500', '--ramp', '10s', '--duration', '18s',
       '--ping-interval', '1s', '--dashboard', `127.0.0.1:${port}`, '--dashboard-linger', '120s']);
     await run.line(/serving the final state/);
     s = run.summary();
