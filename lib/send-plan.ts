@@ -28,8 +28,13 @@ export function peakWindow(stages: Stage[]): PeakWindow {
 }
 
 /** When VU `vu` first starts, in ms from the start of the run (the runner's even pacing), or undefined if never. */
+/** Stages planned once per stages list (asked once per VU). */
+const plannedOf = new WeakMap<Stage[], ReturnType<typeof planStages>>();
+
 export function firstStartMs(stages: Stage[], vu: number): number | undefined {
-  for (const s of planStages(stages)) {
+  let planned = plannedOf.get(stages);
+  if (!planned) plannedOf.set(stages, (planned = planStages(stages)));
+  for (const s of planned) {
     if (s.to > s.from && vu >= s.from && vu < s.to) return s.startMs + ((vu - s.from) * s.durationMs) / (s.to - s.from);
   }
   return undefined;

@@ -1,6 +1,6 @@
 import { decodeHistogram, percentileMs } from './metrics/histogram';
 import { M } from './metric-names';
-import { mergeSnapshots, MetricsSnapshot } from './metrics/registry';
+import { isEmptyEncoding, mergeSnapshots, MetricsSnapshot } from './metrics/registry';
 import { trendCount } from './waves';
 
 /** One line of `timeseries.ndjson`: one second of the run, merged over all workers. */
@@ -47,7 +47,7 @@ export interface WorkerSecond {
 /** p50 and p99 of one trend of the second (decoded once); nulls when it had no sample. */
 function p50p99(snap: MetricsSnapshot, name: string): [number | null, number | null] {
   const enc = snap.trends[name];
-  if (!enc) return [null, null];
+  if (!enc || isEmptyEncoding(enc)) return [null, null];
   const h = decodeHistogram(enc);
   const out: [number | null, number | null] = h.totalCount === 0 ? [null, null] : [percentileMs(h, 50), percentileMs(h, 99)];
   h.destroy();

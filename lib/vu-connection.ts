@@ -32,8 +32,16 @@ function placeholdersOf(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string);
 }
 
+/** Templates seen, and whether each names `${token}` (asked once per connection: kept, not parsed again). */
+const tokenTemplates = new Map<string, boolean>();
+
 export function usesToken(text: string): boolean {
-  return placeholdersOf(text).includes('token');
+  let uses = tokenTemplates.get(text);
+  if (uses === undefined) {
+    uses = placeholdersOf(text).includes('token');
+    if (tokenTemplates.size < 1000) tokenTemplates.set(text, uses);
+  }
+  return uses;
 }
 
 /** Only `${vu}` and `${token}`, and `${token}` only when there are tokens. */

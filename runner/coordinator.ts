@@ -1,11 +1,10 @@
-import { ChildProcess, fork } from 'node:child_process';
 import { ConfigError } from '../lib/duration';
 import type { MetricsSnapshot } from '../lib/metrics/registry';
 import type { Share } from '../lib/stages';
 import type { ResolvedOptions } from '../lib/types';
 import { Accounting, newTally, WorkerTally } from './accounting';
 import type { FromWorker, ToWorker } from './ipc';
-import { built } from '../lib/paths';
+import { startWorker, WorkerHandle, workersAsThreads } from './worker-handle';
 
 /** What every worker loads: the scenario, the options, this generator's segment, sources and TLS settings. */
 export interface WorkerLoad {
@@ -21,7 +20,7 @@ export interface WorkerLoad {
  * the accounting. Knows nothing of summaries or output.
  */
 export class Coordinator {
-  private readonly procs: ChildProcess[] = [];
+  private readonly procs: WorkerHandle[] = [];
   private finished: (() => void) | undefined;
 
   constructor(private readonly books: Accounting) {}
@@ -37,7 +36,8 @@ export class Coordinator {
 
   /** Forks `count` workers; resolves once each has loaded the scenario and planned its VUs. */
   launch(count: number, load: WorkerLoad): Promise<void> {
-    return Promise.all(Array.from({ length: count }, (_, index) => this.forkWorker(index, count, load))).then(() => undefined);
+    const threads = workersAsThreads(count);
+    return Promise.all(Array.from({ length: count }, (_, index) => this.startOne(index, count, load, threads))).then(() => undefined);
   }
 
   /** Starts every worker's clock at `startWall` and resolves when every worker is done. */
@@ -53,7 +53,7 @@ export class Coordinator {
   /** Asks the living workers to stop their VUs and report; ends a run not started yet. */
   stop(): void {
     this.procs.forEach((p, i) => {
-      if (!this.books.workers[i]?.done && p.connected) p.send({ t: 'stop' } satisfies ToWorker);
+      if (!this.books.workers[i]?.done) p.send({ t: 'stop' } satisfies ToWorker);
     });
     if (this.procs.length === 0) this.finished?.();
   }
@@ -63,13 +63,13 @@ export class Coordinator {
    * `ms`: the runner ends after its children, so that their CPU is counted as its own (children time).
    */
   reaped(ms = 5000): Promise<void> {
-    const alive = this.procs.filter((p) => p.exitCode === null && p.signalCode === null);
+    const alive = this.procs.filter((p) => !p.exited);
     if (alive.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
       let left = alive.length;
       for (const p of alive) {
-        p.once('exit', () => {
+        p.onExit(() => {
           if (--left === 0) {
             clearTimeout(timer);
             resolve();
@@ -82,17 +82,17 @@ export class Coordinator {
   /** Kills every worker still running, at once. */
   kill(): void {
     this.procs.forEach((p, i) => {
-      if (!this.books.workers[i]?.done) p.kill('SIGKILL');
+      if (!this.books.workers[i]?.done) p.kill();
     });
   }
 
-  private forkWorker(index: number, count: number, load: WorkerLoad): Promise<void> {
-    const proc = fork(built('worker'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: workerNodeOptions(load.options) });
+  private startOne(index: number, count: number, load: WorkerLoad, asThread: boolean): Promise<void> {
+    const proc = startWorker(load.options, asThread);
     const w = newTally(index);
     this.books.workers.push(w);
     this.procs.push(proc);
     return new Promise((resolve, reject) => {
-      proc.on('message', (m: FromWorker) => {
+      proc.onMessage((m: FromWorker) => {
         switch (m.t) {
           case 'ready':
             w.plannedStarts = m.plannedStarts;
@@ -123,7 +123,7 @@ export class Coordinator {
             break;
         }
       });
-      proc.on('exit', (code, signal) => {
+      proc.onExit((code, signal) => {
         if (w.done) return;
         w.died ??= signal ? `killed by ${signal}` : `exit code ${code}`;
         w.done = true;
@@ -143,16 +143,4 @@ export class Coordinator {
   private checkFinished(): void {
     if (this.allDone()) this.finished?.();
   }
-}
-
-/**
- * Node flags of the workers. Connect-only runs hold idle connections by the 100,000: a 1 MB young
- * generation keeps RSS per connection under 10 KB (7.6-9.7 KB at 100K, against 9-11 KB with V8's
- * default) for a few % more CPU; `--optimize-for-size` would cut it to ~6 KB but cost so much CPU that
- * the 100K ramp's P99 went from 70 ms to 1.5 s on 2 cores. Messaging runs keep V8's defaults for
- * throughput. WSBENCH_WORKER_NODE_OPTIONS appends flags (profiling: `--cpu-prof`).
- */
-export function workerNodeOptions(options: ResolvedOptions): string[] {
-  const lean = options.mode === 'connect-only' ? ['--max-semi-space-size=1'] : [];
-  return ['--max-old-space-size=4096', ...lean, ...(process.env.WSBENCH_WORKER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])];
 }

@@ -163,7 +163,7 @@ export class Executor implements VuHost {
     }
     this.measuredEndWall = Date.now();
     for (const vu of this.vus.values()) vu.closeSockets();
-    for (const s of this.live) s.close(1000, 'run ended');
+    for (const s of this.live) s.leave(1000, 'run ended');
     const deadline = performance.now() + 3000;
     while (this.live.size > 0 && performance.now() < deadline) await sleep(20);
     for (const s of this.live) s.terminate();

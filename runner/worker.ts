@@ -9,11 +9,13 @@ import { redactWrites } from './redact-streams';
 import { Executor } from './executor';
 import { busyPct, machineCpuTimes } from './machine';
 import type { Diagnostics, FromWorker, ToWorker } from './ipc';
+import { parent } from './worker-parent';
 
 /**
- * A worker process: runs its share of the VUs and streams a snapshot every second of the
- * run's clock. It ignores SIGINT (Ctrl-C reaches the whole process group): the coordinator
- * decides, and tells it to stop, so that nothing measured is lost.
+ * A worker (a process, or a thread of the runner's process: runner/worker-handle.ts): runs its
+ * share of the VUs and streams a snapshot every second of the run's clock. A worker process
+ * ignores SIGINT (Ctrl-C reaches the whole process group; a thread sees no signals): the
+ * coordinator decides, and tells it to stop, so that nothing measured is lost.
  */
 process.setSourceMapsEnabled(true);
 process.on('SIGINT', () => undefined);
@@ -25,9 +27,7 @@ process.on('unhandledRejection', (err) => {
   reportScenarioError(err);
 });
 
-const send = (m: FromWorker): void => {
-  process.send?.(m);
-};
+const send = (m: FromWorker): void => parent.send(m);
 
 let executor: Executor | undefined;
 /**
@@ -38,7 +38,7 @@ let executor: Executor | undefined;
 const GC_EVERY_SEC = Number(process.env.WSBENCH_SOAK_GC_EVERY_SEC ?? 0);
 let stopping = false;
 
-process.on('message', (m: ToWorker) => {
+parent.onMessage((m: ToWorker) => {
   if (m.t === 'load') {
     try {
       load(m);
@@ -53,7 +53,7 @@ process.on('message', (m: ToWorker) => {
 });
 
 function fatal(err: Error): void {
-  process.send?.({ t: 'fatal', message: err.message } satisfies FromWorker, undefined, {}, () => process.exit(1));
+  parent.send({ t: 'fatal', message: err.message }, () => process.exit(1));
 }
 
 function load(m: Extract<ToWorker, { t: 'load' }>): void {
@@ -79,14 +79,15 @@ async function run(startAtWall: number): Promise<void> {
 
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  let cpu = process.cpuUsage();
+  let cpu = parent.cpuUsage();
   let cpuAt = performance.now();
   let machine = machineCpuTimes();
   let maxRss = 0;
   let sec = 0;
   const sample = (): void => {
-    const c = process.cpuUsage(cpu);
-    cpu = process.cpuUsage();
+    const now = parent.cpuUsage();
+    const c = { user: now.user - cpu.user, system: now.system - cpu.system };
+    cpu = now;
     // a late tick (busy loop) spans more than a second: divide by the time it really covers
     const spanMs = Math.max(1, performance.now() - cpuAt);
     cpuAt = performance.now();
@@ -133,7 +134,7 @@ async function run(startAtWall: number): Promise<void> {
     t: 'done', total: ex.meter.total.snapshot(), open: ex.meter.open, peak: ex.meter.peak,
     final: ex.finalOpen ?? 0, maxRssBytes: maxRss, measuredEndWall: ex.measuredEndWall ?? Date.now(),
   };
-  process.send?.(done, undefined, {}, () => process.exit(0));
+  parent.send(done, () => process.exit(0));
 }
 
 function waitUntil(t: number): Promise<void> {

@@ -19,6 +19,8 @@ export class Registry {
   readonly trends = new Map<string, Histogram>();
   readonly errors = new Map<string, number>();
   readonly disconnects = new Map<string, number>();
+  /** Each trend's last encoding and its count then: a histogram nothing was recorded into since is not encoded again (the worker sends its totals every second). */
+  private readonly encoded = new Map<string, { count: number; enc: string }>();
 
   add(name: string, value = 1): void {
     this.counters.set(name, (this.counters.get(name) ?? 0) + value);
@@ -47,7 +49,7 @@ export class Registry {
 
   snapshot(): MetricsSnapshot {
     const trends: Record<string, string> = {};
-    for (const [k, h] of this.trends) trends[k] = encodeHistogram(h);
+    for (const [k, h] of this.trends) trends[k] = this.encode(k, h);
     const rates: MetricsSnapshot['rates'] = {};
     for (const [k, r] of this.rates) rates[k] = { ...r };
     return {
@@ -59,8 +61,19 @@ export class Registry {
     };
   }
 
+  private encode(name: string, h: Histogram): string {
+    const count = h.totalCount;
+    if (count === 0) return (emptyEncoding ??= encodeHistogram(createHistogram()));
+    const kept = this.encoded.get(name);
+    if (kept && kept.count === count) return kept.enc;
+    const enc = encodeHistogram(h);
+    this.encoded.set(name, { count, enc });
+    return enc;
+  }
+
   /** Clears everything (used for per-second interval registries). */
   reset(): void {
+    this.encoded.clear();
     this.counters.clear();
     this.rates.clear();
     for (const [k, h] of this.trends) {
@@ -74,6 +87,9 @@ export class Registry {
     this.disconnects.clear();
   }
 }
+
+/** The encoding of an empty histogram (every empty trend of every second's snapshot). */
+let emptyEncoding: string | undefined;
 
 export function emptySnapshot(): MetricsSnapshot {
   return { counters: {}, rates: {}, trends: {}, errors: {}, disconnects: {} };
@@ -108,11 +124,20 @@ export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
   return out;
 }
 
+/** True for the encoding every empty trend of a snapshot gets (no need to decode it). */
+export const isEmptyEncoding = (enc: string): boolean => enc === emptyEncoding;
+
+/** The last statistics computed per trend, with their encoding: the live view asks for the same totals every second. */
+const lastStats = new Map<string, { enc: string; stats: LatencyStats }>();
+
 /** Latency statistics of one trend of a snapshot; all zeros when it recorded nothing. */
 export function statsOf(snap: MetricsSnapshot, name: string): LatencyStats {
   const enc = snap.trends[name];
-  const h = enc ? decodeHistogram(enc) : createHistogram();
+  const kept = enc === undefined ? undefined : lastStats.get(name);
+  if (kept && kept.enc === enc) return { ...kept.stats };
+  const h = enc && !isEmptyEncoding(enc) ? decodeHistogram(enc) : createHistogram();
   const s = latencyStats(h);
   h.destroy();
+  if (enc !== undefined) lastStats.set(name, { enc, stats: { ...s } });
   return s;
 }

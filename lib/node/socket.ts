@@ -5,6 +5,7 @@ import type { SocketOwner } from '../core/listeners';
 import { classifyError } from '../errors';
 import { APP_PING, APP_PONG_PREFIX, ConnectParams, PingType, Socket } from '../types';
 import type { Meter } from './meter';
+import { leave } from './leave';
 import type { TransportHooks, WsClientFactory, WsClientLike } from './transport';
 import { wsClient } from './ws-client';
 
@@ -138,6 +139,20 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
     else if (this.ws.readyState === OPEN) this.ws.close(code, reason);
   }
 
+  /**
+   * The runner's close (the VU stopped, the run ended): an open connection gets the close frame
+   * and the FIN, and is done at once (lib/node/leave.ts); anything else closes as `close()` does.
+   */
+  leave(code: number, reason: string): void {
+    if (this.ws && !this.closingByUs && leave(this.ws, code, reason)) {
+      this.closeByUs();
+      this.stopTimer();
+      this.transportClosed(code, reason);
+      return;
+    }
+    this.close(code, reason);
+  }
+
   /** Drops the socket without a close handshake (used when the close handshake does not finish). */
   terminate(): void {
     this.closeByUs();
@@ -152,10 +167,12 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
   /** @internal TransportHooks: the server now has `handshakeTimeout` to answer the upgrade, within the attempt's deadline. */
   transportUp(): void {
     this.phase |= TRANSPORT_UP;
-    if (!this.attempting || !this.timer) return;
+    const handshake = this.settings.handshakeTimeoutMs;
+    // without a shorter handshake timeout the attempt's own deadline stands: no timer to re-arm
+    if (!this.attempting || !this.timer || handshake === undefined || handshake >= this.settings.connectTimeoutMs) return;
     clearTimeout(this.timer);
     const left = this.settings.connectTimeoutMs - (performance.now() - this.startedAt);
-    this.timer = setTimeout(onTimeout, Math.max(0, Math.min(left, this.settings.handshakeTimeoutMs ?? Infinity)), this);
+    this.timer = setTimeout(onTimeout, Math.max(0, Math.min(left, handshake)), this);
   }
 
   /** @internal TransportHooks */

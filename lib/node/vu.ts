@@ -122,7 +122,7 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
   closeSockets(): void {
     const all = this.moreSockets ? [...this.moreSockets] : [];
     if (this.socket) all.push(this.socket);
-    for (const s of all) s.close(1000, 'run ended');
+    for (const s of all) s.leave(1000, 'run ended');
   }
 }
 
