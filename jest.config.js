@@ -3,7 +3,7 @@
  * - unit: pure code, in-process servers and the CLI called in-process; seconds.
  * - integration: real runner processes, scale, Chromium, interrupts, make, k6 bundles.
  */
-const UNIT = ['docs-links', 'bad-input', 'engine-node', 'engine-k6', 'options-errors', 'health', 'im-server', 'message-requests', 'message-sequence', 'message-summary-send-plan', 'metrics', 'reconnect', 'stages', 'vu-connection', 'manifests', 'dashboard-metrics'];
+const UNIT = ['docs-links', 'leave', 'bad-input', 'engine-node', 'engine-k6', 'options-errors', 'health', 'im-server', 'message-requests', 'message-sequence', 'message-summary-send-plan', 'metrics', 'reconnect', 'stages', 'vu-connection', 'manifests', 'dashboard-metrics'];
 
 const common = {
   testEnvironment: 'node',

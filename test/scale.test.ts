@@ -13,7 +13,12 @@ const scenario = path.join(ROOT, 'scenarios', 'connect-only.ts');
 
 /** PIDs of the runner's worker processes (children of the CLI running dist/worker.js). */
 function workerPids(cliPid: number): number[] {
-  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(cliPid)], { encoding: 'utf8' });
+  let out = '';
+  try {
+    out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(cliPid)], { encoding: 'utf8' });
+  } catch {
+    return []; // ps exits 1 when the runner has no child at all
+  }
   return out.split('\n').filter((l) => l.includes('dist/worker.js')).map((l) => Number(l.trim().split(/\s+/)[0]));
 }
 
@@ -112,6 +117,22 @@ describe('forced limits, end to end', () => {
     const s = r.summary!;
     expect(s.connections).toMatchObject({ attempted: 20, succeeded: 0, failed: 20, errors: { EADDRNOTAVAIL: 20 } });
     expect(r.stdout).toMatch(/EADDRNOTAVAIL {2}→ ephemeral ports exhausted/);
+  });
+
+  test('one worker runs as a thread of the runner (no worker process); WSBENCH_WORKER_NODE_OPTIONS makes it a process', async () => {
+    for (const [env, processes] of [[{}, 0], [{ WSBENCH_WORKER_NODE_OPTIONS: '--max-old-space-size=512' }, 1]] as const) {
+      const points = path.join(tmpDir(), 'points.ndjson');
+      let cliPid = 0;
+      const running = runCli('runner', ['run', scenario, '--conns', '100', '--duration', '4s', '--ramp', '1s', '--target', server.url, '--out', `json=${points}`], {
+        onSpawn: (pid) => (cliPid = pid),
+        env,
+      });
+      await waitForPoint(points, 'ws_connections_open', (open) => open === 100);
+      expect(workerPids(cliPid)).toHaveLength(processes);
+      const s = (await running).summary!;
+      expect(s.runner.workers).toHaveLength(1);
+      expect(s.connections).toMatchObject({ attempted: 100, succeeded: 100, failed: 0, peak: 100, final: 100 });
+    }
   });
 
   test('a worker killed mid-run: the summary still accounts for its VUs', async () => {
