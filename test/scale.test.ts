@@ -13,7 +13,7 @@ const scenario = path.join(ROOT, 'scenarios', 'connect-only.ts');
 
 /** PIDs of the runner's worker processes (children of the CLI running dist/worker.js). */
 function workerPids(cliPid: number): number[] {
-  let out = '';
+  let out: string;
   try {
     out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(cliPid)], { encoding: 'utf8' });
   } catch {
