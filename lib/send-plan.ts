@@ -27,10 +27,10 @@ export function peakWindow(stages: Stage[]): PeakWindow {
   return { fromMs: fromMs ?? end, toMs: end, vus: peak };
 }
 
-/** When VU `vu` first starts, in ms from the start of the run (the runner's even pacing), or undefined if never. */
 /** Stages planned once per stages list (asked once per VU). */
 const plannedOf = new WeakMap<Stage[], ReturnType<typeof planStages>>();
 
+/** When VU `vu` first starts, in ms from the start of the run (the runner's even pacing), or undefined if never. */
 export function firstStartMs(stages: Stage[], vu: number): number | undefined {
   let planned = plannedOf.get(stages);
   if (!planned) plannedOf.set(stages, (planned = planStages(stages)));

@@ -16,8 +16,8 @@ export interface WorkerLoad {
 }
 
 /**
- * The worker processes of one run: forks them, speaks their IPC, and books what they report into
- * the accounting. Knows nothing of summaries or output.
+ * The workers of one run: starts them (runner/worker-handle.ts), speaks their IPC, and books what they
+ * report into the accounting. Knows nothing of summaries or output.
  */
 export class Coordinator {
   private readonly procs: WorkerHandle[] = [];
@@ -34,7 +34,7 @@ export class Coordinator {
     return this.books.workers.length > 0 && this.books.workers.every((w) => w.done);
   }
 
-  /** Forks `count` workers; resolves once each has loaded the scenario and planned its VUs. */
+  /** Starts `count` workers (one: a thread, more: processes); resolves once each has loaded the scenario and planned its VUs. */
   launch(count: number, load: WorkerLoad): Promise<void> {
     const threads = workersAsThreads(count);
     return Promise.all(Array.from({ length: count }, (_, index) => this.startOne(index, count, load, threads))).then(() => undefined);
