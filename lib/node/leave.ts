@@ -1,5 +1,5 @@
-import { randomFillSync } from 'node:crypto';
 import type net from 'node:net';
+import WebSocket from 'ws';
 import type { WsClientLike } from './transport';
 
 /**
@@ -18,11 +18,12 @@ interface WsPrivate {
   _readyState: number;
 }
 
+/** ws's own framing (lib/sender.js, public but not in @types/ws): masks from its pooled random keys. */
+type Framer = (data: Buffer, options: { fin: boolean; opcode: number; mask: boolean; readOnly: boolean; rsv1: boolean }) => Buffer[];
+const frame = (WebSocket as unknown as { Sender: { frame: Framer } }).Sender.frame;
+
 const OPEN = 1;
 const CLOSED = 3;
-/** Masking keys for the frames, drawn 4 bytes at a time from one random buffer. */
-const MASKS = Buffer.alloc(4096);
-let maskAt = MASKS.length;
 const ignore = (): void => undefined;
 const DETACH = ['data', 'end', 'close', 'error'] as const;
 
@@ -32,17 +33,9 @@ export function closeFrame(code: number, reason: string): Buffer {
   payload.writeUInt16BE(code, 0);
   payload.write(reason, 2);
   if (payload.length > 125) throw new RangeError('a close reason is at most 123 bytes');
-  if (maskAt + 4 > MASKS.length) {
-    randomFillSync(MASKS);
-    maskAt = 0;
-  }
-  const frame = Buffer.allocUnsafe(6 + payload.length);
-  frame[0] = 0x88;
-  frame[1] = 0x80 | payload.length;
-  MASKS.copy(frame, 2, maskAt, maskAt + 4);
-  maskAt += 4;
-  for (let i = 0; i < payload.length; i++) frame[6 + i] = (payload[i] as number) ^ (frame[2 + (i & 3)] as number);
-  return frame;
+  // readOnly: header and masked payload in one buffer (two only for an all-zero mask, which ws leaves unapplied)
+  const parts = frame(payload, { fin: true, opcode: 0x08, mask: true, readOnly: true, rsv1: false });
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }
 
 /**
