@@ -127,6 +127,13 @@ async function run(startAtWall: number): Promise<void> {
   setRunSecond(0);
   schedule();
   await ex.run();
+  // a schedule that ends on a whole second ends with that second's tick due: report the second as
+  // run, before the drain closes anything (the runner's close is immediate, so it would land in it)
+  if (ticker && performance.now() >= t0 + (sec + 1) * 1000) {
+    clearTimeout(ticker);
+    sample();
+    schedule();
+  }
   await ex.drainAndClose(!stopping);
   if (ticker) clearTimeout(ticker);
   sample();
