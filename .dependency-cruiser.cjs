@@ -1,4 +1,4 @@
-// The import rules of DESIGN.md ("Import rules"), checked by `npm run lint:deps` in `npm test`.
+// The import rules of docs/architecture.md ("Import rules"), checked by `npm run lint:deps` in `npm test`.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -36,6 +36,62 @@ module.exports = {
       severity: 'error',
       from: { path: '^lib/k6/' },
       to: { path: '^(lib/node/|lib/metrics/|node_modules/hdr-histogram-js/)', reachable: true },
+    },
+    {
+      name: 'pure-lib-no-node-builtins',
+      comment: 'lib/ outside lib/node/ is pure: the scenario contract, helpers, core, metrics, results and the k6 engine use no Node built-in (files are read and written in runner/ and lib/node/ only)',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: '^lib/node/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'contract-stands-alone',
+      comment: 'the scenario contract (lib/scenario/) is what every other part builds on: it imports none of them',
+      severity: 'error',
+      from: { path: '^lib/scenario/' },
+      to: { path: '^lib/(options|core|helpers|metrics|results|node|k6)/' },
+    },
+    {
+      name: 'options-below-engines',
+      comment: 'the option table and its resolution (lib/options/) serve both engines: no engine, helper, HDR code or result',
+      severity: 'error',
+      from: { path: '^lib/options/' },
+      to: { path: '^lib/(helpers|metrics|results|node|k6)/' },
+    },
+    {
+      name: 'core-below-engines',
+      comment: 'the engine-agnostic core (lib/core/) knows the contract only: no engine, helper, HDR code or result',
+      severity: 'error',
+      from: { path: '^lib/core/' },
+      to: { path: '^lib/(helpers|metrics|results|node|k6)/' },
+    },
+    {
+      name: 'helpers-engine-agnostic',
+      comment: 'scenario helpers (lib/helpers/) run on both engines: no engine, HDR code or result',
+      severity: 'error',
+      from: { path: '^lib/helpers/' },
+      to: { path: '^lib/(metrics|results|node|k6)/' },
+    },
+    {
+      name: 'results-not-to-engines',
+      comment: 'run analysis (lib/results/) reads per-second records and summaries, never an engine or a helper',
+      severity: 'error',
+      from: { path: '^lib/results/' },
+      to: { path: '^lib/(helpers|node|k6)/' },
+    },
+    {
+      name: 'metrics-only-hdr',
+      comment: 'lib/metrics/ owns HDR and the mergeable snapshots: it depends on nothing else of lib/ but the core metric names',
+      severity: 'error',
+      from: { path: '^lib/metrics/' },
+      to: { path: '^lib/(scenario|helpers|results|node|k6)/' },
+    },
+    {
+      name: 'node-engine-not-to-k6',
+      comment: 'the two engines know nothing of each other',
+      severity: 'error',
+      from: { path: '^lib/node/' },
+      to: { path: '^lib/k6/' },
     },
     {
       name: 'no-circular',

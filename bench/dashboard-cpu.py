@@ -16,7 +16,7 @@ with open(bundle) as f:
         m = re.match(r'^// ((?:runner|lib|server|build)/\S+\.ts)$', line)
         if not m:
             continue
-        if current is not None and (current.startswith('runner/dashboard/') or current == 'lib/report/charts.ts'):
+        if current is not None and (current.startswith('runner/dashboard/') or current == 'lib/results/report/charts.ts'):
             ranges.append((start, i))
         current, start = m.group(1), i
     if current is not None and current.startswith('runner/dashboard/'):

@@ -1,8 +1,8 @@
 import esbuild from 'esbuild';
-import { ConfigError } from '../lib/duration';
+import { ConfigError } from '../lib/scenario/config-error';
 import { K6_OWN, MetricDecl, MetricKind } from '../lib/k6/names';
-import { M } from '../lib/metric-names';
-import type { Socket, VuContext, VuFunction } from '../lib/types';
+import { M } from '../lib/core/metric-names';
+import type { Socket, VuContext, VuFunction } from '../lib/scenario/types';
 
 /**
  * Which metrics a k6 bundle declares, and k6's rules for their names. k6 creates custom metrics
@@ -31,7 +31,7 @@ export const K6_BUILTIN_METRICS: Record<string, 'counter' | 'trend' | 'rate' | '
 };
 
 /**
- * Metrics of K6_OWN that only the scenario API records (lib/messages.ts, lib/reconnect.ts through
+ * Metrics of K6_OWN that only the scenario API records (lib/helpers/messages.ts, lib/helpers/reconnect.ts through
  * vu.trend / vu.counter): declared only when the scenario's code reaches them. The rest of K6_OWN
  * is recorded by lib/k6 itself in every bundle.
  */
@@ -58,7 +58,7 @@ export function scanMetricCalls(source: string): MetricDecl[] {
 
 /**
  * The scenario bundled alone with tree shaking: only the code its exports can reach. Scanning
- * this, not every file esbuild visited, keeps lib/messages.ts's im_* out of a connect-only bundle.
+ * this, not every file esbuild visited, keeps lib/helpers/messages.ts's im_* out of a connect-only bundle.
  */
 export async function reachableSource(abs: string, base: esbuild.BuildOptions): Promise<string> {
   const r = await esbuild.build({ ...base, entryPoints: [abs], write: false, outfile: 'reachable.js', treeShaking: true, minify: false, sourcemap: false });

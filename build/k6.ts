@@ -2,12 +2,12 @@ import esbuild from 'esbuild';
 import fs from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
-import { ConfigError } from '../lib/duration';
+import { ConfigError } from '../lib/scenario/config-error';
 import type { MetricDecl } from '../lib/k6/names';
 import { K6_LEGACY_DEFINE } from '../lib/k6/legacy';
 import { k6Options, Unmapped } from '../lib/k6/options';
-import { resolveOptions } from '../lib/options';
-import type { ScenarioOptions, VuFunction } from '../lib/types';
+import { resolveOptions } from '../lib/options/options';
+import type { ScenarioOptions, VuFunction } from '../lib/scenario/types';
 import { bundleMetrics, probeMetrics, reachableSource, scanMetricCalls } from './k6-metrics';
 import { esbuildError, publicAliases, scenarioName } from './scenario';
 

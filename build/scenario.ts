@@ -2,7 +2,7 @@ import esbuild from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../lib/duration';
+import { ConfigError } from '../lib/scenario/config-error';
 
 /** Where the scenario API lives, so that scenarios outside this repo can `import ... from 'wsbench'`. */
 export function libEntry(root: string): string {

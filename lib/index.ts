@@ -4,13 +4,13 @@
  * runner and for k6. Helpers for advanced scenarios (request/reply, message meters, send plans,
  * reconnecting sockets) are in `wsbench/helpers` (lib/helpers.ts).
  */
-export { ramp, hold } from './stages';
-export type { Stage } from './stages';
-export type { Duration } from './duration';
+export { ramp, hold } from './scenario/stages';
+export type { Stage } from './scenario/stages';
+export type { Duration } from './scenario/duration';
 export type {
   ScenarioOptions, VuContext, VuFunction, Socket, SocketEvent, SocketEventMap,
   ConnectParams, Counter, Trend, Rate, Mode, PingType, ReconnectOptions,
-} from './types';
-export { keepAlive } from './heartbeat';
-export type { KeepAliveOptions } from './heartbeat';
-export { M } from './metric-names';
+} from './scenario/types';
+export { keepAlive } from './helpers/heartbeat';
+export type { KeepAliveOptions } from './helpers/heartbeat';
+export { M } from './core/metric-names';

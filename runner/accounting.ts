@@ -1,11 +1,11 @@
-import { runnerWarnings } from '../lib/diagnose';
-import { M } from '../lib/metric-names';
+import { runnerWarnings } from '../lib/results/diagnose';
+import { M } from '../lib/core/metric-names';
 import { emptySnapshot, mergeSnapshots, MetricsSnapshot } from '../lib/metrics/registry';
-import { maxTarget, planStages, totalDurationMs } from '../lib/stages';
-import { buildSummary, statsOf, Summary, WorkerDiagnostics } from '../lib/summary';
-import { summaryStats } from '../lib/stats';
-import { SecondRow, secondRow, WorkerSecond } from '../lib/timeseries';
-import type { ResolvedOptions } from '../lib/types';
+import { maxTarget, planStages, totalDurationMs } from '../lib/scenario/stages';
+import { buildSummary, statsOf, Summary, WorkerDiagnostics } from '../lib/results/summary';
+import { summaryStats } from '../lib/results/stats';
+import { SecondRow, secondRow, WorkerSecond } from '../lib/results/timeseries';
+import type { ResolvedOptions } from '../lib/scenario/types';
 import { peakOpen } from './results';
 
 /** What the coordinator has heard from one worker. */
@@ -185,7 +185,7 @@ export class Accounting {
       final: this.workers.reduce((n, w) => n + (w.died ? 0 : w.final), 0),
       workers: diags,
       warnings: runnerWarnings(diags, timeseries, firstRampEnd, Math.ceil(totalDurationMs(stages) / 1000)),
-      seconds, reconnecting: options.reconnect !== undefined, // disconnect waves (lib/waves.ts)
+      seconds, reconnecting: options.reconnect !== undefined, // disconnect waves (lib/results/waves.ts)
     });
     return { summary, totals, timeseries, seconds };
   }

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { ConfigError } from '../lib/duration';
+import { ConfigError } from '../lib/scenario/config-error';
 
 /**
  * Connections per source address before rotating, for loopback targets. Not the ~28K ephemeral

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildK6, K6BuildResult, listScenarios, scenarioName } from '../build/k6';
 import { bundleForNode } from '../build/scenario';
-import { ConfigError } from '../lib/duration';
-import { checkModule } from '../lib/options';
+import { ConfigError } from '../lib/scenario/config-error';
+import { checkModule } from '../lib/options/options';
 import { loadBundle } from './load-bundle';
-import { ROOT } from '../lib/paths';
+import { ROOT } from '../build/paths';
 
 export const BUILD_TARGETS = ['k6', 'node'] as const;
 export type BuildTarget = (typeof BUILD_TARGETS)[number];

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
-import { ConfigError, parseDuration } from '../lib/duration';
+import { ConfigError } from '../lib/scenario/config-error';
+import { parseDuration } from '../lib/scenario/duration';
 import { ChaosOptions, RESTART_MODES, RestartMode } from '../server/chaos';
 
 /** `runner serve`'s chaos switch (server/chaos.ts). */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import yargs, { Argv } from 'yargs';
-import { ConfigError } from '../lib/duration';
+import { ConfigError } from '../lib/scenario/config-error';
 import { EXIT } from './execute';
 import { runFlags } from './flags';
 import { MergeArgs, mergeCommand, mergeFlags } from './merge';
@@ -100,7 +100,7 @@ function failLine(err: unknown, io: Streams): number {
  * version included), never exits: callable in-process by tests.
  */
 export async function main(argv: string[], io: Streams, which: 'runner' | 'wsbench' = 'runner'): Promise<number> {
-  // every line printed passes the redactor (lib/redact.ts): no secret reaches the terminal or CI logs
+  // every line printed passes the redactor (lib/core/redact.ts): no secret reaches the terminal or CI logs
   redactWrites(io.stdout);
   redactWrites(io.stderr);
   let code: number = EXIT.ok;

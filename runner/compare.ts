@@ -1,4 +1,4 @@
-import type { Summary } from '../lib/summary';
+import type { Summary } from '../lib/results/summary';
 import { readResultsDir } from './report-command';
 
 type Leaf = number | string | boolean | null;

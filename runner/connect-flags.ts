@@ -1,7 +1,8 @@
 import fs from 'node:fs';
-import { ConfigError, parseDuration } from '../lib/duration';
-import type { Overrides } from '../lib/options';
-import { checkProtocols, parseHeaderFlags, parseTokenLines } from '../lib/vu-connection';
+import { ConfigError } from '../lib/scenario/config-error';
+import { parseDuration } from '../lib/scenario/duration';
+import type { Overrides } from '../lib/options/options';
+import { checkProtocols, parseHeaderFlags, parseTokenLines } from '../lib/core/vu-connection';
 
 /** The flags of how each connection is made: handshake timeout, tokens, headers, subprotocols. */
 export interface ConnectArgs {

@@ -1,7 +1,7 @@
-import { ConfigError } from '../lib/duration';
+import { ConfigError } from '../lib/scenario/config-error';
 import type { MetricsSnapshot } from '../lib/metrics/registry';
-import type { Share } from '../lib/stages';
-import type { ResolvedOptions } from '../lib/types';
+import type { Share } from '../lib/scenario/stages';
+import type { ResolvedOptions } from '../lib/scenario/types';
 import { Accounting, newTally, WorkerTally } from './accounting';
 import type { FromWorker, ToWorker } from './ipc';
 import { startWorker, WorkerHandle, workersAsThreads } from './worker-handle';

@@ -1,6 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import type { ServerStats } from '../server/server';
-import { built } from '../lib/paths';
+import { built } from '../build/paths';
 
 /** Messages of `runner serve --managed` to the process that started it. */
 export type ServeMsg = { t: 'listening'; url: string; workers: number } | { t: 'stats'; stats: ServerStats } | { t: 'error'; message: string };

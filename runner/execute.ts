@@ -1,12 +1,13 @@
 import fs from 'node:fs';
-import { redactText } from '../lib/redact';
+import { redactText } from '../lib/core/redact';
 import path from 'node:path';
-import { ConfigError } from '../lib/duration';
-import { renderReport } from '../lib/report/html';
-import { formatSummary, LABELS, Lang } from '../lib/report/text';
-import { checkPaths, DEFAULT_THRESHOLDS, evaluate, liveBreach, parseThreshold, Threshold } from '../lib/thresholds';
+import { ConfigError } from '../lib/scenario/config-error';
+import { renderReport } from '../lib/results/report/html';
+import { uplotAssets } from './uplot';
+import { formatSummary, LABELS, Lang } from '../lib/results/report/text';
+import { checkPaths, DEFAULT_THRESHOLDS, evaluate, liveBreach, parseThreshold, Threshold } from '../lib/results/thresholds';
 import { emptySnapshot } from '../lib/metrics/registry';
-import { buildSummary, Summary } from '../lib/summary';
+import { buildSummary, Summary } from '../lib/results/summary';
 import type { Dashboard } from './dashboard';
 import { K6JsonOut } from './out-json';
 import { Progress } from './progress';
@@ -164,7 +165,7 @@ export async function execute(o: ExecuteOptions): Promise<number> {
   const text = formatSummary(s, o.lang, (sum) => thresholdLines(sum, o.lang));
   o.out.write(`${text}\n`);
   const dir = o.outDir ?? defaultResultsDir();
-  const report = renderReport({ summary: s, timeseries: result.timeseries });
+  const report = renderReport({ summary: s, timeseries: result.timeseries, uplot: uplotAssets() });
   writeResults(dir, { summary: s, text, timeseries: result.timeseries, options: result.options, extra: { 'environment.json': environment(), 'report.html': report } });
   writeRaw(dir, rawOf(result, s, o.run.segment)); // for runner merge
   o.err.write(`results: ${path.resolve(dir)}\n`);

@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { ClientOptions } from 'ws';
-import { M } from '../lib/metric-names';
+import { M } from '../lib/core/metric-names';
 import { Meter } from '../lib/node/meter';
 import { rawClient } from '../lib/node/raw-client';
 import type { NodeSocket } from '../lib/node/socket';
 import { NodeVu, VuHost } from '../lib/node/vu';
-import { planStages, planVuEvents, Share, totalDurationMs, VuEvent } from '../lib/stages';
-import type { ResolvedOptions, ScenarioOptions, VuFunction } from '../lib/types';
-import { hooksOf, ScenarioHooks } from '../lib/vu-connection';
+import { planStages, planVuEvents, Share, totalDurationMs, VuEvent } from '../lib/scenario/stages';
+import type { ResolvedOptions, ScenarioOptions, VuFunction } from '../lib/scenario/types';
+import { hooksOf, ScenarioHooks } from '../lib/core/vu-connection';
 
 export interface ExecutorConfig {
   options: ResolvedOptions;

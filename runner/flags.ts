@@ -1,10 +1,11 @@
 import type { Argv } from 'yargs';
-import { ConfigError, parseDuration } from '../lib/duration';
-import { checkMessaging } from '../lib/messaging-settings';
-import type { Overrides } from '../lib/options';
-import type { Lang } from '../lib/report/text';
+import { ConfigError } from '../lib/scenario/config-error';
+import { parseDuration } from '../lib/scenario/duration';
+import { checkMessaging } from '../lib/helpers/messaging-settings';
+import type { Overrides } from '../lib/options/options';
+import type { Lang } from '../lib/results/report/text';
 import { ConnectArgs, connectOverrides } from './connect-flags';
-import { reconnectOverride } from '../lib/reconnect-flags';
+import { reconnectOverride } from '../lib/options/reconnect-flags';
 import { parseDashboard } from './dashboard/address';
 
 /** The seed tool's flags (and names), shared by `runner run` and `wsbench`. */

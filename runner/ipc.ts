@@ -1,6 +1,6 @@
 import type { MetricsSnapshot } from '../lib/metrics/registry';
-import type { Share } from '../lib/stages';
-import type { ResolvedOptions } from '../lib/types';
+import type { Share } from '../lib/scenario/stages';
+import type { ResolvedOptions } from '../lib/scenario/types';
 
 /** Coordinator → worker. */
 export type ToWorker =

@@ -1,4 +1,4 @@
-import { ConfigError } from '../lib/duration';
+import { ConfigError } from '../lib/scenario/config-error';
 
 /** Loads a bundled scenario; an error thrown at load time is the scenario's own, with its file and line. */
 export function loadBundle(bundle: string, file: string): unknown {

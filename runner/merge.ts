@@ -1,12 +1,13 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ConfigError } from '../lib/duration';
+import { ConfigError } from '../lib/scenario/config-error';
 import { mergeSnapshots } from '../lib/metrics/registry';
-import { renderReport } from '../lib/report/html';
-import { formatSummary, Lang } from '../lib/report/text';
-import { buildSummary, Summary, WorkerDiagnostics } from '../lib/summary';
-import { SecondRow, secondRow } from '../lib/timeseries';
-import type { ResolvedOptions } from '../lib/types';
+import { renderReport } from '../lib/results/report/html';
+import { uplotAssets } from './uplot';
+import { formatSummary, Lang } from '../lib/results/report/text';
+import { buildSummary, Summary, WorkerDiagnostics } from '../lib/results/summary';
+import { SecondRow, secondRow } from '../lib/results/timeseries';
+import type { ResolvedOptions } from '../lib/scenario/types';
 import { exitCodeOf, judge, thresholdLines, thresholdsFor } from './execute';
 import { checkLang } from './flags';
 import { comparableOptions, RawSecond, RawTotals, readRaw } from './raw';
@@ -180,7 +181,7 @@ export function mergeCommand(a: MergeArgs, out: NodeJS.WritableStream = process.
     interrupted: s.totals.interrupted, peak: s.totals.peak, final: s.totals.final,
   }));
   writeResults(a.out, {
-    ...m, text, extra: { 'segments.json': segments, 'report.html': renderReport({ summary: m.summary, timeseries: m.timeseries }) },
+    ...m, text, extra: { 'segments.json': segments, 'report.html': renderReport({ summary: m.summary, timeseries: m.timeseries, uplot: uplotAssets() }) },
   });
   err.write(`merged ${segs.length} segment${segs.length > 1 ? 's' : ''}: ${outAbs}\n`);
   return exitCodeOf(m.summary);

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { redactText } from '../lib/redact';
+import { redactText } from '../lib/core/redact';
 import path from 'node:path';
-import { ConfigError } from '../lib/duration';
-import { M } from '../lib/metric-names';
-import type { SecondRow } from '../lib/timeseries';
+import { ConfigError } from '../lib/scenario/config-error';
+import { M } from '../lib/core/metric-names';
+import type { SecondRow } from '../lib/results/timeseries';
 
 /** k6's JSON output lines (`k6 run --out json=FILE`): a metric is declared once, before its first point. */
 export type K6Line =

@@ -1,5 +1,5 @@
-import { ConfigError } from '../lib/duration';
-import type { ResolvedOptions } from '../lib/types';
+import { ConfigError } from '../lib/scenario/config-error';
+import type { ResolvedOptions } from '../lib/scenario/types';
 import { isLoopbackTarget, SLOW_PORT_SEARCH, sourceAddresses } from './addresses';
 import { connsPerProcess, ephemeralPorts, memAvailableBytes, openFilesLimit, readSysctl } from './limits';
 

@@ -1,5 +1,5 @@
-import { LiveWave, liveWaveText, LiveWaveTracker } from '../lib/live-wave';
-import type { SecondRow } from '../lib/timeseries';
+import { LiveWave, liveWaveText, LiveWaveTracker } from '../lib/results/live-wave';
+import type { SecondRow } from '../lib/results/timeseries';
 import type { LiveView } from './run';
 
 const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;

@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { redactText } from '../lib/redact';
+import { redactText } from '../lib/core/redact';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../lib/duration';
+import { ConfigError } from '../lib/scenario/config-error';
 import type { MetricsSnapshot } from '../lib/metrics/registry';
-import type { Summary, WorkerDiagnostics } from '../lib/summary';
-import type { SecondRow } from '../lib/timeseries';
-import type { ResolvedOptions } from '../lib/types';
+import type { Summary, WorkerDiagnostics } from '../lib/results/summary';
+import type { SecondRow } from '../lib/results/timeseries';
+import type { ResolvedOptions } from '../lib/scenario/types';
 import type { RunResult } from './run';
 
 /**

@@ -1,9 +1,9 @@
-import { redactText } from '../lib/redact';
+import { redactText } from '../lib/core/redact';
 
 const PATCHED = Symbol('wsbench.redacted');
 
 /**
- * Every string written to `stream` passes the process's redactor (lib/redact.ts) first: the
+ * Every string written to `stream` passes the process's redactor (lib/core/redact.ts) first: the
  * summary, live progress, notes, warnings and error lines alike, whoever writes them.
  */
 export function redactWrites(stream: NodeJS.WritableStream): void {

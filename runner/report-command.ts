@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../lib/duration';
-import { renderReport } from '../lib/report/html';
-import type { Summary } from '../lib/summary';
-import type { SecondRow } from '../lib/timeseries';
+import { ConfigError } from '../lib/scenario/config-error';
+import { renderReport } from '../lib/results/report/html';
+import { uplotAssets } from './uplot';
+import type { Summary } from '../lib/results/summary';
+import type { SecondRow } from '../lib/results/timeseries';
 
 /** What a results folder holds that the reports are made of. */
 export interface ResultsDir {
@@ -55,7 +56,7 @@ export function readResultsDir(dir: string): ResultsDir {
 export function reportCommand(dir: string, out: NodeJS.WritableStream = process.stdout): number {
   const r = readResultsDir(dir);
   const file = path.join(dir, 'report.html');
-  fs.writeFileSync(file, renderReport({ summary: r.summary, timeseries: r.timeseries }));
+  fs.writeFileSync(file, renderReport({ summary: r.summary, timeseries: r.timeseries, uplot: uplotAssets() }));
   out.write(`report: ${path.resolve(file)}\n`);
   return 0;
 }

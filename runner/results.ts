@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Summary } from '../lib/summary';
-import type { SecondRow } from '../lib/timeseries';
-import type { ResolvedOptions } from '../lib/types';
+import type { Summary } from '../lib/results/summary';
+import type { SecondRow } from '../lib/results/timeseries';
+import type { ResolvedOptions } from '../lib/scenario/types';
 import { openFilesLimit, readSysctl } from './limits';
 import { VERSION } from './version';
-import { redactText } from '../lib/redact';
+import { redactText } from '../lib/core/redact';
 
 /** `bench/results/YYYYMMDD_HHMMSS`, as the seed's collect script names its folders (local time). */
 export function defaultResultsDir(at = new Date(), base = path.join('bench', 'results')): string {

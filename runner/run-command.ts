@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { ConfigError } from '../lib/duration';
+import { ConfigError } from '../lib/scenario/config-error';
 import { readCaFile } from './connect-flags';
 import { execute } from './execute';
 import { checkLang, checkWorkers, dashboardFrom, overridesFrom, parseSegment, RunArgs } from './flags';
 import { parseOut } from './out-json';
-import { ROOT } from '../lib/paths';
+import { ROOT } from '../build/paths';
 import type { Streams } from './serve';
 
 /** Built-in scenario files per `--mode` (the seed tool's modes). */

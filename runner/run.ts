@@ -1,9 +1,9 @@
 import type { MetricsSnapshot } from '../lib/metrics/registry';
-import type { Summary } from '../lib/summary';
-import type { SecondRow, WorkerSecond } from '../lib/timeseries';
-import type { ResolvedOptions } from '../lib/types';
-import { redactOptions } from '../lib/vu-connection';
-import { learnSecrets } from '../lib/redact';
+import type { Summary } from '../lib/results/summary';
+import type { SecondRow, WorkerSecond } from '../lib/results/timeseries';
+import type { ResolvedOptions } from '../lib/scenario/types';
+import { redactOptions } from '../lib/core/vu-connection';
+import { learnSecrets } from '../lib/core/redact';
 import type { ServerStats } from '../server/server';
 import { Accounting, LiveView } from './accounting';
 import { Coordinator } from './coordinator';
@@ -90,7 +90,7 @@ export class Run {
 
   async start(): Promise<RunResult> {
     const setup = (this.setup = await setUp(this.cfg));
-    learnSecrets(setup.options); // every output of this process masks them (lib/redact.ts)
+    learnSecrets(setup.options); // every output of this process masks them (lib/core/redact.ts)
     try {
       const books = (this.books = new Accounting(setup.options, this.cfg.onSecond && ((m, live) => this.cfg.onSecond?.(m.row, live, m.interval, m.workers))));
       this.coordinator = new Coordinator(books);

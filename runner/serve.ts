@@ -1,4 +1,4 @@
-import { ConfigError } from '../lib/duration';
+import { ConfigError } from '../lib/scenario/config-error';
 import { startServer } from '../server/cluster';
 import { startChaos } from '../server/chaos';
 import { ChaosArgs, chaosOptions } from './chaos-flags';

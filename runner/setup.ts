@@ -1,13 +1,13 @@
 import { bundleForNode, scenarioName } from '../build/scenario';
-import { ConfigError } from '../lib/duration';
-import { checkModule, Overrides, resolveOptions } from '../lib/options';
-import { maxTarget, planStages } from '../lib/stages';
-import type { ResolvedOptions } from '../lib/types';
+import { ConfigError } from '../lib/scenario/config-error';
+import { checkModule, Overrides, resolveOptions } from '../lib/options/options';
+import { maxTarget, planStages } from '../lib/scenario/stages';
+import type { ResolvedOptions } from '../lib/scenario/types';
 import { isLoopbackTarget, sourceAddresses } from './addresses';
 import { Embedded, startEmbedded } from './embedded';
 import { workersFor } from './limits';
 import { loadBundle } from './load-bundle';
-import { ROOT } from '../lib/paths';
+import { ROOT } from '../build/paths';
 import { planOf, preflight, refuseImpossible } from './preflight';
 
 export interface SetupConfig {

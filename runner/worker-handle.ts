@@ -1,7 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { built } from '../lib/paths';
-import type { ResolvedOptions } from '../lib/types';
+import { built } from '../build/paths';
+import type { ResolvedOptions } from '../lib/scenario/types';
 import type { FromWorker, ToWorker } from './ipc';
 
 /**

@@ -1,10 +1,10 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { loadBundle } from './load-bundle';
-import { M } from '../lib/metric-names';
+import { M } from '../lib/core/metric-names';
 import { reportScenarioError } from '../lib/node/vu';
-import { checkModule } from '../lib/options';
-import { setRunSecond } from '../lib/run-second';
-import { learnSecrets } from '../lib/redact';
+import { checkModule } from '../lib/options/options';
+import { setRunSecond } from '../lib/core/run-second';
+import { learnSecrets } from '../lib/core/redact';
 import { redactWrites } from './redact-streams';
 import { Executor } from './executor';
 import { busyPct, machineCpuTimes } from './machine';
@@ -112,7 +112,7 @@ async function run(startAtWall: number): Promise<void> {
     });
     ex.meter.interval.reset();
     sec++;
-    setRunSecond(sec); // recovery metrics are keyed by the second being recorded (lib/run-second.ts)
+    setRunSecond(sec); // recovery metrics are keyed by the second being recorded (lib/core/run-second.ts)
   };
   // ticks on whole seconds of the run's clock, so that every worker's seconds line up
   let ticker: NodeJS.Timeout | undefined;

@@ -13,7 +13,7 @@ export const options: ScenarioOptions<MessagingExtra> = {
   stages: [ramp('30s', 1000), hold('30s')],
   pingInterval: '30s',
   mode: 'messaging',
-  // the CLI's --msg-size, --msg-rate and --room-size override these (lib/messaging-settings.ts says what each means);
+  // the CLI's --msg-size, --msg-rate and --room-size override these (lib/helpers/messaging-settings.ts says what each means);
   // also read, when set: msgWarmup (quiet time after the ramp before the first message, default
   // min(1s, hold/4)) and msgDrain (quiet time after the last message before the hold ends, default min(2s, hold/4))
   extra: { msgSize: 256, msgRate: 1, roomSize: 0 },

@@ -1,5 +1,5 @@
 import cluster, { Worker } from 'node:cluster';
-import { built } from '../lib/paths';
+import { built } from '../build/paths';
 import type { RestartMode } from './chaos';
 import { emptyStats, ImServer, RouteKind, ServerStats, startImServer } from './server';
 

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { Summary } from '../lib/summary';
+import type { Summary } from '../lib/results/summary';
 import { ROOT, tmpDir } from './helpers';
 
 export const PROMETHEUS = '/usr/bin/prometheus';

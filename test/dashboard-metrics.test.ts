@@ -1,7 +1,7 @@
 import { bucketCounts } from '../lib/metrics/histogram';
-import { M } from '../lib/metric-names';
+import { M } from '../lib/core/metric-names';
 import { mergeSnapshots, Registry } from '../lib/metrics/registry';
-import { secondRow, WorkerSecond } from '../lib/timeseries';
+import { secondRow, WorkerSecond } from '../lib/results/timeseries';
 import { BUCKETS_SECONDS } from '../runner/dashboard/hdr-metric';
 import { LiveMetrics } from '../runner/dashboard/metrics';
 

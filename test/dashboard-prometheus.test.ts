@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Summary } from '../lib/summary';
+import type { Summary } from '../lib/results/summary';
 import { BUCKETS_SECONDS } from '../runner/dashboard/hdr-metric';
 import { freePort, LiveRun, Prometheus, spawnRun, startPrometheus, until } from './dashboard-helpers';
 import { ROOT } from './helpers';

@@ -5,7 +5,7 @@
  */
 import { spawn, SpawnOptions } from 'node:child_process';
 import { createHistogram, latencyStats, LatencyStats, recordMs } from '../lib/metrics/histogram';
-import type { Summary } from '../lib/summary';
+import type { Summary } from '../lib/results/summary';
 
 /** VUs of the whole test; each of the two segments runs half of them. */
 export const VUS = 1000;

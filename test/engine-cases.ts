@@ -1,5 +1,5 @@
-import { resolveOptions } from '../lib/options';
-import { ramp } from '../lib/stages';
+import { resolveOptions } from '../lib/options/options';
+import { ramp } from '../lib/scenario/stages';
 import { startFaultServer } from './fault-server';
 import { CASES, CaseSettings, Ctx, EngineDriver } from './engine-core.table';
 

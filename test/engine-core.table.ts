@@ -1,5 +1,5 @@
 import type { FaultOptions, FaultServer } from './fault-server';
-import type { PingType, ResolvedOptions, Socket, VuContext } from '../lib/types';
+import type { PingType, ResolvedOptions, Socket, VuContext } from '../lib/scenario/types';
 
 /**
  * One table of connection cases, run against BOTH engine adapters (test/engine-node.test.ts on

@@ -1,15 +1,15 @@
 import esbuild from 'esbuild';
 import path from 'node:path';
-import { M } from '../lib/metric-names';
+import { M } from '../lib/core/metric-names';
 import { CONNECT_SUCCESS } from '../lib/k6/names';
-import type { ResolvedOptions, Socket, VuContext } from '../lib/types';
+import type { ResolvedOptions, Socket, VuContext } from '../lib/scenario/types';
 import { EngineCounts, EngineDriver } from './engine-core.table';
 import { runEngineTable } from './engine-cases';
 import { K6Sandbox } from './k6-sandbox';
 import { startFaultServer } from './fault-server';
-import { resolveOptions } from '../lib/options';
-import { ramp } from '../lib/stages';
-import { redactUrl } from '../lib/redact';
+import { resolveOptions } from '../lib/options/options';
+import { ramp } from '../lib/scenario/stages';
+import { redactUrl } from '../lib/core/redact';
 
 /**
  * The k6 adapter (lib/k6/socket.ts, vu.ts) under the shared engine table: bundled with esbuild as

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { M } from '../lib/metric-names';
+import { M } from '../lib/core/metric-names';
 import { Meter } from '../lib/node/meter';
 import { rawClient } from '../lib/node/raw-client';
 import type { NodeSocket } from '../lib/node/socket';
 import type { WsClientFactory } from '../lib/node/transport';
 import { NodeVu, VuHost } from '../lib/node/vu';
-import type { Socket } from '../lib/types';
+import type { Socket } from '../lib/scenario/types';
 import { EngineCounts, EngineDriver } from './engine-core.table';
 import { runEngineTable } from './engine-cases';
 

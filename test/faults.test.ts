@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { FaultServer, startFaultServer } from './fault-server';
 import { ROOT, runCli } from './helpers';
-import type { Summary } from '../lib/summary';
+import type { Summary } from '../lib/results/summary';
 
 /**
  * Faults before the connection opens: every attempt ends as exactly one of succeeded / failed,

@@ -1,7 +1,7 @@
 import { emptySnapshot } from '../lib/metrics/registry';
-import { gradeOf, healthOf } from '../lib/report/health';
-import { formatSummary } from '../lib/report/text';
-import { buildSummary, Summary } from '../lib/summary';
+import { gradeOf, healthOf } from '../lib/results/report/health';
+import { formatSummary } from '../lib/results/report/text';
+import { buildSummary, Summary } from '../lib/results/summary';
 
 /** A summary with the given figures (the rest empty), graded as buildSummary would. */
 function summaryWith(f: { attempted: number; succeeded: number; p50: number; p99: number; pings: number; pongs: number }): Summary {

@@ -1,6 +1,6 @@
-import { keepAlive } from '../lib/heartbeat';
-import { hold, ramp, resolveOptions } from '../lib/options';
-import type { Socket, SocketEvent, VuContext } from '../lib/types';
+import { keepAlive } from '../lib/helpers/heartbeat';
+import { hold, ramp, resolveOptions } from '../lib/options/options';
+import type { Socket, SocketEvent, VuContext } from '../lib/scenario/types';
 
 /**
  * keepAlive sets a ping timer only for a VU whose first ping can come before the run ends (its

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { Summary } from '../lib/summary';
+import type { Summary } from '../lib/results/summary';
 import { FaultOptions, FaultServer, startFaultServer } from './fault-server';
 
 export const ROOT = path.join(__dirname, '..');

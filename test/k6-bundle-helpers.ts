@@ -5,7 +5,7 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { listScenarios, scenarioName } from '../build/k6';
 import { bundleForNode } from '../build/scenario';
-import { checkModule, resolveOptions } from '../lib/options';
+import { checkModule, resolveOptions } from '../lib/options/options';
 import { ROOT, runCli, tmpDir } from './helpers';
 import type { K6Sandbox } from './k6-sandbox';
 

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleImports } from '../build/k6';
 import { K6_OWN } from '../lib/k6/names';
-import { parseDuration } from '../lib/duration';
+import { parseDuration } from '../lib/scenario/duration';
 import YAML from 'yaml';
-import { sendPlan } from '../lib/send-plan';
+import { sendPlan } from '../lib/helpers/send-plan';
 import { startFaultServer } from './fault-server';
 import { ROOT } from './helpers';
 import { allowedGlobals, freeGlobals, K6Sandbox, VirtualClock } from './k6-sandbox';
@@ -48,7 +48,7 @@ describe.each(NAMES)('dist/k6/%s.js', (name) => {
     const own = K6_OWN.map((d) => d.name).filter((n) => n !== 'ws_msg_latency');
     expect(names).toEqual(expect.arrayContaining(own));
     expect(names).not.toEqual(expect.arrayContaining(['ws_connecting']));
-    // declared only when the scenario's code reaches lib/messages.ts (issue 11 point 5)
+    // declared only when the scenario's code reaches lib/helpers/messages.ts (issue 11 point 5)
     if (name === 'messaging') expect(sb.declared.find((d) => d.name === 'ws_msg_latency')).toEqual({ name: 'ws_msg_latency', type: 'Trend', isTime: true });
     else expect(names.filter((n) => n === 'ws_msg_latency' || n.startsWith('im_'))).toEqual([]);
   });

@@ -1,15 +1,15 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { M } from '../lib/metric-names';
+import { M } from '../lib/core/metric-names';
 import { Meter } from '../lib/node/meter';
 import { rawClient } from '../lib/node/raw-client';
 import type { NodeSocket } from '../lib/node/socket';
 import type { WsClientFactory } from '../lib/node/transport';
 import { NodeVu, VuHost } from '../lib/node/vu';
 import { closeFrame } from '../lib/node/leave';
-import type { ResolvedOptions } from '../lib/types';
-import { resolveOptions } from '../lib/options';
+import type { ResolvedOptions } from '../lib/scenario/types';
+import { resolveOptions } from '../lib/options/options';
 import { ramp } from '../lib';
 
 /**

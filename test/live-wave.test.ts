@@ -1,4 +1,4 @@
-import { liveWaveText, LiveWaveTracker } from '../lib/live-wave';
+import { liveWaveText, LiveWaveTracker } from '../lib/results/live-wave';
 
 /** Live progress follows a wave from its drops until every dropped VU is back. */
 test('a wave shows from its drops until all its VUs are back, then disappears', () => {

@@ -1,5 +1,5 @@
 import { mergeSnapshots, Registry } from '../lib/metrics/registry';
-import type { ResolvedOptions, Socket, SocketEvent, SocketEventMap, VuContext } from '../lib/types';
+import type { ResolvedOptions, Socket, SocketEvent, SocketEventMap, VuContext } from '../lib/scenario/types';
 
 /** A VU on a manual clock: timers fire only when the test advances time. Only the clock is mocked. */
 export class FakeVu implements VuContext {

@@ -1,4 +1,4 @@
-import { Requests } from '../lib/request';
+import { Requests } from '../lib/helpers/request';
 import { FakeSocket, FakeVu, trendValues } from './message-helpers';
 
 describe('Requests: replies matched by key, latency into a trend, timeouts counted', () => {

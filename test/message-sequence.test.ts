@@ -1,4 +1,4 @@
-import { SequenceWindow } from '../lib/sequence';
+import { SequenceWindow } from '../lib/helpers/sequence';
 
 describe('SequenceWindow: lost, duplicated and out of order per pair, in bounded memory', () => {
   test('known answers', () => {

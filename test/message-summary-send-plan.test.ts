@@ -1,10 +1,10 @@
-import { messagesSummary, ratePerSec } from '../lib/message-summary';
-import { MessageMeter } from '../lib/messages';
+import { messagesSummary, ratePerSec } from '../lib/results/message-summary';
+import { MessageMeter } from '../lib/helpers/messages';
 import { Registry } from '../lib/metrics/registry';
-import { M } from '../lib/metric-names';
-import { messageLines } from '../lib/report/messages';
-import { pace, peakWindow, firstStartMs, sendPlan } from '../lib/send-plan';
-import { hold, ramp } from '../lib/stages';
+import { M } from '../lib/core/metric-names';
+import { messageLines } from '../lib/results/report/messages';
+import { pace, peakWindow, firstStartMs, sendPlan } from '../lib/helpers/send-plan';
+import { hold, ramp } from '../lib/scenario/stages';
 import { FakeVu, mergeOf } from './message-helpers';
 
 describe('MessageMeter and the messages summary', () => {

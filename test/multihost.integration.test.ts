@@ -10,7 +10,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Summary } from '../lib/summary';
+import type { Summary } from '../lib/results/summary';
 import type { ServerStats } from '../server/server';
 import { countsOf, exec, probeScenario, unionProbeStats, VUS, waitFor } from './deploy-probe';
 import { readSummary, ROOT, tmpDir } from './helpers';

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import WebSocket from 'ws';
-import { classifyClose, classifyError } from '../lib/errors';
+import { classifyClose, classifyError } from '../lib/core/errors';
 import { ConnectOpts, connectWithHooks } from '../lib/node/connect-hooks';
 import { RawWebSocket } from '../lib/node/raw-ws';
 import type { TransportHooks } from '../lib/node/transport';

@@ -1,6 +1,6 @@
-import { resolveOptions } from '../lib/options';
-import { reconnectFromEnv, reconnectOverride } from '../lib/reconnect-flags';
-import { hold, ramp } from '../lib/stages';
+import { resolveOptions } from '../lib/options/options';
+import { reconnectFromEnv, reconnectOverride } from '../lib/options/reconnect-flags';
+import { hold, ramp } from '../lib/scenario/stages';
 import { chaosOptions } from '../runner/chaos-flags';
 import { overridesFrom } from '../runner/flags';
 import { badInputLine, CONNECT_ONLY } from './helpers';

@@ -1,6 +1,6 @@
-import { backoffMs, ReconnectingSocket, resolveReconnect } from '../lib/reconnect';
-import { setRunSecond } from '../lib/run-second';
-import type { Socket, SocketEvent, SocketEventMap, VuContext } from '../lib/types';
+import { backoffMs, ReconnectingSocket, resolveReconnect } from '../lib/helpers/reconnect';
+import { setRunSecond } from '../lib/core/run-second';
+import type { Socket, SocketEvent, SocketEventMap, VuContext } from '../lib/scenario/types';
 
 /** Reconnect with backoff (pure lib code), on a VU context with a hand-driven clock. */
 

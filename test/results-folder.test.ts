@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Summary } from '../lib/summary';
-import type { SecondRow } from '../lib/timeseries';
+import type { Summary } from '../lib/results/summary';
+import type { SecondRow } from '../lib/results/timeseries';
 import type { K6Line } from '../runner/out-json';
 import { CliResult, ROOT, runCli, tmpDir } from './helpers';
 

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { runnerWarnings } from '../lib/diagnose';
-import { classifyError, hintFor } from '../lib/errors';
-import type { SecondRow } from '../lib/timeseries';
+import { runnerWarnings } from '../lib/results/diagnose';
+import { classifyError, hintFor } from '../lib/core/errors';
+import type { SecondRow } from '../lib/results/timeseries';
 import { busyPct } from '../runner/machine';
 import { connsPerProcess, workersFor } from '../runner/limits';
 import { parseLocalAddresses, sourceAddresses } from '../runner/addresses';

@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { createHistogram, latencyStats, LatencyStats, mergeEncoded, recordMs } from '../lib/metrics/histogram';
-import { M } from '../lib/metric-names';
+import { M } from '../lib/core/metric-names';
 import { emptySnapshot, Registry } from '../lib/metrics/registry';
-import type { Summary } from '../lib/summary';
-import type { SecondRow } from '../lib/timeseries';
+import type { Summary } from '../lib/results/summary';
+import type { SecondRow } from '../lib/results/timeseries';
 import { alignSeconds, mergeSegments, Segment } from '../runner/merge';
 import { RawSecond, readRaw } from '../runner/raw';
-import type { ResolvedOptions } from '../lib/types';
+import type { ResolvedOptions } from '../lib/scenario/types';
 import { readSummary, runCli, tmpDir, writeScenario } from './helpers';
 
 /**

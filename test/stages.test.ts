@@ -1,5 +1,5 @@
-import { formatDuration, parseDuration, tryParseDuration } from '../lib/duration';
-import { hold, planStages, planVuEvents, ramp, totalDurationMs } from '../lib/stages';
+import { formatDuration, parseDuration, tryParseDuration } from '../lib/scenario/duration';
+import { hold, planStages, planVuEvents, ramp, totalDurationMs } from '../lib/scenario/stages';
 
 describe('durations', () => {
   test.each([

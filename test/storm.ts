@@ -1,7 +1,7 @@
 import type { ServerStats } from '../server/server';
 import { ImServer, startImServer } from '../server/server';
 import { CliResult, CONNECT_ONLY, runCli } from './helpers';
-import type { Summary } from '../lib/summary';
+import type { Summary } from '../lib/results/summary';
 
 /** Polls `what` every 100 ms until it holds (the machine is shared: wait on state, never on time). */
 export async function until(what: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {

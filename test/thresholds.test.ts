@@ -1,4 +1,4 @@
-import { evaluate, liveBreach, parseThreshold } from '../lib/thresholds';
+import { evaluate, liveBreach, parseThreshold } from '../lib/results/thresholds';
 import { CONNECT_ONLY as scenario, readSummary, runCli } from './helpers';
 
 const t = (...exprs: string[]): string[] => exprs.flatMap((e) => ['--threshold', e]);

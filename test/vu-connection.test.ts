@@ -1,5 +1,5 @@
-import { expandTemplate, redactOptions, tokenFor, vuConnection } from '../lib/vu-connection';
-import type { ConnectParams } from '../lib/types';
+import { expandTemplate, redactOptions, tokenFor, vuConnection } from '../lib/core/vu-connection';
+import type { ConnectParams } from '../lib/scenario/types';
 
 /** A VU's connection from the options (pure lib code, shared with k6): templates, tokens, headers. */
 describe('URL templates and tokens', () => {

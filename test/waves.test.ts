@@ -1,11 +1,11 @@
-import { M } from '../lib/metric-names';
+import { M } from '../lib/core/metric-names';
 import { Registry } from '../lib/metrics/registry';
-import { recoveryKey } from '../lib/recovery-keys';
-import { checkPaths, evaluate, parseThreshold } from '../lib/thresholds';
-import { waveAggregate } from '../lib/wave-aggregate';
-import { detectWaves, WaveSecond, waveSpans, waveThreshold } from '../lib/waves';
+import { recoveryKey } from '../lib/core/recovery-keys';
+import { checkPaths, evaluate, parseThreshold } from '../lib/results/thresholds';
+import { waveAggregate } from '../lib/results/wave-aggregate';
+import { detectWaves, WaveSecond, waveSpans, waveThreshold } from '../lib/results/waves';
 
-/** lib/waves.ts on hand-made per-second data with known answers. */
+/** lib/results/waves.ts on hand-made per-second data with known answers. */
 
 function second(sec: number, open: number, fill: (r: Registry) => void = () => undefined): WaveSecond {
   const r = new Registry();

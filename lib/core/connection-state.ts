@@ -1,6 +1,6 @@
-import { classifyClose } from '../errors';
-import { M } from '../metric-names';
-import { SEND_BUFFER_LIMIT } from '../types';
+import { classifyClose } from './errors';
+import { M } from './metric-names';
+import { SEND_BUFFER_LIMIT } from '../scenario/types';
 import { HeartbeatBook, HeartbeatSettings } from './heartbeat-book';
 import type { SocketOwner } from './listeners';
 import type { Recorder } from './recorder';

@@ -1,5 +1,5 @@
-import { M } from '../metric-names';
-import { APP_PONG_PREFIX, PingType } from '../types';
+import { M } from './metric-names';
+import { APP_PONG_PREFIX, PingType } from '../scenario/types';
 import { SocketListeners, SocketOwner } from './listeners';
 import type { Recorder } from './recorder';
 

@@ -1,4 +1,4 @@
-import type { SocketEvent, SocketEventMap } from '../types';
+import type { SocketEvent, SocketEventMap } from '../scenario/types';
 
 /** Who owns a socket (its VU): told when a scenario listener throws, when an attempt or pong settles, when the socket is done. */
 export interface SocketOwner {

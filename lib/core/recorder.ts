@@ -1,7 +1,7 @@
 /**
  * Where the bookkeeping core (lib/core) records. Each engine implements it: Node over its HDR
  * registries (lib/node/meter.ts), k6 over `k6/metrics` (lib/k6/metrics.ts). Names are those of
- * `M` (lib/metric-names.ts). The k6 recorder skips the names `k6/websockets` records itself
+ * `M` (lib/core/metric-names.ts). The k6 recorder skips the names `k6/websockets` records itself
  * (ws_connecting, ws_sessions, ws_ping, ws_msgs_*), so the core can record every figure once,
  * on both engines, without counting one twice.
  */

@@ -1,4 +1,4 @@
-import { M } from '../metric-names';
+import { M } from './metric-names';
 import type { Recorder } from './recorder';
 
 /**

@@ -1,11 +1,12 @@
 import exec from 'k6/execution';
 import { setTimeout } from 'k6/timers';
-import { ConfigError, parseDuration } from '../duration';
-import { checkModule, resolveOptions } from '../options';
-import { reconnectFromEnv } from '../reconnect-flags';
-import { planStages, totalDurationMs } from '../stages';
-import type { ResolvedOptions } from '../types';
-import { hooksOf } from '../vu-connection';
+import { ConfigError } from '../scenario/config-error';
+import { parseDuration } from '../scenario/duration';
+import { checkModule, resolveOptions } from '../options/options';
+import { reconnectFromEnv } from '../options/reconnect-flags';
+import { planStages, totalDurationMs } from '../scenario/stages';
+import type { ResolvedOptions } from '../scenario/types';
+import { hooksOf } from '../core/vu-connection';
 import { K6Metrics } from './metrics';
 import type { MetricDecl } from './names';
 import { K6Options, k6Options } from './options';

@@ -1,7 +1,7 @@
 import { Counter as K6Counter, Rate as K6Rate, Trend as K6Trend } from 'k6/metrics';
 import type { Recorder } from '../core/recorder';
-import { M } from '../metric-names';
-import type { Counter, Rate, Trend } from '../types';
+import { M } from '../core/metric-names';
+import type { Counter, Rate, Trend } from '../scenario/types';
 import { CONNECT_SUCCESS, K6_BUILTIN, MetricDecl, MetricKind } from './names';
 
 type Tags = Record<string, string>;

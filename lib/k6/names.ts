@@ -1,4 +1,4 @@
-import { M } from '../metric-names';
+import { M } from '../core/metric-names';
 
 /** A metric the k6 bundle declares in its init context (k6 refuses new metrics once VUs run). */
 export type MetricKind = 'counter' | 'trend' | 'rate';

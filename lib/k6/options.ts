@@ -1,8 +1,8 @@
-import { formatDuration } from '../duration';
-import { M } from '../metric-names';
-import { planStages, Stage } from '../stages';
-import { DEFAULT_THRESHOLDS, parseThreshold } from '../thresholds';
-import type { ResolvedOptions } from '../types';
+import { formatDuration } from '../scenario/duration';
+import { M } from '../core/metric-names';
+import { planStages, Stage } from '../scenario/stages';
+import { DEFAULT_THRESHOLDS, parseThreshold } from '../results/thresholds';
+import type { ResolvedOptions } from '../scenario/types';
 import { CONNECT_SUCCESS, kindOf, MetricDecl } from './names';
 
 /** A k6 threshold: the expression, or the object form when the run must stop as soon as it fails. */

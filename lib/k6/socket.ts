@@ -2,7 +2,7 @@ import { clearTimeout, setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
 import { ConnectionState } from '../core/connection-state';
 import type { SocketOwner } from '../core/listeners';
-import { APP_PING, ConnectParams, PingType, Socket } from '../types';
+import { APP_PING, ConnectParams, PingType, Socket } from '../scenario/types';
 import { classifyK6Error } from './errors';
 import { UNKNOWN_CLOSE_CODE } from './legacy';
 import type { K6Metrics } from './metrics';

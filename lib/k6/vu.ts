@@ -1,9 +1,9 @@
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'k6/timers';
 import type { Recorder } from '../core/recorder';
 import { VuBook } from '../core/vu-book';
-import { redactUrl } from '../redact';
-import type { ConnectParams, Counter, Rate, ResolvedOptions, Socket, Trend, VuContext } from '../types';
-import { ScenarioHooks, vuConnection } from '../vu-connection';
+import { redactUrl } from '../core/redact';
+import type { ConnectParams, Counter, Rate, ResolvedOptions, Socket, Trend, VuContext } from '../scenario/types';
+import { ScenarioHooks, vuConnection } from '../core/vu-connection';
 import { isLegacyBuild } from './legacy';
 import type { K6Metrics } from './metrics';
 import { K6Socket, K6SocketSettings } from './socket';

@@ -17,9 +17,9 @@ const SETTINGS: hdr.BuildRequest = {
 
 export type Histogram = hdr.Histogram;
 
-import type { LatencyStats } from '../latency-stats';
+import type { LatencyStats } from '../core/latency-stats';
 
-export type { LatencyStats } from '../latency-stats';
+export type { LatencyStats } from '../core/latency-stats';
 
 export function createHistogram(): Histogram {
   return hdr.build(SETTINGS);

@@ -77,7 +77,7 @@ export class Registry {
     this.counters.clear();
     this.rates.clear();
     for (const [k, h] of this.trends) {
-      // per-second keyed trends (`~recovery/<sec>/...`, lib/recovery-keys.ts) are not used again: drop them, or every later second would carry them empty
+      // per-second keyed trends (`~recovery/<sec>/...`, lib/core/recovery-keys.ts) are not used again: drop them, or every later second would carry them empty
       if (k.startsWith('~')) {
         h.destroy();
         this.trends.delete(k);

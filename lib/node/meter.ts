@@ -1,5 +1,5 @@
 import type { Recorder } from '../core/recorder';
-import { M } from '../metric-names';
+import { M } from '../core/metric-names';
 import { Registry } from '../metrics/registry';
 
 /**

@@ -7,7 +7,7 @@ import net from 'node:net';
  * `http.ClientRequest`, parser or `IncomingMessage` (the bulk of what a `ws` client costs per
  * connection). Behaviour mirrors ws 8's `initAsClient` and Node's `ClientRequest`: the same
  * synchronous throws for bad input, the same request headers, the same checks of the answer and
- * the same error messages, so that errors classify the same way (lib/errors.ts).
+ * the same error messages, so that errors classify the same way (lib/core/errors.ts).
  */
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Recorder } from '../core/recorder';
 import { scenarioErrorClass, VuBook } from '../core/vu-book';
-import type { ConnectParams, Counter, Rate, ResolvedOptions, Socket, Trend, VuContext } from '../types';
-import { ScenarioHooks, vuConnection } from '../vu-connection';
+import type { ConnectParams, Counter, Rate, ResolvedOptions, Socket, Trend, VuContext } from '../scenario/types';
+import { ScenarioHooks, vuConnection } from '../core/vu-connection';
 import type { Meter } from './meter';
 import { NodeSocket, SocketOwner, SocketSettings } from './socket';
 

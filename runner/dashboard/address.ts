@@ -1,6 +1,6 @@
 import net from 'node:net';
 import os from 'node:os';
-import { ConfigError } from '../../lib/duration';
+import { ConfigError } from '../../lib/scenario/config-error';
 
 /** k6's web dashboard port. */
 export const DEFAULT_DASHBOARD = '127.0.0.1:5665';

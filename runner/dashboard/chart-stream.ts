@@ -1,5 +1,5 @@
-import { ChartSpec, chartsOf, EmptyChart } from '../../lib/report/charts';
-import type { SecondRow } from '../../lib/timeseries';
+import { ChartSpec, chartsOf, EmptyChart } from '../../lib/results/report/charts';
+import type { SecondRow } from '../../lib/results/timeseries';
 
 type Chart = ChartSpec | EmptyChart;
 

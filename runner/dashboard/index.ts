@@ -1,14 +1,14 @@
 import type { MetricsSnapshot } from '../../lib/metrics/registry';
-import { planStages, totalDurationMs } from '../../lib/stages';
-import type { Summary } from '../../lib/summary';
-import type { SecondRow, WorkerSecond } from '../../lib/timeseries';
-import type { ResolvedOptions } from '../../lib/types';
+import { planStages, totalDurationMs } from '../../lib/scenario/stages';
+import type { Summary } from '../../lib/results/summary';
+import type { SecondRow, WorkerSecond } from '../../lib/results/timeseries';
+import type { ResolvedOptions } from '../../lib/scenario/types';
 import type { LiveView } from '../run';
 import { DashboardAddress, exposureLine, urlOf } from './address';
 import { ChartStream, PageCharts } from './chart-stream';
 import { LiveMetrics } from './metrics';
 import { livePage } from './page';
-import { redactUrl } from '../../lib/redact';
+import { redactUrl } from '../../lib/core/redact';
 import { listen, SseClient } from './server';
 
 export { DEFAULT_DASHBOARD, parseDashboard } from './address';

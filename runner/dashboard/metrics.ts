@@ -1,7 +1,7 @@
 import { Counter, Gauge, Metric, Registry } from 'prom-client';
-import { M } from '../../lib/metric-names';
+import { M } from '../../lib/core/metric-names';
 import type { MetricsSnapshot } from '../../lib/metrics/registry';
-import type { SecondRow, WorkerSecond } from '../../lib/timeseries';
+import type { SecondRow, WorkerSecond } from '../../lib/results/timeseries';
 import { HdrHistogramMetric } from './hdr-metric';
 
 /** The labels every metric carries, so that the generators of a split run add up in PromQL. */

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { redactText } from '../../lib/redact';
+import { redactText } from '../../lib/core/redact';
 import { listenError } from './address';
 
 /** What the HTTP layer asks of the dashboard. */
@@ -19,7 +19,7 @@ export class SseClient {
   constructor(private readonly res: http.ServerResponse) {}
 
   send(event: string, data: unknown): void {
-    this.res.write(redactText(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)); // no secret in any output (lib/redact.ts)
+    this.res.write(redactText(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)); // no secret in any output (lib/core/redact.ts)
   }
 
   end(): void {

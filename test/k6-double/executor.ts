@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { parseDuration } from '../../lib/duration';
+import { parseDuration } from '../../lib/scenario/duration';
 import { VirtualClock } from './clock';
 import type { K6Version } from './modules';
 import { VuRealm } from './realm';

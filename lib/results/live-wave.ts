@@ -17,7 +17,7 @@ interface Row {
 
 /**
  * Follows the per-second rows of a running test and tells which disconnect wave is recovering, by
- * the rule of lib/waves.ts (the final summary's figures come from the exact per-second snapshots).
+ * the rule of lib/results/waves.ts (the final summary's figures come from the exact per-second snapshots).
  */
 export class LiveWaveTracker {
   private recent: Row[] = [];

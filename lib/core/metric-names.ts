@@ -20,7 +20,7 @@ export const M = {
   /** Scenario errors after a VU's first (which counts in vus_failed). */
   callbackErrors: 'vu_callback_errors',
   reconnects: 'ws_reconnects',
-  /** Reconnect recovery (lib/reconnect.ts): retries that failed, time a dropped VU was down, connect latency of the reconnects. */
+  /** Reconnect recovery (lib/helpers/reconnect.ts): retries that failed, time a dropped VU was down, connect latency of the reconnects. */
   reconnectFailures: 'ws_reconnect_failures',
   reconnectDowntime: 'ws_reconnect_downtime',
   reconnectConnecting: 'ws_reconnect_connecting',
@@ -31,7 +31,7 @@ export const M = {
   vusFailed: 'vus_failed',
   scheduleLag: 'runner_schedule_lag',
   loopDelay: 'runner_event_loop_delay',
-  // messaging (wsbench): message-level counts of lib/messages.ts, merged across processes by summing
+  // messaging (wsbench): message-level counts of lib/helpers/messages.ts, merged across processes by summing
   imSent: 'im_sent',
   imExpected: 'im_expected',
   imDelivered: 'im_delivered',

@@ -1,4 +1,4 @@
-import { byCount } from '../errors';
+import { byCount } from '../../core/errors';
 import type { DisconnectWave } from '../waves';
 
 /** The "Disconnect waves" of the text and HTML reports. Pure. */

@@ -1,8 +1,8 @@
-import { decodeHistogram, Histogram, latencyStats, mergeEncoded } from './metrics/histogram';
-import { M } from './metric-names';
-import type { MetricsSnapshot } from './metrics/registry';
+import { decodeHistogram, Histogram, latencyStats, mergeEncoded } from '../metrics/histogram';
+import { M } from '../core/metric-names';
+import type { MetricsSnapshot } from '../metrics/registry';
 import { nullStats } from './stats';
-import { parseRecoveryKey } from './recovery-keys';
+import { parseRecoveryKey } from '../core/recovery-keys';
 import type { DisconnectWave } from './wave-types';
 
 export type { DisconnectWave, RecoverySec } from './wave-types';
@@ -10,7 +10,7 @@ export type { DisconnectWave, RecoverySec } from './wave-types';
 /**
  * Disconnect waves (DESIGN.md): at least 5% of the open connections, and at least 100, closing
  * within 2 s. Found in the per-second interval snapshots of a run; with reconnect on, each wave's
- * recovery is read from the metrics keyed by the second the VUs were dropped in (lib/reconnect.ts),
+ * recovery is read from the metrics keyed by the second the VUs were dropped in (lib/helpers/reconnect.ts),
  * so that it counts exactly the VUs that wave dropped. Pure.
  */
 

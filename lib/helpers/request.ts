@@ -1,4 +1,4 @@
-import type { Counter, Socket, Trend, VuContext } from './types';
+import type { Counter, Socket, Trend, VuContext } from '../scenario/types';
 
 /** Settings of a `Requests` helper. */
 export interface RequestOptions {

@@ -1,4 +1,4 @@
-import { ConfigError } from './duration';
+import { ConfigError } from '../scenario/config-error';
 import { waveAggregate } from './wave-aggregate';
 import type { DisconnectWave } from './wave-types';
 
@@ -114,7 +114,7 @@ export function checkPaths(shape: unknown, thresholds: Threshold[]): void {
 
 /**
  * The summary as thresholds see it: the list `disconnectWaves` reads as its aggregate
- * (`disconnectWaves.count`, `disconnectWaves.max.recovery99Sec`, ... of lib/waves.ts).
+ * (`disconnectWaves.count`, `disconnectWaves.max.recovery99Sec`, ... of lib/results/waves.ts).
  */
 function judgedView(summary: unknown): unknown {
   const waves = (summary as { disconnectWaves?: unknown } | null)?.disconnectWaves;

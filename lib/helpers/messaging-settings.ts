@@ -1,4 +1,5 @@
-import { ConfigError, Duration, parseDuration } from './duration';
+import { ConfigError } from '../scenario/config-error';
+import { Duration, parseDuration } from '../scenario/duration';
 
 /** The settings of the built-in messaging scenario (`options.extra`, or the `--msg-*` flags). */
 export interface MessagingSettings {

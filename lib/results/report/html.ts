@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { byCount, hintFor } from '../errors';
+import { byCount, hintFor } from '../../core/errors';
 import { hasSamples, Stats } from '../stats';
 import type { Summary } from '../summary';
 import type { SecondRow } from '../timeseries';
@@ -11,20 +9,8 @@ import { waveMarks, wavesCard } from './waves';
 export interface ReportInput {
   summary: Summary;
   timeseries: SecondRow[];
-}
-
-let uplotCache: { js: string; css: string } | undefined;
-
-/** uPlot's browser build and stylesheet, embedded so that the report works offline. */
-function uplot(): { js: string; css: string } {
-  if (!uplotCache) {
-    const dir = path.join(path.dirname(require.resolve('uplot/package.json')), 'dist');
-    uplotCache = {
-      js: fs.readFileSync(path.join(dir, 'uPlot.iife.min.js'), 'utf8'),
-      css: fs.readFileSync(path.join(dir, 'uPlot.min.css'), 'utf8'),
-    };
-  }
-  return uplotCache;
+  /** uPlot's browser build and stylesheet, embedded so that the report works offline (runner/uplot.ts reads them). */
+  uplot: { js: string; css: string };
 }
 
 const esc = (v: unknown): string =>
@@ -199,7 +185,7 @@ export function renderReport(input: ReportInput): string {
   const s = input.summary;
   const charts = chartsOf(input.timeseries, waveMarks(s.disconnectWaves));
   const st = status(s);
-  const { js, css } = uplot();
+  const { js, css } = input.uplot;
   const data = JSON.stringify({ charts }).replace(/</g, '\\u003c');
   const warnings = s.runner.warnings.length > 0
     ? `<section id="warnings"><h2>Runner warnings</h2><ul class="warnings">${s.runner.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></section>`

@@ -1,5 +1,6 @@
-import { ConfigError, parseDuration } from './duration';
-import type { ReconnectOptions } from './types';
+import { ConfigError } from '../scenario/config-error';
+import { parseDuration } from '../scenario/duration';
+import type { ReconnectOptions } from '../scenario/types';
 
 /**
  * The reconnect settings given outside the scenario: `--reconnect`, `--reconnect-initial 1s`,

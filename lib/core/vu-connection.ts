@@ -1,6 +1,6 @@
-import { ConfigError } from './duration';
+import { ConfigError } from '../scenario/config-error';
 import { MASK, redactUrl, SECRET_HEADER } from './redact';
-import type { ConnectParams, ResolvedOptions, ScenarioOptions } from './types';
+import type { ConnectParams, ResolvedOptions, ScenarioOptions } from '../scenario/types';
 
 /**
  * A VU's own connection: the target as a URL template (`ws://host/ws?uid=${vu}&token=${token}`),

@@ -1,6 +1,6 @@
-import { M } from './metric-names';
+import { M } from '../core/metric-names';
 import { Arrival, SequenceWindow } from './sequence';
-import type { Counter, Trend, VuContext } from './types';
+import type { Counter, Trend, VuContext } from '../scenario/types';
 
 /** Settings of a `MessageMeter`. */
 export interface MessageMeterOptions {

@@ -1,7 +1,7 @@
-import type { LatencyStats, NullStats, Stats } from './latency-stats';
-import { MetricsSnapshot, statsOf } from './metrics/registry';
+import type { LatencyStats, NullStats, Stats } from '../core/latency-stats';
+import { MetricsSnapshot, statsOf } from '../metrics/registry';
 
-export type { NullStats, Stats } from './latency-stats';
+export type { NullStats, Stats } from '../core/latency-stats';
 
 export function nullStats(): NullStats {
   return { count: 0, min: null, max: null, avg: null, stddev: null, p50: null, p90: null, p95: null, p99: null };

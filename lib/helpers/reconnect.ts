@@ -1,49 +1,16 @@
-import { ConfigError, parseDuration } from './duration';
-import { M } from './metric-names';
-import { recoveryKey } from './recovery-keys';
-import { runSecond } from './run-second';
+import { M } from '../core/metric-names';
+import { recoveryKey } from '../core/recovery-keys';
+import { runSecond } from '../core/run-second';
 import type {
-  Counter, ReconnectOptions, ResolvedReconnect, Socket, SocketEvent, SocketEventMap, VuContext,
-} from './types';
+  Counter, ResolvedReconnect, Socket, SocketEvent, SocketEventMap, VuContext,
+} from '../scenario/types';
+
+export { RECONNECT_DEFAULTS, resolveReconnect } from '../options/reconnect-options';
 
 /**
  * Reconnect with exponential backoff, as IM clients do after a drop. Pure code on top of the VU
  * context (its timers and `connect`), so it runs the same on the Node runner and on k6.
  */
-
-export const RECONNECT_DEFAULTS: ResolvedReconnect = { initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: 0.5 };
-
-/** `options.reconnect`: `true` for the defaults, an object to tune them, `false`/absent for none. */
-export function resolveReconnect(v: unknown, what = 'options.reconnect'): ResolvedReconnect | undefined {
-  if (v === undefined || v === false) return undefined;
-  if (v === true) return { ...RECONNECT_DEFAULTS };
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new ConfigError(`${what} must be true, false or { initialDelay: '1s', maxDelay: '30s', factor: 2, jitter: 0.5, maxRetries: 10 } (got ${JSON.stringify(v)})`);
-  }
-  const r = v as ReconnectOptions & Record<string, unknown>;
-  const known = ['initialDelay', 'maxDelay', 'factor', 'jitter', 'maxRetries'];
-  for (const k of Object.keys(r)) {
-    if (!known.includes(k)) throw new ConfigError(`${what}.${k} is not a reconnect setting (use ${known.join(', ')})`);
-  }
-  const out: ResolvedReconnect = {
-    initialDelayMs: r.initialDelay === undefined ? RECONNECT_DEFAULTS.initialDelayMs : parseDuration(r.initialDelay, `${what}.initialDelay`),
-    maxDelayMs: r.maxDelay === undefined ? RECONNECT_DEFAULTS.maxDelayMs : parseDuration(r.maxDelay, `${what}.maxDelay`),
-    factor: r.factor ?? RECONNECT_DEFAULTS.factor,
-    jitter: r.jitter ?? RECONNECT_DEFAULTS.jitter,
-  };
-  if (typeof out.factor !== 'number' || !(out.factor >= 1)) throw new ConfigError(`${what}.factor must be a number >= 1 (got ${JSON.stringify(r.factor)})`);
-  if (typeof out.jitter !== 'number' || !(out.jitter >= 0 && out.jitter <= 1)) {
-    throw new ConfigError(`${what}.jitter must be a number from 0 to 1 (got ${JSON.stringify(r.jitter)})`);
-  }
-  if (out.maxDelayMs < out.initialDelayMs) throw new ConfigError(`${what}.maxDelay must be at least initialDelay`);
-  if (r.maxRetries !== undefined) {
-    if (!Number.isInteger(r.maxRetries) || r.maxRetries < 0) {
-      throw new ConfigError(`${what}.maxRetries must be a whole number >= 0 (got ${JSON.stringify(r.maxRetries)})`);
-    }
-    out.maxRetries = r.maxRetries;
-  }
-  return out;
-}
 
 /** Wait before retry number `retry` (1-based); `random` in [0, 1). Pure. */
 export function backoffMs(r: ResolvedReconnect, retry: number, random: number): number {
@@ -152,7 +119,7 @@ interface Attempt {
  * Records a reconnecting VU's recovery: when it was dropped (`down`) and when it was open again
  * (`ws_reconnect_downtime`), its retries that failed (`ws_reconnect_failures`) and the connect
  * latency of the retry that opened (`ws_reconnect_connecting`). On the Node runner, the same are
- * recorded again keyed by the run second of the drop (lib/recovery-keys.ts), for lib/waves.ts.
+ * recorded again keyed by the run second of the drop (lib/core/recovery-keys.ts), for lib/results/waves.ts.
  */
 export class RecoveryRecorder {
   /** vu.now() when the open connection dropped; undefined while up. */

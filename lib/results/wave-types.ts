@@ -1,4 +1,4 @@
-import type { Stats } from './latency-stats';
+import type { Stats } from '../core/latency-stats';
 
 /** The summary's `disconnectWaves` entries (DESIGN.md): pure types, so that thresholds (and the k6 bundle) need no HDR code. */
 

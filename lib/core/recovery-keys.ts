@@ -1,7 +1,7 @@
 /**
  * Names of the per-wave recovery metrics: counters and trends keyed by the run second the VU was
  * dropped in (`~recovery/<sec>/<what>`). They travel in the per-second interval snapshots like any
- * metric and are merged exactly; lib/waves.ts reads them back. The `~` prefix keeps them out of the
+ * metric and are merged exactly; lib/results/waves.ts reads them back. The `~` prefix keeps them out of the
  * summary's custom metrics and every other output.
  */
 export const RECOVERY_PREFIX = '~recovery/';

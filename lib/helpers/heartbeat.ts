@@ -1,7 +1,7 @@
 import { ReconnectingSocket, resolveReconnect } from './reconnect';
 import { firstStartMs } from './send-plan';
-import { planStages, Stage, totalDurationMs } from './stages';
-import type { ReconnectOptions, Socket, VuContext } from './types';
+import { planStages, Stage, totalDurationMs } from '../scenario/stages';
+import type { ReconnectOptions, Socket, VuContext } from '../scenario/types';
 
 const runLength = new WeakMap<Stage[], number>();
 

@@ -1,6 +1,6 @@
-import { parseDuration } from './duration';
-import { maxTarget, planStages, Stage, totalDurationMs } from './stages';
-import type { VuContext } from './types';
+import { parseDuration } from '../scenario/duration';
+import { maxTarget, planStages, Stage, totalDurationMs } from '../scenario/stages';
+import type { VuContext } from '../scenario/types';
 
 /** The part of the run, in ms from its start, when the stages are at their peak number of VUs. */
 export interface PeakWindow {

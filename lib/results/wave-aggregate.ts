@@ -1,7 +1,7 @@
 import type { DisconnectWave } from './wave-types';
 
 /**
- * The waves as thresholds see them (`disconnectWaves.max.recovery99Sec`). Apart from lib/waves.ts
+ * The waves as thresholds see them (`disconnectWaves.max.recovery99Sec`). Apart from lib/results/waves.ts
  * so that thresholds, which the k6 bundle uses too, pull in no HDR code. Pure.
  */
 

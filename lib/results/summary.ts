@@ -1,10 +1,10 @@
-import type { LatencyStats } from './metrics/histogram';
-import { M } from './metric-names';
-import { MetricsSnapshot, statsOf } from './metrics/registry';
+import type { LatencyStats } from '../metrics/histogram';
+import { M } from '../core/metric-names';
+import { MetricsSnapshot, statsOf } from '../metrics/registry';
 import { MessagesSummary, messagesSummary } from './message-summary';
 import { Health, healthOf } from './report/health';
-import { isInternalMetric } from './recovery-keys';
-import { redactUrl } from './redact';
+import { isInternalMetric } from '../core/recovery-keys';
+import { redactUrl } from '../core/redact';
 import { Stats, summaryStats } from './stats';
 import { detectWaves, DisconnectWave, WaveSecond } from './waves';
 
@@ -62,14 +62,14 @@ export interface Summary {
     unresolved: number;
     rttMs: Stats;
   };
-  /** IM messages (lib/message-summary.ts): sent, received, lost, latencyMs, and delivery details. */
+  /** IM messages (lib/results/message-summary.ts): sent, received, lost, latencyMs, and delivery details. */
   messages: MessagesSummary;
   vus: { started: number; failed: number };
   /** Custom metrics recorded by the scenario (counters, trends as stats, rates as fractions). */
   metrics: Record<string, number | null | Stats>;
   runner: { workers: WorkerDiagnostics[]; warnings: string[] };
   thresholds: Record<string, { ok: boolean; value: number | null }>;
-  /** Disconnect waves (DESIGN.md, lib/waves.ts): drops of >= 5% of the open connections (>= 100) within 2 s, and their recovery. */
+  /** Disconnect waves (DESIGN.md, lib/results/waves.ts): drops of >= 5% of the open connections (>= 100) within 2 s, and their recovery. */
   disconnectWaves: DisconnectWave[];
   /** The seed's health grades (guide §6.2) of success rate, connect P50/P99 and pong rate. */
   health?: Health;
@@ -117,7 +117,7 @@ export function buildSummary(i: SummaryInput): Summary {
   for (const [k, r] of Object.entries(i.totals.rates)) if (!ours(k)) metrics[k] = r.total ? round4(r.passes / r.total) : null;
   const summary: Summary = {
     scenario: i.scenario,
-    target: redactUrl(i.target), // no userinfo or credential in any output (lib/redact.ts)
+    target: redactUrl(i.target), // no userinfo or credential in any output (lib/core/redact.ts)
     mode: i.mode,
     startedAt: i.startedAt.toISOString(),
     durationSec: Math.round(i.durationSec * 100) / 100,

@@ -1,9 +1,10 @@
-import { ConfigError, parseDuration } from './duration';
-import { hold, maxTarget, planStages, ramp, Stage, totalDurationMs } from './stages';
-import { resolveReconnect } from './reconnect';
+import { ConfigError } from '../scenario/config-error';
+import { parseDuration } from '../scenario/duration';
+import { hold, maxTarget, planStages, ramp, Stage, totalDurationMs } from '../scenario/stages';
+import { resolveReconnect } from './reconnect-options';
 import { closest } from './suggest';
-import { MODES, Mode, PingType, ReconnectOptions, ResolvedOptions, ScenarioOptions, Transport, VuFunction } from './types';
-import { checkHeaders, checkProtocols, checkTargetTemplate, checkTokens } from './vu-connection';
+import { MODES, Mode, PingType, ReconnectOptions, ResolvedOptions, ScenarioOptions, Transport, VuFunction } from '../scenario/types';
+import { checkHeaders, checkProtocols, checkTargetTemplate, checkTokens } from '../core/vu-connection';
 
 /** What the CLI may override; undefined means "keep the scenario's". */
 export interface Overrides {
@@ -26,7 +27,7 @@ export interface Overrides {
   transport?: string;
   thresholds?: string[];
   extra?: Record<string, unknown>;
-  /** `--reconnect*` (lib/reconnect-flags.ts): false turns it off; settings turn it on over the scenario's. */
+  /** `--reconnect*` (lib/options/reconnect-flags.ts): false turns it off; settings turn it on over the scenario's. */
   reconnect?: ReconnectOptions | false;
 }
 

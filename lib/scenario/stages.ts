@@ -1,4 +1,5 @@
-import { ConfigError, Duration, parseDuration } from './duration';
+import { ConfigError } from './config-error';
+import { Duration, parseDuration } from './duration';
 
 /** One stage of a run: move the number of VUs linearly to `target` over `duration` (k6's ramping-vus stage). */
 export interface Stage {

@@ -1,3 +1,5 @@
+import { ConfigError } from './config-error';
+
 /** A duration as users write it: `500ms`, `30s`, `1m30s`, `2h`, or a number of milliseconds. */
 export type Duration = string | number;
 
@@ -42,12 +44,4 @@ export function formatDuration(ms: number): string {
   }
   if (rest > 0) out += `${rest}ms`;
   return out;
-}
-
-/** Misuse by the caller: printed as one line, exit code 1, never a stack trace. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
 }

@@ -1,5 +1,5 @@
-import { M } from './metric-names';
-import type { MetricsSnapshot } from './metrics/registry';
+import { M } from '../core/metric-names';
+import type { MetricsSnapshot } from '../metrics/registry';
 import type { Stats } from './stats';
 import { summaryStats } from './stats';
 

@@ -1,6 +1,6 @@
-import { decodeHistogram, percentileMs } from './metrics/histogram';
-import { M } from './metric-names';
-import { isEmptyEncoding, mergeSnapshots, MetricsSnapshot } from './metrics/registry';
+import { decodeHistogram, percentileMs } from '../metrics/histogram';
+import { M } from '../core/metric-names';
+import { isEmptyEncoding, mergeSnapshots, MetricsSnapshot } from '../metrics/registry';
 import { trendCount } from './waves';
 
 /** One line of `timeseries.ndjson`: one second of the run, merged over all workers. */
@@ -12,7 +12,7 @@ export interface SecondRow {
   connects: number;
   failures: number;
   disconnects: number;
-  /** Reconnect attempts, and dropped VUs open again (lib/reconnect.ts), in the second (absent in older results). */
+  /** Reconnect attempts, and dropped VUs open again (lib/helpers/reconnect.ts), in the second (absent in older results). */
   reconnects?: number;
   recovered?: number;
   pings: number;

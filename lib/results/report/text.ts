@@ -1,4 +1,4 @@
-import { byCount, hintFor } from '../errors';
+import { byCount, hintFor } from '../../core/errors';
 import { hasSamples, Stats } from '../stats';
 import type { Summary } from '../summary';
 import { gradeLabel, healthOf } from './health';
