@@ -1,7 +1,7 @@
 import path from 'node:path';
 import yargs, { Argv } from 'yargs';
 import { ConfigError } from '../lib/scenario/config-error';
-import { EXIT } from './execute';
+import { EXIT } from '../lib/results/verdict';
 import { runFlags } from './flags';
 import { MergeArgs, mergeCommand, mergeFlags } from './merge';
 import { compareCommand } from './compare';

@@ -8,7 +8,7 @@ import { formatSummary, Lang } from '../lib/results/report/text';
 import { buildSummary, Summary, WorkerDiagnostics } from '../lib/results/summary';
 import { SecondRow, secondRow } from '../lib/results/timeseries';
 import type { ResolvedOptions } from '../lib/scenario/types';
-import { exitCodeOf, judge, thresholdLines, thresholdsFor } from './execute';
+import { exitCodeOf, judge, thresholdLines, thresholdsFor } from '../lib/results/verdict';
 import { checkLang } from './flags';
 import { comparableOptions, RawSecond, RawTotals, readRaw } from './raw';
 import { peakOpen, writeResults } from './results';
