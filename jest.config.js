@@ -1,7 +1,7 @@
 /**
  * Two tiers (npm run test:unit, npm run test:integration; npm test runs both), chosen by file name:
  * - unit (`test/*.unit.test.ts`): pure code, in-process servers and the CLI called in-process; seconds.
- * - integration (every other `test/**/*.test.ts`): real runner processes, scale, Chromium, interrupts, make, k6 bundles.
+ * - integration (every other `*.test.ts` under test/): real runner processes, scale, Chromium, interrupts, make, k6 bundles.
  */
 const common = {
   testEnvironment: 'node',
