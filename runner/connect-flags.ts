@@ -1,16 +1,7 @@
 import fs from 'node:fs';
 import { ConfigError } from '../lib/scenario/config-error';
-import { parseDuration } from '../lib/scenario/duration';
-import type { Overrides } from '../lib/options/options';
+import type { Reader } from '../lib/options/inputs';
 import { checkProtocols, parseHeaderFlags, parseTokenLines } from '../lib/core/vu-connection';
-
-/** The flags of how each connection is made: handshake timeout, tokens, headers, subprotocols. */
-export interface ConnectArgs {
-  handshakeTimeout?: string;
-  tokens?: string;
-  header?: string[];
-  subprotocol?: string[];
-}
 
 /** `--tokens FILE`: one token per line; VU i gets line i mod n. The file is read here, on the coordinator's side. */
 export function readTokensFile(file: string): string[] {
@@ -38,12 +29,14 @@ export function readCaFile(file: string | undefined): string | undefined {
   return text;
 }
 
-export function connectOverrides(a: ConnectArgs): Pick<Overrides, 'handshakeTimeoutMs' | 'tokens' | 'headers' | 'protocols'> {
-  const out: ReturnType<typeof connectOverrides> = {};
-  if (a.handshakeTimeout !== undefined) out.handshakeTimeoutMs = parseDuration(a.handshakeTimeout, '--handshake-timeout');
-  if (a.tokens !== undefined) out.tokens = readTokensFile(a.tokens);
+/**
+ * The readers of how each connection is made (rows of lib/options/table.ts): the target as given
+ * (checked with the options, naming --target), the tokens file, headers, subprotocols.
+ */
+export const CONNECT_READERS = {
+  target: (raw) => raw.target,
+  tokens: (raw) => readTokensFile(String(raw.tokens)),
   // ${token} in a header is checked again against the scenario's tokens when the options resolve
-  if (a.header !== undefined) out.headers = parseHeaderFlags(a.header, true);
-  if (a.subprotocol !== undefined) out.protocols = checkProtocols(a.subprotocol, '--subprotocol');
-  return out;
-}
+  headers: (raw) => parseHeaderFlags(raw.headers as string[], true),
+  protocols: (raw, label) => checkProtocols(raw.protocols, label('protocols')),
+} satisfies Record<string, Reader>;

@@ -1,66 +1,53 @@
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { ConfigError } from '../lib/scenario/config-error';
 import { parseDuration } from '../lib/scenario/duration';
 import { checkMessaging } from '../lib/helpers/messaging-settings';
+import { flagSource, Reader, readOverrides } from '../lib/options/inputs';
+import { flagTypeOf } from '../lib/options/kinds';
 import type { Overrides } from '../lib/options/options';
+import { readReconnect } from '../lib/options/reconnect-flags';
+import { CustomFlagOption, OPTIONS, OptionRow, OptionTable, rowNamed } from '../lib/options/table';
 import type { Lang } from '../lib/results/report/text';
-import { ConnectArgs, connectOverrides } from './connect-flags';
-import { reconnectOverride } from '../lib/options/reconnect-flags';
+import { CONNECT_READERS } from './connect-flags';
 import { parseDashboard } from './dashboard/address';
+import { RUN_FLAGS } from './run-flag-table';
 
-/** The seed tool's flags (and names), shared by `runner run` and `wsbench`. */
-export function runFlags<T>(y: Argv<T>) {
-  return y
-    .option('target', { type: 'string', describe: 'WebSocket URL (ws:// or wss://); default: the embedded server on a free loopback port' })
-    .option('conns', { type: 'number', describe: 'connections (VUs) to reach; rewrites the stages as ramp + hold' })
-    .option('duration', { type: 'string', describe: 'whole run, ramp included (e.g. 60s, 1m30s)' })
-    .option('ramp', { type: 'string', describe: 'ramp-up time (e.g. 30s)' })
-    .option('ping-interval', { type: 'string', describe: 'heartbeat interval per connection (default 30s)' })
-    .option('pong-timeout', { type: 'string', describe: 'a ping without pong after this counts as lost (default 10s)' })
-    .option('connect-timeout', { type: 'string', describe: 'limit of a whole attempt: TCP connect, TLS, upgrade (default 10s)' })
-    .option('handshake-timeout', { type: 'string', describe: 'limit of the upgrade once TCP/TLS is up (default: the connect timeout)' })
-    .option('tokens', { type: 'string', describe: 'file of tokens, one per line, for ${token} in the target and headers (VU i gets line i mod n)' })
-    .option('header', { type: 'string', array: true, describe: 'header of every connection, repeatable: "Authorization: Bearer ${token}"' })
-    .option('subprotocol', { type: 'string', array: true, describe: 'WebSocket subprotocol offered, repeatable' })
-    .option('mode', { type: 'string', describe: 'connect-only | messaging' })
-    .option('ping-type', { type: 'string', describe: 'protocol (ping frames) | app ({"type":"ping"})' })
-    .option('transport', { type: 'string', describe: 'WebSocket client: ws | raw (own upgrade over net/tls, ws framing; lighter) (default ws)' })
-    .option('msg-size', { type: 'number', describe: 'messaging: bytes per message frame (default 256)' })
-    .option('msg-rate', { type: 'number', describe: 'messaging: messages per second per connection (default 1)' })
-    .option('room-size', { type: 'number', describe: 'messaging: 0 sends to the next user; N >= 2 sends to rooms of N users' })
-    .option('summary-export', { type: 'string', describe: 'write the summary JSON to this file' })
-    .option('out-dir', { type: 'string', describe: 'results folder (default bench/results/YYYYMMDD_HHMMSS)' })
-    .option('threshold', { type: 'string', array: true, describe: 'pass/fail criterion, repeatable: "connectLatencyMs.p99<100"' })
-    .option('workers', { type: 'number', describe: 'worker processes (default: from connections and the open-files limit)' })
-    .option('server-workers', { type: 'number', describe: 'processes of the embedded server (default: from connections)' })
-    .option('local-address', { type: 'string', describe: 'source addresses to rotate over: list or CIDR (127.0.0.0/24)' })
-    .option('insecure', { type: 'boolean', default: false, describe: 'accept any TLS certificate (self-signed)' })
-    .option('ca', { type: 'string', describe: 'PEM file of a private CA for wss://' })
-    .option('lang', { type: 'string', default: 'en', describe: 'report language: en | zh' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'no live progress' })
-    .option('out', { type: 'string', describe: 'k6-style output streamed during the run: json=FILE (NDJSON points, one batch per second)' })
-    .option('reconnect', { type: 'boolean', describe: 'reopen a dropped connection after a backoff (scenarios using keepAlive); --no-reconnect turns a scenario\'s off' })
-    .option('reconnect-initial', { type: 'string', describe: 'first wait after a drop (default 1s); turns --reconnect on' })
-    .option('reconnect-max', { type: 'string', describe: 'longest wait between retries (default 30s); turns --reconnect on' })
-    .option('reconnect-jitter', { type: 'number', describe: 'random share of each wait, 0 to 1 (default 0.5); turns --reconnect on' })
-    .option('force', { type: 'boolean', default: false, describe: 'run a plan the preflight finds this machine cannot hold (memory, open files, ports)' })
-    .option('segment', { type: 'string', describe: "this generator's share i/n of a split run, 0-based: 0/3, 1/3, 2/3 (JOB_COMPLETION_INDEX/N)" })
-    // live endpoints (runner/dashboard)
-    .option('dashboard', { type: 'string', describe: 'serve the live page, /metrics (Prometheus) and /summary.json on HOST:PORT during the run (bare flag: 127.0.0.1:5665)' })
-    .option('dashboard-linger', { type: 'string', describe: 'keep serving the final state this long after the run, for a last scrape (default 0s)' });
+/** A row's default as --help shows it: its value, its words, or the option it follows. */
+function helpDefault(row: OptionRow, table: OptionTable): string | undefined {
+  const d = row.default;
+  if (row.defaultDoc !== undefined) return row.defaultDoc;
+  if (typeof d === 'object') return `as --${rowNamed(table, d.from).flag}`;
+  return d === undefined ? undefined : String(d);
 }
 
-export interface RunArgs extends ConnectArgs {
-  target?: string;
-  conns?: number;
-  duration?: string;
-  ramp?: string;
-  pingInterval?: string;
-  pongTimeout?: string;
-  connectTimeout?: string;
-  mode?: string;
-  pingType?: string;
-  transport?: string;
+/** A row with a flag as yargs' option: an option row's default only described (the scenario's value comes under it). */
+function yargsOption(row: OptionRow, table: OptionTable, own: boolean): Options {
+  const type = flagTypeOf(row);
+  const o: Options = { type: type === 'list' ? 'string' : type, describe: row.doc };
+  if (type === 'list') o.array = true;
+  const shown = helpDefault(row, table);
+  if (own && row.default !== undefined && typeof row.default !== 'object') o.default = row.default;
+  else if (shown !== undefined) o.defaultDescription = shown;
+  return o;
+}
+
+const OPTION_GROUP = "Scenario options (a flag overrides the scenario's):";
+const RUN_GROUP = 'Run:';
+
+/** The flags of `runner run` and `wsbench`: every row with a flag of the option table, then the runner's own. */
+export function runFlags<T>(y: Argv<T>, table: OptionTable = OPTIONS, runTable: OptionTable = RUN_FLAGS): Argv<T> {
+  let out = y;
+  for (const [rows, group, own] of [[table, OPTION_GROUP, false], [runTable, RUN_GROUP, true]] as const) {
+    const flagged = rows.filter((r) => r.flag !== undefined);
+    for (const row of flagged) out = out.option(row.flag as string, yargsOption(row, rows, own));
+    out = out.group(flagged.map((r) => r.flag as string), group);
+  }
+  return out;
+}
+
+/** Parsed arguments, camelCase (yargs): the option table's flags by name, and the runner's own below. */
+export interface RunArgs {
+  [flag: string]: unknown;
   msgSize?: number;
   msgRate?: number;
   roomSize?: number;
@@ -69,10 +56,6 @@ export interface RunArgs extends ConnectArgs {
   lang?: string;
   ca?: string;
   segment?: string;
-  reconnect?: boolean;
-  reconnectInitial?: string;
-  reconnectMax?: string;
-  reconnectJitter?: number;
   dashboard?: string;
   dashboardLinger?: string;
 }
@@ -85,34 +68,28 @@ function wholeNumber(v: number | undefined, flag: string, min: number): number |
   return v;
 }
 
-export function overridesFrom(a: RunArgs): Overrides {
-  return {
-    target: a.target,
-    conns: wholeNumber(a.conns, '--conns', 1),
-    durationMs: dur(a.duration, '--duration'),
-    rampMs: dur(a.ramp, '--ramp'),
-    pingIntervalMs: dur(a.pingInterval, '--ping-interval'),
-    pongTimeoutMs: dur(a.pongTimeout, '--pong-timeout'),
-    connectTimeoutMs: dur(a.connectTimeout, '--connect-timeout'),
-    ...connectOverrides(a),
-    mode: a.mode,
-    pingType: a.pingType,
-    transport: a.transport,
-    extra: messagingExtra(a),
-    reconnect: reconnectOverride({ on: a.reconnect, initial: a.reconnectInitial, max: a.reconnectMax, jitter: a.reconnectJitter }),
-  };
+/** The readers of the custom options a flag sets (lib/options/table.ts); null: read elsewhere. */
+const CLI_READERS: Record<CustomFlagOption, Reader | null> = {
+  ...CONNECT_READERS,
+  reconnect: readReconnect,
+  // --threshold goes to the verdict as it is (runner/run-command.ts, lib/results/verdict.ts thresholdsFor)
+  thresholds: null,
+};
+
+/** What the flags override: every flagged row of the table, checked as its kind says or by its reader. */
+export function overridesFrom(a: RunArgs, table: OptionTable = OPTIONS): Overrides {
+  return { ...readOverrides(table, flagSource(a), CLI_READERS), extra: messagingExtra(a) };
 }
 
-const MSG_FLAGS: Record<string, string> = { msgSize: '--msg-size', msgRate: '--msg-rate', roomSize: '--room-size' };
+/** The built-in messaging scenario's flags (rows of runner/run-flag-table.ts), by their key in `extra`. */
+const MSG_KEYS = ['msgSize', 'msgRate', 'roomSize'] as const;
 
 /** Messaging flags, passed to the scenario as `vu.options.extra`; checked by the scenario's own validator. */
 function messagingExtra(a: RunArgs): Record<string, unknown> | undefined {
   const extra: Record<string, unknown> = {};
-  if (a.msgSize !== undefined) extra.msgSize = a.msgSize;
-  if (a.msgRate !== undefined) extra.msgRate = a.msgRate;
-  if (a.roomSize !== undefined) extra.roomSize = a.roomSize;
+  for (const key of MSG_KEYS) if (a[key] !== undefined) extra[key] = a[key];
   if (Object.keys(extra).length === 0) return undefined;
-  checkMessaging(extra, (key) => MSG_FLAGS[key] ?? key);
+  checkMessaging(extra, (key) => `--${rowNamed(RUN_FLAGS, key).flag}`);
   return extra;
 }
 
@@ -125,10 +102,6 @@ export function checkWorkers(a: RunArgs): { workers?: number; serverWorkers?: nu
   return { workers: wholeNumber(a.workers, '--workers', 1), serverWorkers: wholeNumber(a.serverWorkers, '--server-workers', 1) };
 }
 
-/**
- * `--segment i/n`, 0-based as Kubernetes' JOB_COMPLETION_INDEX: generator i of n runs every n-th VU
- * of every stage (i, i+n, i+2n, ...), so the n segments together run the whole test exactly once.
- */
 /** `--dashboard [HOST:PORT]` and `--dashboard-linger`; undefined without --dashboard. */
 export function dashboardFrom(a: RunArgs): { host: string; port: number; lingerMs: number } | undefined {
   if (a.dashboard === undefined) {
@@ -138,6 +111,10 @@ export function dashboardFrom(a: RunArgs): { host: string; port: number; lingerM
   return { ...parseDashboard(a.dashboard), lingerMs: dur(a.dashboardLinger, '--dashboard-linger') ?? 0 };
 }
 
+/**
+ * `--segment i/n`, 0-based as Kubernetes' JOB_COMPLETION_INDEX: generator i of n runs every n-th VU
+ * of every stage (i, i+n, i+2n, ...), so the n segments together run the whole test exactly once.
+ */
 export function parseSegment(v: string | undefined): { index: number; count: number } | undefined {
   if (v === undefined) return undefined;
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);

@@ -15,6 +15,8 @@ export const BUILTIN: Record<string, string> = {
 
 export interface AllArgs extends RunArgs {
   scenario?: string;
+  /** `wsbench` runs the built-in scenario of `--mode`. */
+  mode?: string;
   summaryExport?: string;
   outDir?: string;
   threshold?: string[];

@@ -65,7 +65,7 @@ function readDeliver(text: string): { from: string; seq: number; ts: number } | 
   return { from: text.slice(DELIVER_PREFIX.length, fromEnd), seq, ts };
 }
 
-export default function (vu: VuContext): void {
+export default function (vu: VuContext<MessagingExtra>): void {
   const s = messagingSettings(vu.options.extra);
   const peak = peakWindow(vu.options.stages);
   const uid = String(vu.id);

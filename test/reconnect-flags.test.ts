@@ -1,5 +1,6 @@
 import { resolveOptions } from '../lib/options/options';
-import { reconnectFromEnv, reconnectOverride } from '../lib/options/reconnect-flags';
+import { k6Overrides } from '../lib/options/k6-env';
+import { reconnectOverride } from '../lib/options/reconnect-flags';
 import { hold, ramp } from '../lib/scenario/stages';
 import { chaosOptions } from '../runner/chaos-flags';
 import { overridesFrom } from '../runner/flags';
@@ -21,6 +22,7 @@ describe('reconnect flags', () => {
   });
 
   test('k6: -e RECONNECT=1 and the tuning variables', () => {
+    const reconnectFromEnv = (env: Record<string, string>) => k6Overrides(env).reconnect;
     expect(reconnectFromEnv({})).toBeUndefined();
     expect(reconnectFromEnv({ RECONNECT: '1' })).toEqual({});
     expect(reconnectFromEnv({ RECONNECT: 'false' })).toBe(false);

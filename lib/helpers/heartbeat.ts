@@ -12,7 +12,7 @@ const runLength = new WeakMap<Stage[], number>();
  * VUs with an interval longer than the run (a connect-only load) that is 100K timers, closures
  * and timer sets less (bench/README.md, profiles).
  */
-function canPing(vu: VuContext): boolean {
+function canPing(vu: VuContext<object>): boolean {
   const stages = vu.options.stages;
   let total = runLength.get(stages);
   if (total === undefined) runLength.set(stages, (total = totalDurationMs(planStages(stages))));
@@ -31,7 +31,7 @@ export interface KeepAliveOptions {
  * dropped connection is opened again after the backoff (only for the connection keepAlive opens
  * itself; a socket passed in is kept as it is).
  */
-export function keepAlive(vu: VuContext, socket?: Socket, opts: KeepAliveOptions = {}): Socket {
+export function keepAlive(vu: VuContext<object>, socket?: Socket, opts: KeepAliveOptions = {}): Socket {
   const reconnect = opts.reconnect === undefined ? vu.options.reconnect : resolveReconnect(opts.reconnect, 'keepAlive reconnect');
   const s = socket ?? (reconnect ? new ReconnectingSocket(vu, () => vu.connect(), reconnect) : vu.connect());
   if (!canPing(vu)) return s;

@@ -58,7 +58,7 @@ export class MessageMeter {
   private readonly sendSpan: Span;
   private readonly deliverSpan: Span;
 
-  constructor(private readonly vu: VuContext, opts: MessageMeterOptions = {}) {
+  constructor(private readonly vu: VuContext<object>, opts: MessageMeterOptions = {}) {
     this.window = new SequenceWindow(opts.window ?? 256);
     this.sentC = vu.counter(M.imSent);
     this.expectedC = vu.counter(M.imExpected);

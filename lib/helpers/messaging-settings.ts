@@ -44,9 +44,9 @@ function duration(v: unknown, what: string): number | undefined {
  * The one check of the messaging settings: each one present in `extra` is validated (one clear
  * line naming its source) and returned; absent ones stay absent.
  */
-export function checkMessaging(extra: Record<string, unknown>, where: SourceOf = fromScenario): Partial<MessagingSettings> {
+export function checkMessaging(extra: MessagingExtra | Record<string, unknown>, where: SourceOf = fromScenario): Partial<MessagingSettings> {
   const out: Partial<MessagingSettings> = {};
-  const { msgSize, msgRate, roomSize } = extra;
+  const { msgSize, msgRate, roomSize } = extra as Record<string, unknown>;
   if (msgSize !== undefined) {
     if (typeof msgSize !== 'number' || !Number.isInteger(msgSize) || msgSize < 1) {
       throw new ConfigError(`${where('msgSize')} must be a whole number of bytes >= 1 (got ${show(msgSize)})`);
@@ -73,6 +73,6 @@ export function checkMessaging(extra: Record<string, unknown>, where: SourceOf =
 }
 
 /** The messaging settings in force: the defaults, then `extra` (checked). */
-export function messagingSettings(extra: Record<string, unknown>, where: SourceOf = fromScenario): MessagingSettings {
+export function messagingSettings(extra: MessagingExtra | Record<string, unknown>, where: SourceOf = fromScenario): MessagingSettings {
   return { ...MESSAGING_DEFAULTS, ...checkMessaging(extra, where) };
 }

@@ -37,7 +37,7 @@ export class ReconnectingSocket implements Socket {
   private readonly recovery: RecoveryRecorder;
 
   constructor(
-    private readonly vu: VuContext,
+    private readonly vu: VuContext<object>,
     private readonly open: () => Socket,
     private readonly cfg: ResolvedReconnect,
     private readonly random: () => number = Math.random,
@@ -127,7 +127,7 @@ export class RecoveryRecorder {
   /** Run second of that drop, when the engine has a run clock. */
   private dropSec: number | undefined;
 
-  constructor(private readonly vu: VuContext) {}
+  constructor(private readonly vu: VuContext<object>) {}
 
   attempt(retry: boolean): Attempt {
     return { retry, startedAt: this.vu.now(), open: false };

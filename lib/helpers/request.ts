@@ -28,7 +28,7 @@ export class Requests<K = string> {
   private readonly callbacks = new Map<K, (latencyMs: number) => void>();
   private timer: unknown;
 
-  constructor(private readonly vu: VuContext, private readonly socket: Socket, opts: RequestOptions) {
+  constructor(private readonly vu: VuContext<object>, private readonly socket: Socket, opts: RequestOptions) {
     if (typeof opts.trend !== 'string' || opts.trend === '') throw new Error('Requests: options.trend must name a trend, e.g. "im_ack_rtt"');
     this.trend = vu.trend(opts.trend);
     this.timeouts = vu.counter(opts.timeouts ?? `${opts.trend}_timeouts`);

@@ -98,7 +98,7 @@ export function durationSetting(value: unknown, what: string): number | undefine
  * Each call is due at start + i × period: a late timer is caught up at once, so exactly `count`
  * calls happen (unless the VU ends first) and timer drift never accumulates. One interval timer.
  */
-export function pace(vu: VuContext, plan: SendPlan, fn: (i: number) => void): void {
+export function pace(vu: VuContext<object>, plan: SendPlan, fn: (i: number) => void): void {
   if (plan.count <= 0) return;
   let i = 0;
   let t0 = 0;

@@ -2,8 +2,8 @@ import exec from 'k6/execution';
 import { setTimeout } from 'k6/timers';
 import { ConfigError } from '../scenario/config-error';
 import { parseDuration } from '../scenario/duration';
+import { k6Overrides } from '../options/k6-env';
 import { checkModule, resolveOptions } from '../options/options';
-import { reconnectFromEnv } from '../options/reconnect-flags';
 import { planStages, totalDurationMs } from '../scenario/stages';
 import type { ResolvedOptions } from '../scenario/types';
 import { hooksOf } from '../core/vu-connection';
@@ -31,14 +31,6 @@ export interface K6Entry {
   iteration(): void;
 }
 
-/** `-e TARGET=...`, when given, must name a WebSocket URL (its placeholders are checked with the options). */
-function envTarget(env: Record<string, string | undefined>): string | undefined {
-  const t = env.TARGET;
-  if (t === undefined || t === '') return undefined;
-  if (!/^wss?:\/\/[^\s/?#]+/.test(t)) throw new ConfigError(`-e TARGET must be a ws:// or wss:// URL like ws://10.0.0.5:30084/ws (got ${JSON.stringify(t)})`);
-  return t;
-}
-
 /**
  * When this VU's scenario ends, read from the options k6 actually runs (the script's, or what k6's
  * --stage/--duration made of them), so that VUs close their sockets with k6's schedule; k6 releases
@@ -58,15 +50,12 @@ function scenarioEndMs(fallback: number): number {
 
 /**
  * Runs in k6's init context (once per VU, and once more to read `options`): validates the scenario
- * as `runner run` does, applies `-e TARGET` and `-e PING_INTERVAL`, declares the metrics and maps the
- * options. Throws one clear error on bad input.
+ * as `runner run` does, applies its `-e` variables (every `k6Env` of lib/options/table.ts), declares the
+ * metrics and maps the options. Throws one clear error on bad input.
  */
 export function k6Entry(mod: unknown, meta: BundleMeta): K6Entry {
   const { options: scenario, vu: vuFn } = checkModule(mod, meta.file);
-  const env = __ENV;
-  const pingIntervalMs = env.PING_INTERVAL ? parseDuration(env.PING_INTERVAL, '-e PING_INTERVAL') : undefined;
-  if (pingIntervalMs !== undefined && pingIntervalMs <= 0) throw new ConfigError('-e PING_INTERVAL must be more than 0s');
-  const resolved: ResolvedOptions = resolveOptions(meta.name, scenario, { target: envTarget(env), pingIntervalMs, reconnect: reconnectFromEnv(env) }, '', meta.file);
+  const resolved: ResolvedOptions = resolveOptions(meta.name, scenario, k6Overrides(__ENV), '', meta.file);
   if (resolved.target === '') throw new ConfigError('no target: run with -e TARGET=ws://host:port/ws (k6 has no embedded server)');
   const hooks = hooksOf(scenario);
   const declared = meta.metrics;

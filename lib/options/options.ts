@@ -1,75 +1,47 @@
 import { ConfigError } from '../scenario/config-error';
-import { parseDuration } from '../scenario/duration';
 import { hold, maxTarget, planStages, ramp, Stage, totalDurationMs } from '../scenario/stages';
+import { readValue } from './kinds';
+import { checkKeys } from './keys';
 import { resolveReconnect } from './reconnect-options';
-import { closest } from './suggest';
-import { MODES, Mode, PingType, ReconnectOptions, ResolvedOptions, ScenarioOptions, Transport, VuFunction } from '../scenario/types';
+import { OPTIONS, OptionRow, OptionTable, resolvedKey, rowNamed } from './table';
+import type { ReconnectOptions, ResolvedOptions, ScenarioOptions, VuFunction } from '../scenario/types';
 import { checkHeaders, checkProtocols, checkTargetTemplate, checkTokens } from '../core/vu-connection';
 
-/** What the CLI may override; undefined means "keep the scenario's". */
+/**
+ * What the CLI (runner/flags.ts) or k6's `-e` variables (lib/options/k6-env.ts) override, by row name
+ * of lib/options/table.ts, already checked where it was read (a duration in ms, a size in bytes);
+ * undefined keeps the scenario's. The custom options are typed here; every generic row is one more key.
+ */
 export interface Overrides {
+  [name: string]: unknown;
   target?: string;
+  /** `--conns`, and `--duration` and `--ramp` in ms: the stages rewritten as ramp + hold. */
   conns?: number;
-  durationMs?: number;
-  rampMs?: number;
-  pingIntervalMs?: number;
-  pongTimeoutMs?: number;
-  connectTimeoutMs?: number;
-  handshakeTimeoutMs?: number;
+  duration?: number;
+  ramp?: number;
   /** `--tokens FILE`, one per line. */
   tokens?: string[];
   /** `--header`, replacing the scenario's headers. */
   headers?: Record<string, string>;
   /** `--subprotocol`, replacing the scenario's. */
   protocols?: string[];
-  mode?: string;
-  pingType?: string;
-  transport?: string;
   thresholds?: string[];
   extra?: Record<string, unknown>;
   /** `--reconnect*` (lib/options/reconnect-flags.ts): false turns it off; settings turn it on over the scenario's. */
   reconnect?: ReconnectOptions | false;
 }
 
-export const DEFAULTS = {
-  pingIntervalMs: 30_000,
-  pongTimeoutMs: 10_000,
-  connectTimeoutMs: 10_000,
-  maxMessageBytes: 1_048_576,
-  mode: 'connect-only' as Mode,
-  pingType: 'protocol' as PingType,
-  transport: 'ws' as Transport,
-};
+const generic = (row: OptionRow): boolean => row.kind !== 'custom' && row.partOf === undefined;
 
-/** Every key of `ScenarioOptions`: anything else in `options` is a mistake, reported with a suggestion. */
-const KNOWN: readonly (keyof ScenarioOptions)[] = [
-  'stages', 'target', 'pingInterval', 'pongTimeout', 'connectTimeout', 'handshakeTimeout', 'mode', 'pingType', 'transport', 'thresholds',
-  'headers', 'protocols', 'tokens', 'reconnect', 'maxMessageSize', 'extra',
-];
-
-const STAGES_EG = "stages: [ramp('30s', 1000), hold('30s')]";
-/** k6 reflexes: options wsbench expresses with stages. */
-const K6_KEYS: Record<string, string> = {
-  vus: `VUs over time are set by the stages, e.g. ${STAGES_EG}`,
-  iterations: `a VU runs until its stage ends, so the stages set both load and length, e.g. ${STAGES_EG}`,
-  duration: `the run lasts as long as its stages, e.g. ${STAGES_EG} (or --duration on the command line)`,
-};
-
-/** Rejects a key `ScenarioOptions` does not have: one line naming it, the file and the likely meant key. */
-function checkKeys(options: object, file: string): void {
-  for (const key of Object.keys(options)) {
-    if ((KNOWN as readonly string[]).includes(key)) continue;
-    const what = `options.${key} in ${file} is not an option`;
-    const k6 = K6_KEYS[key] ?? K6_KEYS[key.toLowerCase()];
-    if (k6) throw new ConfigError(`${what}: ${k6}`);
-    const near = closest(key, KNOWN);
-    const hint = near ? `; did you mean ${near}?` : ` (options are ${KNOWN.join(', ')})`;
-    throw new ConfigError(`${what}${hint} Scenario-specific settings go under extra: { ${key}: ... }`);
+/** The defaults of the table's generic rows, resolved (`pingIntervalMs: 30000`); a `{ from }` default is another's. */
+export function defaultsOf(table: OptionTable = OPTIONS): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const row of table.filter(generic)) {
+    const d = row.default;
+    if (typeof d === 'object') out[resolvedKey(row)] = out[resolvedKey(rowNamed(table, d.from))];
+    else if (d !== undefined) out[resolvedKey(row)] = readValue(row, d, `the default of ${row.name}`);
   }
-  const extra = (options as { extra?: unknown }).extra;
-  if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
-    throw new ConfigError(`options.extra in ${file} must be an object of scenario-specific settings (got ${JSON.stringify(extra)})`);
-  }
+  return out;
 }
 
 /**
@@ -85,18 +57,8 @@ function inFile<T>(file: string | undefined, fn: () => T): T {
   }
 }
 
-const SIZE_UNIT: Record<string, number> = { B: 1, KB: 1024, MB: 1_048_576 };
-
-/** A size in bytes: a number, or "512B", "64KB", "1MB" (binary units). */
-function parseSize(v: unknown, what: string): number {
-  const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB)\s*$/i.exec(v) : null;
-  const bytes = typeof v === 'number' ? v : m ? Number(m[1]) * (SIZE_UNIT[(m[2] as string).toUpperCase()] as number) : NaN;
-  if (!Number.isFinite(bytes) || bytes < 1) throw new ConfigError(`${what} must be a size like 65536, "64KB" or "1MB" (got ${JSON.stringify(v)})`);
-  return Math.floor(bytes);
-}
-
-/** Checks a loaded scenario module: `options.stages` and a default VU function. */
-export function checkModule(mod: unknown, file: string): { options: ScenarioOptions; vu: VuFunction } {
+/** Checks a loaded scenario module: `options.stages`, keys the table knows, and a default VU function. */
+export function checkModule(mod: unknown, file: string, table: OptionTable = OPTIONS): { options: ScenarioOptions; vu: VuFunction } {
   const m = mod as { options?: unknown; default?: unknown };
   if (typeof m.options !== 'object' || m.options === null) {
     throw new ConfigError(`${file} must export "options" with stages, e.g. export const options = { stages: [ramp('30s', 1000), hold('30s')] }`);
@@ -107,7 +69,7 @@ export function checkModule(mod: unknown, file: string): { options: ScenarioOpti
   }
   const options = m.options as ScenarioOptions;
   if (!('stages' in options)) throw new ConfigError(`${file}: options.stages is missing; use [ramp('30s', 1000), hold('30s')]`);
-  checkKeys(options, file);
+  checkKeys(options, file, table);
   inFile(file, () => {
     try {
       planStages(options.stages);
@@ -120,48 +82,24 @@ export function checkModule(mod: unknown, file: string): { options: ScenarioOpti
   return { options, vu: vu as VuFunction };
 }
 
-export function checkMode(mode: unknown, what = '--mode'): Mode {
-  if (!MODES.includes(mode as Mode)) throw new ConfigError(`${what} must be one of ${MODES.join(', ')} (got ${JSON.stringify(mode)})`);
-  return mode as Mode;
-}
-
-function checkTransport(t: unknown, what: string): Transport {
-  if (t !== 'ws' && t !== 'raw') throw new ConfigError(`${what} must be ws or raw (got ${JSON.stringify(t)})`);
-  return t;
-}
-
-function checkPingType(t: unknown, what = '--ping-type'): PingType {
-  if (t !== 'protocol' && t !== 'app') throw new ConfigError(`${what} must be protocol or app (got ${JSON.stringify(t)})`);
-  return t;
-}
-
 /**
- * A positive duration: the CLI flag's value, else the scenario option's, else the default; an error
- * names where the bad value came from (`--ping-interval` or `options.pingInterval`).
- */
-function positiveDuration(cli: number | undefined, flag: string, value: unknown, key: string, fallback: number): number {
-  const what = cli !== undefined ? flag : `options.${key}`;
-  const ms = cli ?? (value === undefined ? fallback : parseDuration(value, what));
-  if (!(ms > 0)) throw new ConfigError(`${what} must be more than 0s`);
-  return ms;
-}
-
-/**
- * Scenario options, then CLI overrides. `--conns`, `--ramp` and `--duration` rewrite the stages as
+ * Scenario options, then overrides. `--conns`, `--ramp` and `--duration` rewrite the stages as
  * the seed tool did: `ramp(ramp, conns)` then `hold(duration - ramp)`; duration is the whole run.
  * `file` (the scenario's path as the user gave it) is named in the errors of scenario options.
  */
-export function resolveOptions(scenario: string, opts: ScenarioOptions, o: Overrides, embeddedTarget = '', file?: string): ResolvedOptions {
-  return inFile(file, () => resolve(scenario, opts, o, embeddedTarget));
+export function resolveOptions(
+  scenario: string, opts: ScenarioOptions<object>, o: Overrides, embeddedTarget = '', file?: string, table: OptionTable = OPTIONS,
+): ResolvedOptions {
+  return inFile(file, () => resolve(scenario, opts, o, embeddedTarget, table));
 }
 
-function stagesOf(opts: ScenarioOptions, o: Overrides): Stage[] {
+function stagesOf(opts: ScenarioOptions<object>, o: Overrides): Stage[] {
   const planned = planStages(opts.stages);
-  if (o.conns === undefined && o.durationMs === undefined && o.rampMs === undefined) return opts.stages;
+  if (o.conns === undefined && o.duration === undefined && o.ramp === undefined) return opts.stages;
   const first = planned[0];
   const conns = o.conns ?? maxTarget(planned);
-  const rampMs = o.rampMs ?? (first && first.from === 0 && first.to > 0 ? first.durationMs : 0);
-  const durationMs = o.durationMs ?? Math.max(totalDurationMs(planned), rampMs);
+  const rampMs = o.ramp ?? (first && first.from === 0 && first.to > 0 ? first.durationMs : 0);
+  const durationMs = o.duration ?? Math.max(totalDurationMs(planned), rampMs);
   if (!Number.isInteger(conns) || conns < 1) throw new ConfigError(`--conns must be a whole number >= 1 (got ${conns})`);
   if (durationMs < rampMs) {
     throw new ConfigError(`--duration (${durationMs / 1000}s) must be at least --ramp (${rampMs / 1000}s): the duration is the whole run, ramp included`);
@@ -170,7 +108,23 @@ function stagesOf(opts: ScenarioOptions, o: Overrides): Stage[] {
   return [ramp(`${rampMs}ms`, conns), hold(`${durationMs - rampMs}ms`)];
 }
 
-function resolve(scenario: string, opts: ScenarioOptions, o: Overrides, embeddedTarget: string): ResolvedOptions {
+/** Each generic row: the override, else the scenario's value (checked as `options.<name>`), else its default. */
+function genericOf(opts: ScenarioOptions<object>, o: Overrides, table: OptionTable): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const given = opts as unknown as Record<string, unknown>;
+  const defaults = defaultsOf(table);
+  for (const row of table.filter(generic)) {
+    const key = resolvedKey(row);
+    const d = row.default;
+    if (o[row.name] !== undefined) out[key] = o[row.name];
+    else if (given[row.name] !== undefined) out[key] = readValue(row, given[row.name], `options.${row.name}`);
+    else if (typeof d === 'object') out[key] = out[resolvedKey(rowNamed(table, d.from))];
+    else if (d !== undefined) out[key] = defaults[key];
+  }
+  return out;
+}
+
+function resolve(scenario: string, opts: ScenarioOptions<object>, o: Overrides, embeddedTarget: string, table: OptionTable): ResolvedOptions {
   const stages = stagesOf(opts, o);
   if (maxTarget(planStages(stages)) < 1) throw new ConfigError('options.stages must reach at least 1 VU');
   const target = o.target ?? (typeof opts.target === 'string' && opts.target !== '' ? opts.target : embeddedTarget);
@@ -186,22 +140,14 @@ function resolve(scenario: string, opts: ScenarioOptions, o: Overrides, embedded
   if (!Array.isArray(thresholds) || thresholds.some((t) => typeof t !== 'string')) {
     throw new ConfigError('options.thresholds must be an array of strings like "connectLatencyMs.p99 < 100"');
   }
-  const connectTimeoutMs = positiveDuration(o.connectTimeoutMs, '--connect-timeout', opts.connectTimeout, 'connectTimeout', DEFAULTS.connectTimeoutMs);
-  const resolved: ResolvedOptions = {
+  const resolved = {
     scenario,
     target,
     stages,
-    pingIntervalMs: positiveDuration(o.pingIntervalMs, '--ping-interval', opts.pingInterval, 'pingInterval', DEFAULTS.pingIntervalMs),
-    pongTimeoutMs: positiveDuration(o.pongTimeoutMs, '--pong-timeout', opts.pongTimeout, 'pongTimeout', DEFAULTS.pongTimeoutMs),
-    connectTimeoutMs,
-    handshakeTimeoutMs: positiveDuration(o.handshakeTimeoutMs, '--handshake-timeout', opts.handshakeTimeout, 'handshakeTimeout', connectTimeoutMs),
-    maxMessageBytes: opts.maxMessageSize === undefined ? DEFAULTS.maxMessageBytes : parseSize(opts.maxMessageSize, 'options.maxMessageSize'),
-    mode: checkMode(o.mode ?? opts.mode ?? DEFAULTS.mode, o.mode !== undefined ? '--mode' : 'options.mode'),
-    pingType: checkPingType(o.pingType ?? opts.pingType ?? DEFAULTS.pingType, o.pingType !== undefined ? '--ping-type' : 'options.pingType'),
-    transport: checkTransport(o.transport ?? opts.transport ?? DEFAULTS.transport, o.transport !== undefined ? '--transport' : 'options.transport'),
+    ...genericOf(opts, o, table),
     thresholds,
     extra: { ...(opts.extra ?? {}), ...(o.extra ?? {}) },
-  };
+  } as ResolvedOptions;
   if (tokens) resolved.tokens = tokens;
   if (headers) resolved.headers = headers;
   if (protocols) resolved.protocols = protocols;

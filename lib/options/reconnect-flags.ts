@@ -1,11 +1,14 @@
 import { ConfigError } from '../scenario/config-error';
 import { parseDuration } from '../scenario/duration';
 import type { ReconnectOptions } from '../scenario/types';
+import { readBoolean } from './kinds';
+import type { Reader } from './inputs';
+import { OPTIONS, rowNamed } from './table';
 
 /**
- * The reconnect settings given outside the scenario: `--reconnect`, `--reconnect-initial 1s`,
- * `--reconnect-max 30s`, `--reconnect-jitter 0.5` on the Node runner, `-e RECONNECT=1`,
- * `-e RECONNECT_INITIAL=1s`, ... on k6. Pure (both engines).
+ * The reconnect settings given outside the scenario (the rows `reconnect`, `reconnectInitial`,
+ * `reconnectMax`, `reconnectJitter` of lib/options/table.ts): `--reconnect`, `--reconnect-initial 1s`,
+ * ... on the Node runner, `-e RECONNECT=1`, `-e RECONNECT_INITIAL=1s`, ... on k6. Pure (both engines).
  */
 export interface ReconnectFlags {
   /** true/false turns reconnect on or off; undefined leaves the scenario's choice. */
@@ -23,8 +26,12 @@ export interface ReconnectFlagNames {
   jitter: string;
 }
 
-export const CLI_NAMES: ReconnectFlagNames = { on: '--reconnect', initial: '--reconnect-initial', max: '--reconnect-max', jitter: '--reconnect-jitter' };
-export const K6_ENV_NAMES: ReconnectFlagNames = { on: '-e RECONNECT', initial: '-e RECONNECT_INITIAL', max: '-e RECONNECT_MAX', jitter: '-e RECONNECT_JITTER' };
+const ROWS = { on: 'reconnect', initial: 'reconnectInitial', max: 'reconnectMax', jitter: 'reconnectJitter' } as const;
+
+const namesOf = (label: (name: string) => string): ReconnectFlagNames =>
+  ({ on: label(ROWS.on), initial: label(ROWS.initial), max: label(ROWS.max), jitter: label(ROWS.jitter) });
+
+export const CLI_NAMES: ReconnectFlagNames = namesOf((name) => `--${rowNamed(OPTIONS, name).flag}`);
 
 /**
  * What the flags make of reconnect: false (off), the settings they give (which turn it on and are
@@ -50,15 +57,10 @@ export function reconnectOverride(f: ReconnectFlags, names: ReconnectFlagNames =
   return out;
 }
 
-/** `-e RECONNECT=1|true|0|false` and the tuning variables, for the k6 bundle. */
-export function reconnectFromEnv(env: Record<string, string | undefined>): ReconnectOptions | false | undefined {
-  const v = env.RECONNECT;
-  let on: boolean | undefined;
-  if (v !== undefined && v !== '') {
-    if (/^(1|true|on|yes)$/i.test(v)) on = true;
-    else if (/^(0|false|off|no)$/i.test(v)) on = false;
-    else throw new ConfigError(`-e RECONNECT must be 1 or 0 (got ${JSON.stringify(v)})`);
-  }
-  const blank = (x: string | undefined): string | undefined => (x === '' ? undefined : x);
-  return reconnectOverride({ on, initial: blank(env.RECONNECT_INITIAL), max: blank(env.RECONNECT_MAX), jitter: blank(env.RECONNECT_JITTER) }, K6_ENV_NAMES);
-}
+/** The reader of the reconnect rows (lib/options/inputs.ts): a flag's switch is a boolean, a k6 variable's `1|true|0|false`. */
+export const readReconnect: Reader = (raw, label) => {
+  const on = raw[ROWS.on] === undefined ? undefined : readBoolean(raw[ROWS.on], label(ROWS.on));
+  const text = (name: string): string | undefined => (raw[name] === undefined ? undefined : String(raw[name]));
+  const jitter = raw[ROWS.jitter] as string | number | undefined;
+  return reconnectOverride({ on, initial: text(ROWS.initial), max: text(ROWS.max), jitter }, namesOf(label));
+};

@@ -20,8 +20,12 @@ export const APP_PONG_PREFIX = '{"type":"pong"';
  */
 export const SEND_BUFFER_LIMIT = 1_048_576;
 
-/** What a scenario module exports as `options`. Every field but `stages` is optional. */
-export interface ScenarioOptions<Extra extends Record<string, unknown> = Record<string, unknown>> {
+/**
+ * What a scenario module exports as `options`. Every field but `stages` is optional. `E` types
+ * `extra`, an interface or a type alias alike: `ScenarioOptions<{ rooms: number }>`. Each field is a
+ * row of lib/options/table.ts too (its flag, k6 variable, default and docs); tsc holds the two together.
+ */
+export interface ScenarioOptions<E extends object = Record<string, unknown>> {
   /** Stages of VUs over time, built with `ramp()` and `hold()`. Required. */
   stages: Stage[];
   /** WebSocket URL. Default: the embedded server, started on a free loopback port. */
@@ -62,7 +66,7 @@ export interface ScenarioOptions<Extra extends Record<string, unknown> = Record<
    * Scenario-specific settings (message rate, sizes, ...), read by the VU as `vu.options.extra`.
    * Every other key of `options` is checked: an unknown one is an error, not a silent no-op.
    */
-  extra?: Extra;
+  extra?: E;
 }
 
 /** Backoff of `reconnect`: the n-th consecutive retry waits min(maxDelay, initialDelay × factor^(n−1)), less a random share `jitter`. */
@@ -88,8 +92,8 @@ export interface ResolvedReconnect {
   maxRetries?: number;
 }
 
-/** Options after defaults and CLI overrides: what every VU sees. */
-export interface ResolvedOptions {
+/** Options after defaults and CLI overrides: what every VU sees (`E`: the scenario's `extra`). */
+export interface ResolvedOptions<E extends object = Record<string, unknown>> {
   scenario: string;
   target: string;
   stages: Stage[];
@@ -112,7 +116,7 @@ export interface ResolvedOptions {
   transport: Transport;
   thresholds: string[];
   /** `options.extra`, then the CLI's scenario-specific flags (`--msg-size`, ...) over it. */
-  extra: Record<string, unknown>;
+  extra: E;
 }
 
 export type SocketEvent = 'open' | 'message' | 'close' | 'error' | 'pong';
@@ -149,11 +153,15 @@ export interface Counter { add(value?: number): void }
 export interface Trend { add(valueMs: number): void }
 export interface Rate { add(ok: boolean): void }
 
-/** What the per-VU function receives: the same interface on Node and on k6. */
-export interface VuContext {
+/**
+ * What the per-VU function receives: the same interface on Node and on k6. `E` is the scenario's
+ * `extra` (`VuContext<MyExtra>` reads `vu.options.extra.rooms` without a cast); a helper that reads
+ * no `extra` takes `VuContext<object>`, so that every scenario's context fits it.
+ */
+export interface VuContext<E extends object = Record<string, unknown>> {
   /** Global VU index, 0-based, unique across workers and segments. */
   readonly id: number;
-  readonly options: ResolvedOptions;
+  readonly options: ResolvedOptions<E>;
   /** Opens a WebSocket to `url` (default: the target). Connect latency and failures are recorded. */
   connect(url?: string, params?: ConnectParams): Socket;
   /** Timers that are cleared when the VU ends. */
@@ -170,4 +178,4 @@ export interface VuContext {
 }
 
 /** The per-VU function a scenario exports as default. It may return a promise. */
-export type VuFunction = (vu: VuContext) => void | Promise<void>;
+export type VuFunction<E extends object = Record<string, unknown>> = (vu: VuContext<E>) => void | Promise<void>;
