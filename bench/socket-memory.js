@@ -68,16 +68,16 @@ server.stdout.once('data', async (buf) => {
     vu.connect();
     if (i % 200 === 199) await new Promise((r) => setImmediate(r));
   }
-  const open = () => (meter.total.counters.get('ws_sessions') ?? 0) + (meter.total.counters.get('ws_connect_errors') ?? 0);
+  const open = () => (meter.second.counters.get('ws_sessions') ?? 0) + (meter.second.counters.get('ws_connect_errors') ?? 0);
   await waitFor(() => open() >= conns);
   const cpu1 = process.cpuUsage(cpu0);
   const opened = mem();
   for (const s of live) s.ping();
-  await waitFor(() => (meter.total.counters.get('ws_pongs_received') ?? 0) >= conns);
+  await waitFor(() => (meter.second.counters.get('ws_pongs_received') ?? 0) >= conns);
   const pinged = mem();
   const kb = (a, b, k) => ((b[k] - a[k]) / conns / 1024).toFixed(2);
   console.log(JSON.stringify({
-    root, conns, sessions: meter.total.counters.get('ws_sessions') ?? 0,
+    root, conns, sessions: meter.second.counters.get('ws_sessions') ?? 0,
     open: { heapKbPerConn: kb(before, opened, 'heap'), externalKbPerConn: kb(before, opened, 'ext'), rssKbPerConn: kb(before, opened, 'rss') },
     afterPing: { heapKbPerConn: kb(before, pinged, 'heap'), externalKbPerConn: kb(before, pinged, 'ext'), rssKbPerConn: kb(before, pinged, 'rss') },
     connectCpuMsPerConn: ((cpu1.user + cpu1.system) / 1000 / conns).toFixed(3),

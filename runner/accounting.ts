@@ -1,18 +1,20 @@
-import { runnerWarnings } from '../lib/results/diagnose';
 import { M } from '../lib/core/metric-names';
-import { emptySnapshot, mergeSnapshots, MetricsSnapshot } from '../lib/metrics/registry';
-import { maxTarget, planStages, totalDurationMs } from '../lib/scenario/stages';
-import { buildSummary, statsOf, Summary, WorkerDiagnostics } from '../lib/results/summary';
-import { summaryStats } from '../lib/results/stats';
-import { SecondRow, secondRow, WorkerSecond } from '../lib/results/timeseries';
+import { emptySnapshot, MetricsSnapshot, Registry } from '../lib/metrics/registry';
+import { recordOf, SecondPart, SecondRecord } from '../lib/results/record';
+import { buildSummary, Summary, WorkerDiagnostics } from '../lib/results/summary';
+import type { RunMeta } from '../lib/results/summarise';
+import { planStages, totalDurationMs } from '../lib/scenario/stages';
 import type { ResolvedOptions } from '../lib/scenario/types';
-import { peakOpen } from './results';
+import { liveViewOf, LiveView } from './live-view';
+
+export type { LiveView } from './live-view';
 
 /** What the coordinator has heard from one worker. */
 export interface WorkerTally {
   index: number;
   plannedStarts: number;
-  lastTotal: MetricsSnapshot;
+  /** Its counters and its schedule lag, folded from its seconds (its diagnostics, and its death's accounting). */
+  book: Registry;
   lastOpen: number;
   peak: number;
   final: number;
@@ -27,64 +29,40 @@ export interface WorkerTally {
 }
 
 export function newTally(index: number): WorkerTally {
-  return { index, plannedStarts: 0, lastTotal: emptySnapshot(), lastOpen: 0, peak: 0, final: 0, done: false, cpu: [], loopP99: [], maxRss: 0, baseRss: 0 };
+  return { index, plannedStarts: 0, book: new Registry(), lastOpen: 0, peak: 0, final: 0, done: false, cpu: [], loopP99: [], maxRss: 0, baseRss: 0 };
 }
 
-/** What live progress shows besides the row of the second. */
-export interface LiveView {
-  options: ResolvedOptions;
-  elapsedSec: number;
-  totalSec: number;
-  stage: number;
-  stages: number;
-  target: number;
-  attempted: number;
-  failed: number;
-  p99: number | null;
-  pongRate: number;
-}
-
-/** One second of the run's clock, merged over the workers that reported it. */
-export interface MergedSecond {
-  row: SecondRow;
-  /** The workers' interval snapshots of the second, merged exactly (not to be changed: it is shared). */
-  interval: MetricsSnapshot;
-  /** Each worker's own report of the second (CPU, event loop, memory), by worker index. */
-  workers: ReadonlyMap<number, WorkerSecond>;
-}
-
-export type SecondListener = (second: MergedSecond, live: LiveView) => void;
+export type SecondListener = (record: SecondRecord, live: LiveView) => void;
 
 /**
- * The run's books: the seconds the workers report, merged once every living worker has reported
- * them (in order), the merged totals, worker deaths, and the summary built from all of it.
+ * The run's books: the workers' parts of every second, merged into the per-second records once every
+ * living worker has reported them (in order), the running totals folded from them for live progress,
+ * and the run's meta (lib/results/summarise.ts derives everything else).
  */
 export class Accounting {
   readonly workers: WorkerTally[] = [];
   /** Wall-clock epoch ms at which the run's clock read 0; 0 before the start. */
   startWall = 0;
-  private seconds = new Map<number, Map<number, WorkerSecond>>();
+  private parts = new Map<number, Map<number, SecondPart>>();
   private emitted = -1;
-  /** Every worker's latest totals merged, until one of them changes: merged at most once a second for liveView and liveSummary. */
-  private mergedTotals: MetricsSnapshot | undefined;
-  /** Seconds every worker has reported (they can no longer change), merged once for live progress and the summary. */
-  private merged = new Map<number, MergedSecond>();
+  /** Every part folded in as it arrives: the totals so far, for live progress and live thresholds. */
+  private readonly live = new Registry();
+  /** Records of the seconds every worker has reported (they can no longer change). */
+  private complete = new Map<number, SecondRecord>();
+  private peakSeen = 0;
 
   constructor(readonly options: ResolvedOptions, private readonly onSecond?: SecondListener) {}
 
-  /** A worker's latest cumulative snapshot (`tick` and `done` alike). */
-  snapshot(w: WorkerTally, s: { total: MetricsSnapshot; open: number; peak: number }): void {
-    w.lastTotal = s.total;
-    w.lastOpen = s.open;
-    w.peak = Math.max(w.peak, s.peak);
-    this.mergedTotals = undefined;
-  }
-
-  /** A worker's report of one second; emits the seconds every living worker has now reported. */
-  second(sec: number, worker: number, part: WorkerSecond): void {
-    let parts = this.seconds.get(sec);
-    if (!parts) this.seconds.set(sec, (parts = new Map()));
-    parts.set(worker, part);
+  /** A worker's part of second `sec`, with its open and peak connections then; emits the seconds every living worker has now reported. */
+  second(sec: number, w: WorkerTally, part: SecondPart, peak: number): void {
+    let parts = this.parts.get(sec);
+    if (!parts) this.parts.set(sec, (parts = new Map()));
+    parts.set(w.index, part);
+    w.lastOpen = part.open;
+    w.peak = Math.max(w.peak, peak);
+    const lag = part.interval.trends[M.scheduleLag];
+    w.book.absorb({ ...part.interval, trends: lag === undefined ? {} : { [M.scheduleLag]: lag } });
+    this.live.absorb(part.interval);
     this.flush(false);
   }
 
@@ -93,101 +71,65 @@ export class Accounting {
     const living = this.workers.filter((w) => !w.died).length;
     for (;;) {
       const next = this.emitted + 1;
-      const parts = this.seconds.get(next);
+      const parts = this.parts.get(next);
       if (!parts || (!all && parts.size < living)) return;
       this.emitted = next;
-      if (this.onSecond) this.onSecond(this.mergedOf(next, parts), this.liveView(next));
+      const record = this.recordAt(next, parts);
+      this.peakSeen = Math.max(this.peakSeen, record.open);
+      if (this.onSecond) this.onSecond(record, liveViewOf(this.options, next, this.live));
     }
   }
 
-  /** A second merged; kept once every worker has reported it. */
-  private mergedOf(sec: number, parts: Map<number, WorkerSecond>): MergedSecond {
-    const kept = this.merged.get(sec);
+  private recordAt(sec: number, parts: Map<number, SecondPart>): SecondRecord {
+    const kept = this.complete.get(sec);
     if (kept) return kept;
-    const list = [...parts.values()];
-    const interval = mergeSnapshots(list.map((x) => x.interval));
-    const m = { row: secondRow(sec, this.startWall, list, interval), interval, workers: parts };
-    if (parts.size === this.workers.length) this.merged.set(sec, m);
-    return m;
+    const r = recordOf(sec, this.startWall + sec * 1000, [...parts.values()]);
+    if (parts.size === this.workers.length) this.complete.set(sec, r);
+    return r;
   }
 
-  /** The merge of every worker's latest totals (not to be changed: it is shared until the next snapshot). */
-  liveTotals(): MetricsSnapshot {
-    return (this.mergedTotals ??= mergeSnapshots(this.workers.map((w) => w.lastTotal)));
+  /** Every second in order, each worker's part merged: the run's records. */
+  records(): SecondRecord[] {
+    return [...this.parts.keys()].sort((a, b) => a - b).map((sec) => this.recordAt(sec, this.parts.get(sec) as Map<number, SecondPart>));
   }
 
-  private liveView(sec: number): LiveView {
-    const o = this.options;
-    const stages = planStages(o.stages);
-    const t = (sec + 1) * 1000;
-    const stageIdx = stages.findIndex((s) => t <= s.startMs + s.durationMs);
-    const totals = this.liveTotals();
-    const pong = totals.rates[M.pongRate];
-    return {
-      options: o,
-      elapsedSec: sec + 1,
-      totalSec: totalDurationMs(stages) / 1000,
-      stage: stageIdx < 0 ? stages.length : stageIdx + 1,
-      stages: stages.length,
-      target: maxTarget(stages),
-      attempted: totals.counters[M.attempts] ?? 0,
-      failed: totals.counters[M.connectErrors] ?? 0,
-      p99: summaryStats(totals, M.connecting).p99, // null until a connection opened
-      pongRate: pong && pong.total ? pong.passes / pong.total : 1,
-    };
-  }
-
-  /** The summary so far, from every worker's latest snapshot (live thresholds); undefined before the start. */
+  /** The summary so far, from the parts reported so far (live thresholds, /summary.json); undefined before the start. */
   liveSummary(interrupted: boolean): Summary | undefined {
     const o = this.options;
     if (!this.startWall) return undefined;
     return buildSummary({
       scenario: o.scenario, target: o.target, mode: o.mode, startedAt: new Date(this.startWall),
       durationSec: Math.max(0, Date.now() - this.startWall) / 1000, interrupted,
-      totals: this.liveTotals(),
+      totals: this.live.snapshot(),
       // the final summary's rule: a sum of the workers' own peaks would count peaks that never coincided
-      peak: peakOpen([...this.merged.values()].map((m) => m.row), this.workers.map((w) => w.peak)),
+      peak: Math.max(this.peakSeen, ...this.workers.map((w) => w.peak)),
       final: this.workers.reduce((n, w) => n + w.lastOpen, 0),
       workers: [], warnings: [],
     });
   }
 
-  /** Every second in order, merged: the time series and the exact per-second snapshots. */
-  allSeconds(): Array<MergedSecond & { sec: number; open: number }> {
-    return [...this.seconds.keys()].sort((a, b) => a - b).map((sec) => {
-      const m = this.mergedOf(sec, this.seconds.get(sec) as Map<number, WorkerSecond>);
-      return { sec, open: m.row.open, ...m };
-    });
-  }
-
-  /** The final summary; the run lasts until its last measurement settled, closing afterwards is reported apart. */
-  summarise(endWall: number, interrupted: boolean): { summary: Summary; totals: MetricsSnapshot; timeseries: SecondRow[]; seconds: ReturnType<Accounting['allSeconds']> } {
-    const options = this.options;
+  /** The run's meta; the run lasts until its last measurement settled, closing afterwards is reported apart. */
+  meta(endWall: number, interrupted: boolean): RunMeta {
+    const o = this.options;
     const ends = this.workers.map((w) => w.measuredEndWall).filter((t): t is number => t !== undefined);
     const measuredEnd = ends.length === this.workers.length && ends.length > 0 ? Math.min(endWall, Math.max(...ends)) : endWall;
-    const seconds = this.allSeconds();
-    const timeseries = seconds.map((s) => s.row);
-    const totals = mergeSnapshots(this.workers.map((w) => w.lastTotal)); // its own merge: a dead worker's share is added to it
-    for (const w of this.workers) if (w.died) accountForDeath(totals, w);
-    const diags = this.workers.map(diagnosticsOf);
-    const stages = planStages(options.stages);
-    const firstRampEnd = stages[0] && stages[0].to > stages[0].from ? (stages[0].startMs + stages[0].durationMs) / 1000 : 0;
-    const summary = buildSummary({
-      scenario: options.scenario,
-      target: options.target,
-      mode: options.mode,
-      startedAt: new Date(this.startWall || endWall),
-      durationSec: this.startWall ? (measuredEnd - this.startWall) / 1000 : 0,
-      closeSec: (endWall - measuredEnd) / 1000,
-      interrupted,
-      totals,
-      peak: peakOpen(timeseries, this.workers.map((w) => w.peak)),
+    const stages = planStages(o.stages);
+    const first = stages[0];
+    const startWall = this.startWall || endWall;
+    return {
+      scenario: o.scenario, target: o.target, mode: o.mode,
+      startWall, measuredEndWall: this.startWall ? measuredEnd : endWall, endWall, interrupted,
+      peak: Math.max(0, ...this.workers.map((w) => w.peak)),
       final: this.workers.reduce((n, w) => n + (w.died ? 0 : w.final), 0),
-      workers: diags,
-      warnings: runnerWarnings(diags, timeseries, firstRampEnd, Math.ceil(totalDurationMs(stages) / 1000)),
-      seconds, reconnecting: options.reconnect !== undefined, // disconnect waves (lib/results/waves.ts)
-    });
-    return { summary, totals, timeseries, seconds };
+      workers: this.workers.map(diagnosticsOf),
+      warnings: [],
+      reconnecting: o.reconnect !== undefined,
+      adjustments: this.workers.filter((w) => w.died).map(deathOf),
+      schedule: {
+        rampEndSec: first && first.to > first.from ? (first.startMs + first.durationMs) / 1000 : 0,
+        endSec: Math.ceil(totalDurationMs(stages) / 1000),
+      },
+    };
   }
 }
 
@@ -198,7 +140,7 @@ function diagnosticsOf(w: WorkerTally): WorkerDiagnostics {
     cpuPctMax: Math.max(0, ...w.cpu),
     cpuPctAvg: w.cpu.length ? Math.round(w.cpu.reduce((a, b) => a + b, 0) / w.cpu.length) : 0,
     loopDelayP99MsMax: Math.max(0, ...w.loopP99),
-    scheduleLagMs: statsOf(w.lastTotal, M.scheduleLag),
+    scheduleLagMs: w.book.stats(M.scheduleLag),
     maxRssMb: Math.round(w.maxRss / 1_048_576),
     rssPerConnKb: w.peak > 0 ? Math.round(((w.maxRss - w.baseRss) / w.peak / 1024) * 100) / 100 : 0,
     ...(w.died ? { died: w.died } : {}),
@@ -207,26 +149,25 @@ function diagnosticsOf(w: WorkerTally): WorkerDiagnostics {
 
 /**
  * A dead worker's VUs: those never started and attempts in flight count as failed connections,
- * its open connections as disconnects, all under the class "worker died (...)".
+ * its open connections as disconnects, all under the class "worker died (...)": an adjustment no
+ * second holds, merged into the totals (lib/results/summarise.ts).
  */
-export function accountForDeath(totals: MetricsSnapshot, w: WorkerTally): void {
-  const c = (k: string): number => w.lastTotal.counters[k] ?? 0;
+export function deathOf(w: WorkerTally): MetricsSnapshot {
+  const out = emptySnapshot();
+  const c = (k: string): number => w.book.counters.get(k) ?? 0;
   const kind = `worker died (${w.died})`;
   const notStarted = Math.max(0, w.plannedStarts - c(M.vusStarted));
   const inFlight = Math.max(0, c(M.attempts) - c(M.sessions) - c(M.connectErrors) - c(M.connectAborted));
-  const opened = c(M.sessions) - c(M.disconnects);
-  const openAtDeath = Math.max(0, Math.min(w.lastOpen, opened));
+  const openAtDeath = Math.max(0, Math.min(w.lastOpen, c(M.sessions) - c(M.disconnects)));
   const failed = notStarted + inFlight;
-  const add = (k: string, n: number): void => {
-    totals.counters[k] = (totals.counters[k] ?? 0) + n;
-  };
   if (failed > 0) {
-    add(M.attempts, notStarted);
-    add(M.connectErrors, failed);
-    totals.errors[kind] = (totals.errors[kind] ?? 0) + failed;
+    out.counters[M.attempts] = notStarted;
+    out.counters[M.connectErrors] = failed;
+    out.errors[kind] = failed;
   }
   if (openAtDeath > 0) {
-    add(M.disconnects, openAtDeath);
-    totals.disconnects[kind] = (totals.disconnects[kind] ?? 0) + openAtDeath;
+    out.counters[M.disconnects] = openAtDeath;
+    out.disconnects[kind] = openAtDeath;
   }
+  return out;
 }

@@ -1,8 +1,7 @@
 import { ConfigError } from '../lib/scenario/config-error';
-import type { MetricsSnapshot } from '../lib/metrics/registry';
 import type { Share } from '../lib/scenario/stages';
 import type { ResolvedOptions } from '../lib/scenario/types';
-import { Accounting, newTally, WorkerTally } from './accounting';
+import { Accounting, newTally } from './accounting';
 import type { FromWorker, ToWorker } from './ipc';
 import { startWorker, WorkerHandle, workersAsThreads } from './worker-handle';
 
@@ -100,17 +99,14 @@ export class Coordinator {
             resolve();
             break;
           case 'tick':
-            this.applySnapshot(w, m);
             w.cpu.push(m.diag.cpuPct);
             w.loopP99.push(m.diag.loopP99Ms);
             w.maxRss = Math.max(w.maxRss, m.diag.rssBytes);
-            this.books.second(m.sec, index, {
-              interval: m.interval, open: m.open, cpuPct: m.diag.cpuPct, machineCpuPct: m.diag.machineCpuPct,
-              loopP99Ms: m.diag.loopP99Ms, rssBytes: m.diag.rssBytes,
-            });
+            this.books.second(m.sec, w, { interval: m.interval, open: m.open, workers: [{ worker: String(index), ...m.diag }] }, m.peak);
             break;
           case 'done':
-            this.applySnapshot(w, m);
+            w.lastOpen = m.open;
+            w.peak = Math.max(w.peak, m.peak);
             w.final = m.final;
             w.maxRss = Math.max(w.maxRss, m.maxRssBytes);
             w.measuredEndWall = m.measuredEndWall;
@@ -133,11 +129,6 @@ export class Coordinator {
       const share: Share = { segment: load.segment, worker: { index, count } };
       proc.send({ t: 'load', bundle: load.bundle, options: load.options, share, localAddresses: load.sources, tls: load.tls } satisfies ToWorker);
     });
-  }
-
-  /** The one state update of a worker's cumulative snapshot, `tick` and `done` alike. */
-  private applySnapshot(w: WorkerTally, m: { total: MetricsSnapshot; open: number; peak: number }): void {
-    this.books.snapshot(w, m);
   }
 
   private checkFinished(): void {

@@ -6,7 +6,9 @@ import { renderReport } from '../lib/results/report/html';
 import { uplotAssets } from './uplot';
 import { formatSummary, Lang } from '../lib/results/report/text';
 import { liveBreach, parseThreshold, Threshold } from '../lib/results/thresholds';
-import { checkThresholdPaths, EXIT, exitCodeOf, judge, thresholdLines, thresholdsFor } from '../lib/results/verdict';
+import { checkThresholdPaths, EXIT, exitCodeOf, thresholdLines, thresholdsFor } from '../lib/results/verdict';
+import { summarise } from '../lib/results/summarise';
+import { rowOf } from '../lib/results/timeseries';
 import type { Summary } from '../lib/results/summary';
 import type { Dashboard } from './dashboard';
 import { K6JsonOut } from './out-json';
@@ -51,8 +53,9 @@ export async function execute(o: ExecuteOptions): Promise<number> {
       checkThresholdPaths(thresholds);
       if (o.jsonOut) jsonOut = new K6JsonOut(o.jsonOut, { scenario: options.scenario });
     },
-    onSecond: (row, live, interval, workers) => {
-      dashboard?.onSecond(row, live, interval, workers);
+    onSecond: (record, live) => {
+      const row = rowOf(record);
+      dashboard?.onSecond(row, live, record);
       progress?.update(row, live);
       jsonOut?.second(row);
       // k6's abortOnFail: judged on the live summary each second; the first crossing stops the run
@@ -111,14 +114,13 @@ export async function execute(o: ExecuteOptions): Promise<number> {
     await dashboard?.close();
     return result;
   }
-  const s = result.summary;
-  judge(s, thresholds, breach);
+  const { summary: s, timeseries } = summarise(result.records, { ...result.meta, ...(breach ? { abortedByThreshold: breach } : {}) }, thresholds);
   const text = formatSummary(s, o.lang, (sum) => thresholdLines(sum, o.lang));
   o.out.write(`${text}\n`);
   const dir = o.outDir ?? defaultResultsDir();
-  const report = renderReport({ summary: s, timeseries: result.timeseries, uplot: uplotAssets() });
-  writeResults(dir, { summary: s, text, timeseries: result.timeseries, options: result.options, extra: { 'environment.json': environment(), 'report.html': report } });
-  writeRaw(dir, rawOf(result, s, o.run.segment)); // for runner merge
+  const report = renderReport({ summary: s, timeseries, uplot: uplotAssets() });
+  writeResults(dir, { summary: s, text, timeseries, options: result.options, extra: { 'environment.json': environment(), 'report.html': report } });
+  writeRaw(dir, rawOf(result, s, o.run.segment)); // runner merge, report and compare summarise it again
   o.err.write(`results: ${path.resolve(dir)}\n`);
   if (o.summaryExport) {
     try {

@@ -1,4 +1,5 @@
 import type { MetricsSnapshot } from '../lib/metrics/registry';
+import type { WorkerSample } from '../lib/results/record';
 import type { Share } from '../lib/scenario/stages';
 import type { ResolvedOptions } from '../lib/scenario/types';
 
@@ -16,17 +17,8 @@ export type ToWorker =
   | { t: 'go'; startAtWall: number }
   | { t: 'stop' };
 
-/** Self-measurements of a worker over one second. */
-export interface Diagnostics {
-  /** CPU used in the second, as % of one core (user + system). */
-  cpuPct: number;
-  /** The whole machine's CPU in the second, % of all cores (runner, server and everything else). */
-  machineCpuPct: number;
-  /** Event-loop delay p99 and max of the second, ms. */
-  loopP99Ms: number;
-  loopMaxMs: number;
-  rssBytes: number;
-}
+/** Self-measurements of a worker over one second: its sample in the second's record (lib/results/record.ts). */
+export type Diagnostics = Omit<WorkerSample, 'worker'>;
 
 /** Worker → coordinator. */
 export type FromWorker =
@@ -35,11 +27,11 @@ export type FromWorker =
       t: 'tick';
       /** Second index on the run's clock (0 = first second). */
       sec: number;
+      /** Everything recorded in the second, recorded once (the coordinator folds the totals). */
       interval: MetricsSnapshot;
-      total: MetricsSnapshot;
       open: number;
       peak: number;
       diag: Diagnostics;
     }
-  | { t: 'done'; total: MetricsSnapshot; open: number; peak: number; final: number; maxRssBytes: number; measuredEndWall: number }
+  | { t: 'done'; open: number; peak: number; final: number; maxRssBytes: number; measuredEndWall: number }
   | { t: 'fatal'; message: string };

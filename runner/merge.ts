@@ -1,23 +1,24 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ConfigError } from '../lib/scenario/config-error';
-import { mergeSnapshots } from '../lib/metrics/registry';
 import { renderReport } from '../lib/results/report/html';
 import { uplotAssets } from './uplot';
 import { formatSummary, Lang } from '../lib/results/report/text';
-import { buildSummary, Summary, WorkerDiagnostics } from '../lib/results/summary';
-import { SecondRow, secondRow } from '../lib/results/timeseries';
+import { alignRecords, SecondRecord } from '../lib/results/record';
+import { RunMeta, summarise } from '../lib/results/summarise';
+import type { Summary, WorkerDiagnostics } from '../lib/results/summary';
+import type { SecondRow } from '../lib/results/timeseries';
 import type { ResolvedOptions } from '../lib/scenario/types';
-import { exitCodeOf, judge, thresholdLines, thresholdsFor } from '../lib/results/verdict';
+import { thresholdLines, thresholdsFor } from '../lib/results/verdict';
 import { checkLang } from './flags';
-import { comparableOptions, RawSecond, RawTotals, readRaw } from './raw';
-import { peakOpen, writeResults } from './results';
+import { comparableOptions, RAW_FORMAT, RawTotals, readRaw, writeRaw } from './raw';
+import { writeResults } from './results';
 
 /** The raw results of one generator, as read from its results folder. */
 export interface Segment {
   dir: string;
   totals: RawTotals;
-  seconds: RawSecond[];
+  seconds: SecondRecord[];
 }
 
 const label = (s: Segment): string => `${s.totals.segment.index}/${s.totals.segment.count}`;
@@ -70,68 +71,49 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   return out;
 }
 
-/**
- * The segments' seconds on one wall clock: each generator's second goes to the whole wall-clock
- * second nearest its start (generators start up to a few hundred ms apart), and the seconds that
- * meet there merge exactly (histograms added, counters and open connections summed). Pure.
- */
-export function alignSeconds(segs: Segment[]): SecondRow[] {
-  const byWallSec = new Map<number, RawSecond[]>();
-  for (const s of segs) {
-    for (const r of s.seconds) {
-      const k = Math.round(r.wall / 1000);
-      byWallSec.set(k, [...(byWallSec.get(k) ?? []), r]);
-    }
-  }
-  const keys = [...byWallSec.keys()].sort((a, b) => a - b);
-  const base = keys[0];
-  if (base === undefined) return [];
-  return keys.map((k) => {
-    const parts = byWallSec.get(k) as RawSecond[];
-    const row = secondRow(k - base, base * 1000, parts.map((p) => ({ interval: p.interval, open: p.open, cpuPct: p.cpuPct, loopP99Ms: p.loopDelayMs, rssBytes: 0 })));
-    row.cpuPctMax = Math.max(0, ...parts.map((p) => p.cpuPctMax));
-    row.rssMb = parts.reduce((n, p) => n + p.rssMb, 0);
-    return row;
-  });
-}
-
 export interface Merged {
   summary: Summary;
   timeseries: SecondRow[];
   options: ResolvedOptions;
+  /** The merged run's raw record: its records on one wall clock and its meta. */
+  records: SecondRecord[];
+  meta: RunMeta;
+  exitCode: number;
 }
 
 /**
- * One summary from n checked segments, as if one generator had run them: totals merged exactly,
- * peak the most connections open at once over the aligned seconds, final and failures summed.
+ * One run from n checked segments, as if one generator had run them: their records on one wall
+ * clock (lib/results/record.ts alignRecords), summarised as any run is (lib/results/summarise.ts):
+ * totals merged exactly, waves and recovery from the merged seconds, final and failures summed.
  */
 export function mergeSegments(segs: Segment[], cliThresholds?: string[]): Merged {
   checkSegments(segs);
   const ordered = [...segs].sort((a, b) => a.totals.segment.index - b.totals.segment.index);
   const first = ordered[0] as Segment;
-  const timeseries = alignSeconds(ordered);
-  const startWall = Math.min(...ordered.map((s) => s.totals.startWall));
-  const endWall = Math.max(...ordered.map((s) => s.totals.endWall));
+  const records = alignRecords(ordered.map((s) => s.seconds), ordered.map(label));
   const targets = [...new Set(ordered.map((s) => s.totals.options.target))];
   const workers: WorkerDiagnostics[] = [];
   for (const s of ordered) for (const w of s.totals.workers) workers.push({ ...w, index: workers.length, segment: label(s) } as WorkerDiagnostics);
-  const summary = buildSummary({
+  // an abortOnFail threshold that stopped a segment fails the whole run, as it would have stopped one generator
+  const aborted = ordered.map((s) => s.totals.abortedByThreshold).filter((a) => a !== undefined).sort((x, y) => x.atSec - y.atSec)[0];
+  const meta: RunMeta = {
     scenario: first.totals.scenario,
     target: targets.join(', '),
     mode: first.totals.options.mode,
-    startedAt: new Date(startWall),
-    durationSec: (endWall - startWall) / 1000,
+    startWall: Math.min(...ordered.map((s) => s.totals.startWall)),
+    measuredEndWall: Math.max(...ordered.map((s) => s.totals.measuredEndWall)),
+    endWall: Math.max(...ordered.map((s) => s.totals.endWall)),
     interrupted: ordered.some((s) => s.totals.interrupted),
-    totals: mergeSnapshots(ordered.map((s) => s.totals.totals)),
-    peak: peakOpen(timeseries, ordered.map((s) => s.totals.peak)),
+    peak: Math.max(...ordered.map((s) => s.totals.peak)),
     final: ordered.reduce((n, s) => n + s.totals.final, 0),
     workers,
     warnings: [...startSpreadWarning(ordered), ...ordered.flatMap((s) => s.totals.warnings.map((w) => `segment ${label(s)}: ${w}`))],
-  });
-  // an abortOnFail threshold that stopped a segment fails the whole run, as it would have stopped one generator
-  const aborted = ordered.map((s) => s.totals.abortedByThreshold).filter((a) => a !== undefined);
-  judge(summary, thresholdsFor(cliThresholds, first.totals.thresholds), aborted.sort((x, y) => x.atSec - y.atSec)[0]);
-  return { summary, timeseries, options: first.totals.options };
+    reconnecting: first.totals.reconnecting,
+    adjustments: ordered.flatMap((s) => s.totals.adjustments),
+    ...(aborted ? { abortedByThreshold: aborted } : {}),
+  };
+  const r = summarise(records, meta, thresholdsFor(cliThresholds, first.totals.thresholds));
+  return { summary: r.summary, timeseries: r.timeseries, options: first.totals.options, records, meta, exitCode: r.exitCode };
 }
 
 /** Segments whose starts lie apart by more than this ran the test's stages at visibly different times. */
@@ -183,6 +165,16 @@ export function mergeCommand(a: MergeArgs, out: NodeJS.WritableStream = process.
   writeResults(a.out, {
     ...m, text, extra: { 'segments.json': segments, 'report.html': renderReport({ summary: m.summary, timeseries: m.timeseries, uplot: uplotAssets() }) },
   });
+  // the merged run's own raw record: runner report and runner compare summarise it like any run's
+  const f = m.meta;
+  const first = segs.reduce((x, y) => (y.totals.segment.index < x.totals.segment.index ? y : x));
+  writeRaw(a.out, {
+    totals: {
+      ...f, warnings: m.summary.runner.warnings, format: RAW_FORMAT, segment: { index: 0, count: 1 }, optionsHash: first.totals.optionsHash,
+      options: m.options, thresholds: Object.keys(m.summary.thresholds), embedded: first.totals.embedded, hostname: first.totals.hostname,
+    },
+    seconds: m.records,
+  });
   err.write(`merged ${segs.length} segment${segs.length > 1 ? 's' : ''}: ${outAbs}\n`);
-  return exitCodeOf(m.summary);
+  return m.exitCode;
 }

@@ -4,23 +4,24 @@ import { redactText } from '../lib/core/redact';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../lib/scenario/config-error';
-import type { MetricsSnapshot } from '../lib/metrics/registry';
-import type { Summary, WorkerDiagnostics } from '../lib/results/summary';
-import type { SecondRow } from '../lib/results/timeseries';
+import type { SecondRecord } from '../lib/results/record';
+import type { RunMeta } from '../lib/results/summarise';
+import type { Summary } from '../lib/results/summary';
 import type { ResolvedOptions } from '../lib/scenario/types';
 import type { RunResult } from './run';
 
 /**
- * The raw results of one generator (`raw/` in its results folder): everything `runner merge`
- * needs to rebuild the summary of n generators exactly as if one had run them. Histograms stay
- * HDR-encoded, counters stay counts; nothing here is a percentile.
+ * The raw results of one generator (`raw/` in its results folder): its per-second records
+ * (`raw/seconds.ndjson`, lib/results/record.ts) and its meta (`raw/totals.json`, the name kept for
+ * the scripts that look for it): everything lib/results/summarise.ts needs to derive its results
+ * again, alone (`runner report`, `runner compare`) or with other segments (`runner merge`). Histograms
+ * stay HDR-encoded, counters stay counts; nothing here is a percentile.
  */
-export const RAW_FORMAT = 1;
+export const RAW_FORMAT = 2;
 
-/** `raw/totals.json`. */
-export interface RawTotals {
+/** `raw/totals.json`: the run's meta, and what segments of one test must share. */
+export interface RawTotals extends RunMeta {
   format: typeof RAW_FORMAT;
-  scenario: string;
   /** 0-based share of this generator; `{0, 1}` for a run without `--segment`. */
   segment: { index: number; count: number };
   /** sha256 of the resolved options and thresholds in force (the target counts as "embedded" when it was): equal for segments of one test. */
@@ -29,31 +30,12 @@ export interface RawTotals {
   /** Threshold expressions in force for the run (CLI, else scenario, else the seed's goals). */
   thresholds: string[];
   embedded: boolean;
-  /** Wall-clock epoch ms at which the run's clock read 0, and at which the run ended. */
-  startWall: number;
-  endWall: number;
-  interrupted: boolean;
-  /** Set when an abortOnFail threshold stopped this segment. */
-  abortedByThreshold?: Summary['abortedByThreshold'];
-  peak: number;
-  final: number;
-  totals: MetricsSnapshot;
-  workers: WorkerDiagnostics[];
-  warnings: string[];
   hostname: string;
 }
 
-/** One line of `raw/seconds.ndjson`: one second of this generator, all its workers merged. */
-export interface RawSecond {
-  /** Second of this generator's clock, and its wall-clock start (epoch ms). */
-  sec: number;
-  wall: number;
-  open: number;
-  interval: MetricsSnapshot;
-  cpuPct: number;
-  cpuPctMax: number;
-  loopDelayMs: number;
-  rssMb: number;
+export interface Raw {
+  totals: RawTotals;
+  seconds: SecondRecord[];
 }
 
 /** JSON with object keys sorted, so that equal values hash equally whatever the key order. */
@@ -74,44 +56,33 @@ export function optionsHash(options: ResolvedOptions, embedded: boolean, thresho
   return crypto.createHash('sha256').update(canonical(comparableOptions(options, embedded, thresholds))).digest('hex');
 }
 
-/** The raw record of a finished run (pure). */
-export function rawOf(
-  r: RunResult, summary: Summary, segment: { index: number; count: number } | undefined,
-): { totals: RawTotals; seconds: RawSecond[] } {
+/**
+ * The raw record of a finished run (pure): its records, and its meta with the warnings the summary
+ * found, so that summarising it again gives the same summary.
+ */
+export function rawOf(r: RunResult, summary: Summary, segment: { index: number; count: number } | undefined): Raw {
   const thresholds = Object.keys(summary.thresholds);
-  const rows = new Map<number, SecondRow>(r.timeseries.map((row) => [row.sec, row]));
+  const { schedule: _found, ...meta } = r.meta;
   return {
     totals: {
+      ...meta,
+      warnings: summary.runner.warnings,
+      peak: summary.connections.peak,
+      ...(summary.abortedByThreshold ? { abortedByThreshold: summary.abortedByThreshold } : {}),
       format: RAW_FORMAT,
-      scenario: r.options.scenario,
       segment: segment ?? { index: 0, count: 1 },
       optionsHash: optionsHash(r.options, r.embedded, thresholds),
       options: r.options,
       thresholds,
       embedded: r.embedded,
-      startWall: r.startWall,
-      endWall: r.endWall,
-      interrupted: summary.interrupted,
-      ...(summary.abortedByThreshold ? { abortedByThreshold: summary.abortedByThreshold } : {}),
-      peak: summary.connections.peak,
-      final: summary.connections.final,
-      totals: r.totals,
-      workers: summary.runner.workers,
-      warnings: summary.runner.warnings,
       hostname: os.hostname(),
     },
-    seconds: r.seconds.map((s) => {
-      const row = rows.get(s.sec);
-      return {
-        sec: s.sec, wall: r.startWall + s.sec * 1000, open: s.open, interval: s.interval,
-        cpuPct: row?.cpuPct ?? 0, cpuPctMax: row?.cpuPctMax ?? 0, loopDelayMs: row?.loopDelayMs ?? 0, rssMb: row?.rssMb ?? 0,
-      };
-    }),
+    seconds: r.records,
   };
 }
 
 /** Writes `raw/totals.json` and `raw/seconds.ndjson` into a results folder. */
-export function writeRaw(dir: string, raw: { totals: RawTotals; seconds: RawSecond[] }): void {
+export function writeRaw(dir: string, raw: Raw): void {
   const rawDir = path.join(dir, 'raw');
   fs.mkdirSync(rawDir, { recursive: true });
   fs.writeFileSync(path.join(rawDir, 'totals.json'), redactText(`${JSON.stringify(raw.totals)}\n`));
@@ -119,25 +90,25 @@ export function writeRaw(dir: string, raw: { totals: RawTotals; seconds: RawSeco
 }
 
 /** Reads a results folder's raw record; a folder without one is named in a one-line error. */
-export function readRaw(dir: string): { totals: RawTotals; seconds: RawSecond[] } {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ConfigError(`merge: ${dir} is not a folder (give the results folders of the segments)`);
+export function readRaw(dir: string, command = 'merge'): Raw {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ConfigError(`${command}: ${dir} is not a folder (give the results folders of the segments)`);
   const file = path.join(dir, 'raw', 'totals.json');
   if (!fs.existsSync(file)) {
-    throw new ConfigError(`merge: ${dir} has no raw/totals.json (give results folders written by runner run --segment i/n)`);
+    throw new ConfigError(`${command}: ${dir} has no raw/totals.json (give results folders written by runner run --segment i/n)`);
   }
   let totals: RawTotals;
-  let seconds: RawSecond[];
+  let seconds: SecondRecord[];
   try {
     totals = JSON.parse(fs.readFileSync(file, 'utf8')) as RawTotals;
     const lines = fs.existsSync(path.join(dir, 'raw', 'seconds.ndjson'))
       ? fs.readFileSync(path.join(dir, 'raw', 'seconds.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '')
       : [];
-    seconds = lines.map((l) => JSON.parse(l) as RawSecond);
+    seconds = lines.map((l) => JSON.parse(l) as SecondRecord);
   } catch (err) {
-    throw new ConfigError(`merge: ${dir}/raw is damaged (${(err as Error).message}); run that segment again`);
+    throw new ConfigError(`${command}: ${dir}/raw is damaged (${(err as Error).message}); run that segment again`);
   }
   if (totals.format !== RAW_FORMAT) {
-    throw new ConfigError(`merge: ${dir}/raw/totals.json has format ${JSON.stringify(totals.format)}, this runner reads format ${RAW_FORMAT}`);
+    throw new ConfigError(`${command}: ${dir}/raw/totals.json has format ${JSON.stringify(totals.format)}, this runner reads format ${RAW_FORMAT}`);
   }
   return { totals, seconds };
 }

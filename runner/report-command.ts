@@ -3,7 +3,10 @@ import path from 'node:path';
 import { ConfigError } from '../lib/scenario/config-error';
 import { renderReport } from '../lib/results/report/html';
 import { uplotAssets } from './uplot';
+import { summarise } from '../lib/results/summarise';
 import type { Summary } from '../lib/results/summary';
+import { parseThreshold } from '../lib/results/thresholds';
+import { Raw, RAW_FORMAT, readRaw } from './raw';
 import type { SecondRow } from '../lib/results/timeseries';
 
 /** What a results folder holds that the reports are made of. */
@@ -27,11 +30,38 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
-/** Reads `summary.json` and `timeseries.ndjson` of a results folder; one clear error when they are not there. */
+/**
+ * The results of a folder: derived again from its raw record (raw/, runner/raw.ts) by the one
+ * derivation every command uses (lib/results/summarise.ts); a folder without a current raw record
+ * (written by an older runner, or by hand) is read from `summary.json` and `timeseries.ndjson`.
+ * One clear error when neither is there.
+ */
 export function readResultsDir(dir: string): ResultsDir {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new ConfigError(`results folder not found: ${dir} (give a folder written by \`runner run\`, e.g. bench/results/20260101_120000)`);
   }
+  const raw = rawRecordOf(dir);
+  if (raw) {
+    const r = summarise(raw.seconds, raw.totals, raw.totals.thresholds.map(parseThreshold));
+    return { dir, summary: r.summary, timeseries: r.timeseries };
+  }
+  return readWritten(dir);
+}
+
+/** The folder's raw record when it has one this runner reads. */
+function rawRecordOf(dir: string): Raw | undefined {
+  const file = path.join(dir, 'raw', 'totals.json');
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    if ((JSON.parse(fs.readFileSync(file, 'utf8')) as { format?: unknown }).format !== RAW_FORMAT) return undefined;
+  } catch {
+    return undefined;
+  }
+  return readRaw(dir, 'report');
+}
+
+/** `summary.json` and `timeseries.ndjson` as written. */
+function readWritten(dir: string): ResultsDir {
   const summary = readJson(path.join(dir, 'summary.json'), '') as Summary;
   if (typeof summary !== 'object' || summary === null || typeof summary.connections !== 'object') {
     throw new ConfigError(`${path.join(dir, 'summary.json')} is not a wsbench summary (no "connections")`);
@@ -52,7 +82,7 @@ export function readResultsDir(dir: string): ResultsDir {
   return { dir, summary, timeseries };
 }
 
-/** `runner report <results-dir>`: rebuilds `report.html` from `summary.json` and `timeseries.ndjson`. */
+/** `runner report <results-dir>`: rebuilds `report.html` from the folder's raw record (else `summary.json` and `timeseries.ndjson`). */
 export function reportCommand(dir: string, out: NodeJS.WritableStream = process.stdout): number {
   const r = readResultsDir(dir);
   const file = path.join(dir, 'report.html');

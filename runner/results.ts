@@ -33,14 +33,6 @@ export function environment(): Record<string, unknown> {
   };
 }
 
-/**
- * The most connections open at once: the busiest second of the merged time series, or the largest
- * peak one part (worker, segment) saw between its samples, whichever is higher.
- */
-export function peakOpen(rows: SecondRow[], peaks: number[]): number {
-  return peaks.reduce((m, p) => Math.max(m, p), rows.reduce((m, r) => Math.max(m, r.open), 0));
-}
-
 export interface ResultFiles {
   summary: Summary;
   text: string;

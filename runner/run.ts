@@ -1,6 +1,6 @@
-import type { MetricsSnapshot } from '../lib/metrics/registry';
+import type { SecondRecord } from '../lib/results/record';
+import { RunMeta, summarise } from '../lib/results/summarise';
 import type { Summary } from '../lib/results/summary';
-import type { SecondRow, WorkerSecond } from '../lib/results/timeseries';
 import type { ResolvedOptions } from '../lib/scenario/types';
 import { redactOptions } from '../lib/core/vu-connection';
 import { learnSecrets } from '../lib/core/redact';
@@ -15,11 +15,10 @@ export interface RunConfig extends SetupConfig {
   insecure?: boolean;
   ca?: string;
   /**
-   * Called once a second with the merged view of the second that just ended: its row, the live
-   * view, the workers' interval snapshots of that second merged exactly (shared: do not change it), and
-   * each worker's own report of the second (its CPU, event loop and memory: the dashboard's per-worker gauges).
+   * Called once a second with the record of the second that just ended (every worker's part merged
+   * exactly; shared: do not change it) and the live view.
    */
-  onSecond?: (row: SecondRow, live: LiveView, interval: MetricsSnapshot, workers: ReadonlyMap<number, WorkerSecond>) => void;
+  onSecond?: (record: SecondRecord, live: LiveView) => void;
   /** Preflight warnings and other notes before the run. */
   onNote?: (line: string) => void;
   /** Called with the resolved options before any worker starts; throwing (ConfigError) stops the run there. */
@@ -27,18 +26,13 @@ export interface RunConfig extends SetupConfig {
 }
 
 export interface RunResult {
-  summary: Summary;
-  timeseries: SecondRow[];
+  /** The run's per-second records and meta: lib/results/summarise.ts derives every result from them. */
+  records: SecondRecord[];
+  meta: RunMeta;
   options: ResolvedOptions;
-  totals: MetricsSnapshot;
   serverStats?: ServerStats;
   workers: number;
   sourceAddresses: string[];
-  /** Wall-clock epoch ms at which the run's clock read 0, and at which the run ended (for `runner merge`). */
-  startWall: number;
-  endWall: number;
-  /** Each second of the run's clock: the workers' interval snapshots merged exactly, and the connections open (raw/seconds.ndjson). */
-  seconds: Array<{ sec: number; interval: MetricsSnapshot; open: number }>;
   /** The target was the embedded server started for this run. */
   embedded: boolean;
 }
@@ -80,7 +74,8 @@ export class Run {
   abort(): Summary | undefined {
     this.coordinator?.kill();
     void this.setup?.embedded?.stop();
-    return this.books?.summarise(Date.now(), this.interrupted).summary;
+    const books = this.books;
+    return books && summarise(books.records(), books.meta(Date.now(), this.interrupted), []).summary;
   }
 
   /** The embedded server's own counters (before it stops), for comparisons. */
@@ -92,7 +87,7 @@ export class Run {
     const setup = (this.setup = await setUp(this.cfg));
     learnSecrets(setup.options); // every output of this process masks them (lib/core/redact.ts)
     try {
-      const books = (this.books = new Accounting(setup.options, this.cfg.onSecond && ((m, live) => this.cfg.onSecond?.(m.row, live, m.interval, m.workers))));
+      const books = (this.books = new Accounting(setup.options, this.cfg.onSecond));
       this.coordinator = new Coordinator(books);
       this.cfg.onOptions?.(setup.options);
       return await this.execute(setup, books, this.coordinator);
@@ -128,11 +123,9 @@ export class Run {
 
   private result(endWall: number): RunResult {
     const books = this.books as Accounting;
-    const { summary, totals, timeseries, seconds } = books.summarise(endWall, this.interrupted);
     return {
-      summary, timeseries, options: redactOptions(books.options), totals, workers: books.workers.length, sourceAddresses: this.sources,
-      startWall: books.startWall || endWall, endWall, seconds: seconds.map(({ sec, interval, open }) => ({ sec, interval, open })),
-      embedded: this.setup?.embedded !== undefined,
+      records: books.records(), meta: books.meta(endWall, this.interrupted), options: redactOptions(books.options),
+      workers: books.workers.length, sourceAddresses: this.sources, embedded: this.setup?.embedded !== undefined,
     };
   }
 }

@@ -3,7 +3,7 @@ import { loadBundle } from './load-bundle';
 import { M } from '../lib/core/metric-names';
 import { reportScenarioError } from '../lib/node/vu';
 import { checkModule } from '../lib/options/options';
-import { setRunSecond } from '../lib/core/run-second';
+import { setRunClock } from '../lib/core/run-clock';
 import { learnSecrets } from '../lib/core/redact';
 import { redactWrites } from './redact-streams';
 import { Executor } from './executor';
@@ -84,6 +84,7 @@ async function run(startAtWall: number): Promise<void> {
   let machine = machineCpuTimes();
   let maxRss = 0;
   let sec = 0;
+  const clock = { sec, recovery: ex.meter.recovery.bind(ex.meter) };
   const sample = (): void => {
     const now = parent.cpuUsage();
     const c = { user: now.user - cpu.user, system: now.system - cpu.system };
@@ -104,15 +105,13 @@ async function run(startAtWall: number): Promise<void> {
       loopMaxMs: Math.round(loop.max / 1e4) / 100,
       rssBytes: rss,
     };
-    ex.meter.total.trend('runner_event_loop_delay', loop.percentile(99) / 1e6);
+    ex.meter.trend(M.loopDelay, loop.percentile(99) / 1e6);
     loop.reset();
-    send({
-      t: 'tick', sec, interval: ex.meter.interval.snapshot(), total: ex.meter.total.snapshot(),
-      open: ex.meter.open, peak: ex.meter.peak, diag,
-    });
-    ex.meter.interval.reset();
+    // each value was recorded once, into this second: the coordinator folds the totals (runner/accounting.ts)
+    send({ t: 'tick', sec, interval: ex.meter.second.snapshot(), open: ex.meter.open, peak: ex.meter.peak, diag });
+    ex.meter.second.reset();
     sec++;
-    setRunSecond(sec); // recovery metrics are keyed by the second being recorded (lib/core/run-second.ts)
+    clock.sec = sec; // recovery is booked under the second being recorded (lib/core/run-clock.ts)
   };
   // ticks on whole seconds of the run's clock, so that every worker's seconds line up
   let ticker: NodeJS.Timeout | undefined;
@@ -124,7 +123,7 @@ async function run(startAtWall: number): Promise<void> {
     }, Math.max(0, wait));
   };
   await waitUntil(t0);
-  setRunSecond(0);
+  setRunClock(clock);
   schedule();
   await ex.run();
   // a schedule that ends on a whole second ends with that second's tick due: report the second as
@@ -138,7 +137,7 @@ async function run(startAtWall: number): Promise<void> {
   if (ticker) clearTimeout(ticker);
   sample();
   const done: FromWorker = {
-    t: 'done', total: ex.meter.total.snapshot(), open: ex.meter.open, peak: ex.meter.peak,
+    t: 'done', open: ex.meter.open, peak: ex.meter.peak,
     final: ex.finalOpen ?? 0, maxRssBytes: maxRss, measuredEndWall: ex.measuredEndWall ?? Date.now(),
   };
   parent.send(done, () => process.exit(0));

@@ -1,17 +1,18 @@
 import { bucketCounts } from '../lib/metrics/histogram';
 import { M } from '../lib/core/metric-names';
-import { mergeSnapshots, Registry } from '../lib/metrics/registry';
-import { secondRow, WorkerSecond } from '../lib/results/timeseries';
+import { Registry } from '../lib/metrics/registry';
+import { recordOf, SecondPart } from '../lib/results/record';
+import { rowOf } from '../lib/results/timeseries';
 import { BUCKETS_SECONDS } from '../runner/dashboard/hdr-metric';
 import { LiveMetrics } from '../runner/dashboard/metrics';
 
 const BOUNDS_US = BUCKETS_SECONDS.map((s) => Math.round(s * 1e6));
 
 /** One worker's second: a registry filled by `fill`, as a worker's interval snapshot. */
-function part(fill: (r: Registry) => void, open: number, cpuPct = 50): WorkerSecond {
+function part(fill: (r: Registry) => void, open: number, cpuPct = 50): Omit<SecondPart, 'workers'> & { cpuPct: number } {
   const r = new Registry();
   fill(r);
-  return { interval: r.snapshot(), open, cpuPct, loopP99Ms: 12, rssBytes: 1000 };
+  return { interval: r.snapshot(), open, cpuPct };
 }
 
 /** `name{labels} value` lines of the exposition, labels without the run's scenario/segment. */
@@ -40,8 +41,11 @@ describe('the /metrics registry', () => {
 
   test('two seconds of two workers add up; gauges take the last second; labels on every sample', async () => {
     const m = new LiveMetrics({ scenario: 'connect-only', segment: '1/3' });
-    const second = (sec: number, parts: WorkerSecond[]): void =>
-      m.second(secondRow(sec, 0, parts), mergeSnapshots(parts.map((p) => p.interval)), new Map(parts.map((p, i) => [i, p])));
+    const second = (sec: number, parts: Array<ReturnType<typeof part>>): void => {
+      const workers = parts.map((p, i) => ({ interval: p.interval, open: p.open, workers: [{ worker: String(i), cpuPct: p.cpuPct, machineCpuPct: 0, loopP99Ms: 12, loopMaxMs: 12, rssBytes: 1000 }] }));
+      const record = recordOf(sec, sec * 1000, workers);
+      m.second(rowOf(record), record);
+    };
     second(0, [
       part((r) => { r.add(M.attempts, 3); r.add(M.sessions, 2); r.add(M.connectErrors); r.error('ECONNREFUSED'); r.add(M.vusStarted, 3); r.trend(M.connecting, 2); r.trend(M.connecting, 7); }, 2),
       part((r) => { r.add(M.attempts, 2); r.add(M.sessions, 2); r.add(M.vusStarted, 2); r.trend(M.connecting, 40); r.trend(M.connecting, 40); }, 2, 30),

@@ -35,7 +35,7 @@ function nodeDriver(client?: WsClientFactory): EngineDriver {
       return vu;
     },
     counts(): EngineCounts {
-      const snap = meter.total.snapshot();
+      const snap = meter.second.snapshot();
       const c = (n: string): number => snap.counters[n] ?? 0;
       const r = snap.rates[M.pongRate] ?? { passes: 0, total: 0 };
       return {

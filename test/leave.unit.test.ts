@@ -74,7 +74,7 @@ describe.each<[string, WsClientFactory | undefined]>([
     expect(events).toEqual(Array(20).fill(1000));
     await serverSawAll;
     expect(seen).toEqual(Array(20).fill({ code: 1000, reason: 'run ended' }));
-    const snap = meter.total.snapshot();
+    const snap = meter.second.snapshot();
     expect(snap.counters[M.sessions]).toBe(20);
     expect(snap.counters[M.disconnects] ?? 0).toBe(0);
     expect(snap.disconnects).toEqual({});

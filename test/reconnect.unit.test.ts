@@ -1,5 +1,5 @@
 import { backoffMs, ReconnectingSocket, resolveReconnect } from '../lib/helpers/reconnect';
-import { setRunSecond } from '../lib/core/run-second';
+import { RecoveryEvent, setRunClock } from '../lib/core/run-clock';
 import type { Socket, SocketEvent, SocketEventMap, VuContext } from '../lib/scenario/types';
 
 /** Reconnect with backoff (pure lib code), on a VU context with a hand-driven clock. */
@@ -141,10 +141,12 @@ describe('reconnect with backoff', () => {
     const { vu, sockets, counters, trends, advance } = fakeVu();
     new ReconnectingSocket(vu, () => vu.connect(), cfg);
     sockets[0]!.fire('open', { type: 'open' });
-    setRunSecond(7);
+    const booked: RecoveryEvent[] = [];
+    const clock = { sec: 7, recovery: (e: RecoveryEvent) => booked.push(e) };
+    setRunClock(clock);
     try {
       drop(sockets[0]); // dropped in second 7 of the run
-      setRunSecond(8);
+      clock.sec = 8;
       advance(1000);
       sockets[1]!.fire('error', { type: 'error', error: 'HTTP 503' });
       sockets[1]!.fire('close', { type: 'close', code: 1006, reason: '' }); // refused
@@ -152,15 +154,17 @@ describe('reconnect with backoff', () => {
       advance(30); // the second retry takes 30 ms to open
       sockets[2]!.fire('open', { type: 'open' });
     } finally {
-      setRunSecond(undefined);
+      setRunClock(undefined);
     }
     expect(trends.ws_reconnect_downtime).toEqual([3030]);
     expect(trends.ws_reconnect_connecting).toEqual([30]);
     expect(counters.ws_reconnect_failures).toBe(1);
-    expect(trends['~recovery/7/downtime']).toEqual([3030]);
-    expect(trends['~recovery/7/connecting']).toEqual([30]);
-    expect(counters['~recovery/7/attempts']).toBe(2);
-    expect(counters['~recovery/7/failed/HTTP 503']).toBe(1);
+    const of = (what: RecoveryEvent['what']): RecoveryEvent[] => booked.filter((e) => e.what === what);
+    expect(booked.every((e) => e.dropSec === 7)).toBe(true);
+    expect(of('downtime').map((e) => 'ms' in e && e.ms)).toEqual([3030]);
+    expect(of('connecting').map((e) => 'ms' in e && e.ms)).toEqual([30]);
+    expect(of('attempt')).toHaveLength(2);
+    expect(of('failed')).toEqual([{ dropSec: 7, what: 'failed', cls: 'HTTP 503' }]);
   });
 
   test('a first connect that fails and its retries are no recovery; a retry cut short by the end of the VU is no failure', () => {

@@ -101,6 +101,8 @@ describe('the results folder of a run', () => {
   test('runner compare prints every figure of both runs with its change', async () => {
     const dirB = path.join(tmpDir(), 'b');
     fs.cpSync(r.outDir, dirB, { recursive: true });
+    // B is a results folder edited by hand: without a raw record, compare reads its summary.json
+    fs.rmSync(path.join(dirB, 'raw'), { recursive: true });
     const b = readJson<Summary>(path.join(dirB, 'summary.json'));
     b.connections.attempted = 40;
     b.connections.failed = 20;
@@ -125,6 +127,19 @@ describe('the results folder of a run', () => {
     }
     expect(line('connections.failed == 0')).toEqual(['connections.failed == 0', '✓ 0', '✗ 20']);
     expect(line('heartbeat.pongRate >= 0.99')).toEqual(['heartbeat.pongRate >= 0.99', '✓ 1', '✓ 1']);
+  });
+
+  test('runner compare and runner report derive a folder with a raw record from its records, not from summary.json', async () => {
+    const dirC = path.join(tmpDir(), 'c');
+    fs.cpSync(r.outDir, dirC, { recursive: true });
+    fs.writeFileSync(path.join(dirC, 'summary.json'), JSON.stringify({ ...s, connections: { ...s.connections, attempted: 999 } }));
+    const c = await runCli('runner', ['compare', r.outDir, dirC], { noExport: true });
+    expect(c.code).toBe(0);
+    const row = (c.stdout.split('\n').find((l) => l.startsWith('connections.attempted ')) ?? '').trim().split(/\s{2,}/);
+    expect(row).toEqual(['connections.attempted', '20', '20', '0', '0.0%']);
+    const rebuilt = await runCli('runner', ['report', dirC], { noExport: true });
+    expect(rebuilt.code).toBe(0);
+    expect(fs.readFileSync(path.join(dirC, 'report.html'), 'utf8')).toBe(fs.readFileSync(path.join(r.outDir, 'report.html'), 'utf8'));
   });
 
   test('report and compare on a folder that is not a results folder: one clear line, exit 1', async () => {

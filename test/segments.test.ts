@@ -5,11 +5,13 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { createHistogram, latencyStats, LatencyStats, mergeEncoded, recordMs } from '../lib/metrics/histogram';
 import { M } from '../lib/core/metric-names';
-import { emptySnapshot, Registry } from '../lib/metrics/registry';
+import { Registry } from '../lib/metrics/registry';
 import type { Summary } from '../lib/results/summary';
 import type { SecondRow } from '../lib/results/timeseries';
-import { alignSeconds, mergeSegments, Segment } from '../runner/merge';
-import { RawSecond, readRaw } from '../runner/raw';
+import { alignRecords, SecondRecord } from '../lib/results/record';
+import { rowOf } from '../lib/results/timeseries';
+import { mergeSegments, Segment } from '../runner/merge';
+import { readRaw } from '../runner/raw';
 import type { ResolvedOptions } from '../lib/scenario/types';
 import { readSummary, runCli, tmpDir, writeScenario } from './helpers';
 
@@ -128,7 +130,7 @@ describe('a run split into 3 segments (3 processes, one shared server) and merge
   });
 
   test('merged connect latency is the union of the segments\' histograms: 9 of 90 upgrades held 1 s put p90 below and p95 above', () => {
-    const h = mergeEncoded(segDirs.map((d) => readRaw(d).totals.totals.trends[M.connecting] as string));
+    const h = mergeEncoded(segDirs.flatMap((d) => readRaw(d).seconds.flatMap((r) => r.interval.trends[M.connecting] ?? [])));
     const union = latencyStats(h);
     h.destroy();
     expect(merged.connectLatencyMs).toEqual(union);
@@ -160,26 +162,29 @@ describe('a run split into 3 segments (3 processes, one shared server) and merge
 describe('alignSeconds and the merged peak (pure)', () => {
   const options = { scenario: 's', target: 'ws://t/ws', stages: [], mode: 'connect-only' } as unknown as ResolvedOptions;
 
-  /** A segment whose second k opened `opens[k]` connections and ended it with `open[k]` open. */
+  /** A segment whose second k opened (and attempted) `opens[k]` connections and ended it with `open[k]` open. */
   function seg(index: number, startWall: number, opens: number[], open: number[]): Segment {
-    const seconds: RawSecond[] = opens.map((n, sec) => {
+    const seconds: SecondRecord[] = opens.map((n, sec) => {
       const r = new Registry();
       r.add(M.sessions, n);
-      return { sec, wall: startWall + sec * 1000, open: open[sec] as number, interval: r.snapshot(), cpuPct: 10, cpuPctMax: 10, loopDelayMs: 1, rssMb: 50 };
+      r.add(M.attempts, n);
+      const workers = [{ worker: '0', cpuPct: 10, machineCpuPct: 0, loopP99Ms: 1, loopMaxMs: 1, rssBytes: 50 * 1_048_576 }];
+      return { sec, wall: startWall + sec * 1000, open: open[sec] as number, interval: r.snapshot(), workers };
     });
-    const totals = emptySnapshot();
-    totals.counters[M.sessions] = opens.reduce((a, b) => a + b, 0);
-    totals.counters[M.attempts] = totals.counters[M.sessions] as number;
+    const endWall = startWall + opens.length * 1000;
     return {
       dir: `seg-${index}`,
       seconds,
       totals: {
-        format: 1, scenario: 's', segment: { index, count: 2 }, optionsHash: 'h', options, thresholds: [], embedded: false,
-        startWall, endWall: startWall + opens.length * 1000, interrupted: false, peak: Math.max(...open), final: open[open.length - 1] as number,
-        totals, workers: [], warnings: [], hostname: 'h',
+        format: 2, scenario: 's', segment: { index, count: 2 }, optionsHash: 'h', options, thresholds: [], embedded: false,
+        target: 'ws://t/ws', mode: 'connect-only', reconnecting: false, adjustments: [],
+        startWall, measuredEndWall: endWall, endWall, interrupted: false, peak: Math.max(...open), final: open[open.length - 1] as number,
+        workers: [], warnings: [], hostname: 'h',
       },
     };
   }
+
+  const alignSeconds = (segs: Segment[]): SecondRow[] => alignRecords(segs.map((s) => s.seconds), segs.map((s) => String(s.totals.segment.index))).map(rowOf);
 
   // two generators ramp to 20 and down to 5, the second starting 0.9 s later: its seconds land one wall second later
   const a = seg(0, 1_000_000_300, [10, 10, 0], [10, 20, 5]);

@@ -1,6 +1,5 @@
 import { M } from '../lib/core/metric-names';
 import { Registry } from '../lib/metrics/registry';
-import { recoveryKey } from '../lib/core/recovery-keys';
 import { checkPaths, evaluate, parseThreshold } from '../lib/results/thresholds';
 import { waveAggregate } from '../lib/results/wave-aggregate';
 import { detectWaves, WaveSecond, waveSpans, waveThreshold } from '../lib/results/waves';
@@ -56,18 +55,18 @@ describe('wave recovery from the keyed reconnect metrics', () => {
         drops(r, 50, '1006 abnormal closure');
       }),
       second(4, 100, (r) => {
-        for (let i = 0; i < 100; i++) r.trend(recoveryKey(3, 'downtime'), 1000);
-        for (let i = 0; i < 100; i++) r.trend(recoveryKey(3, 'connecting'), 2);
-        r.add(recoveryKey(3, 'attempts'), 150);
-        r.add(recoveryKey(3, 'failed', 'HTTP 503'), 50);
+        for (let i = 0; i < 100; i++) r.recovery({ dropSec: 3, what: 'downtime', ms: 1000 });
+        for (let i = 0; i < 100; i++) r.recovery({ dropSec: 3, what: 'connecting', ms: 2 });
+        for (let i = 0; i < 150; i++) r.recovery({ dropSec: 3, what: 'attempt' });
+        for (let i = 0; i < 50; i++) r.recovery({ dropSec: 3, what: 'failed', cls: 'HTTP 503' });
         // a VU dropped in another second is not this wave's
-        r.trend(recoveryKey(9, 'downtime'), 50);
+        r.recovery({ dropSec: 9, what: 'downtime', ms: 50 });
       }),
       second(5, 197, (r) => {
-        for (let i = 0; i < 97; i++) r.trend(recoveryKey(3, 'downtime'), 2500);
-        for (let i = 0; i < 97; i++) r.trend(recoveryKey(3, 'connecting'), 4);
-        r.add(recoveryKey(3, 'attempts'), 100);
-        r.add(recoveryKey(3, 'failed', 'ECONNREFUSED'), 3);
+        for (let i = 0; i < 97; i++) r.recovery({ dropSec: 3, what: 'downtime', ms: 2500 });
+        for (let i = 0; i < 97; i++) r.recovery({ dropSec: 3, what: 'connecting', ms: 4 });
+        for (let i = 0; i < 100; i++) r.recovery({ dropSec: 3, what: 'attempt' });
+        for (let i = 0; i < 3; i++) r.recovery({ dropSec: 3, what: 'failed', cls: 'ECONNREFUSED' });
       }),
     ];
   }
@@ -117,7 +116,7 @@ describe('thresholds on waves', () => {
       second(0, 200),
       second(1, 0, (r) => drops(r, 200)),
       second(2, 150, (r) => {
-        for (let i = 0; i < 150; i++) r.trend(recoveryKey(1, 'downtime'), 1000);
+        for (let i = 0; i < 150; i++) r.recovery({ dropSec: 1, what: 'downtime', ms: 1000 });
       }),
     ];
   }

@@ -1,6 +1,5 @@
 import { M } from '../core/metric-names';
-import { recoveryKey } from '../core/recovery-keys';
-import { runSecond } from '../core/run-second';
+import { runClock } from '../core/run-clock';
 import type {
   Counter, ResolvedReconnect, Socket, SocketEvent, SocketEventMap, VuContext,
 } from '../scenario/types';
@@ -119,7 +118,7 @@ interface Attempt {
  * Records a reconnecting VU's recovery: when it was dropped (`down`) and when it was open again
  * (`ws_reconnect_downtime`), its retries that failed (`ws_reconnect_failures`) and the connect
  * latency of the retry that opened (`ws_reconnect_connecting`). On the Node runner, the same are
- * recorded again keyed by the run second of the drop (lib/core/recovery-keys.ts), for lib/results/waves.ts.
+ * booked under the run second of the drop (lib/core/run-clock.ts), for lib/results/waves.ts.
  */
 export class RecoveryRecorder {
   /** vu.now() when the open connection dropped; undefined while up. */
@@ -135,11 +134,11 @@ export class RecoveryRecorder {
 
   down(): void {
     this.downSince = this.vu.now();
-    this.dropSec = runSecond();
+    this.dropSec = runClock()?.sec;
   }
 
   retrying(): void {
-    if (this.dropSec !== undefined) this.vu.counter(recoveryKey(this.dropSec, 'attempts')).add(1);
+    if (this.dropSec !== undefined) runClock()?.recovery({ dropSec: this.dropSec, what: 'attempt' });
   }
 
   opened(a: Attempt): void {
@@ -156,11 +155,11 @@ export class RecoveryRecorder {
     if (a.open || !a.retry) return;
     this.vu.counter(M.reconnectFailures).add(1);
     const cls = a.error ?? (code === 1006 ? 'closed before open' : `close ${code}`);
-    if (this.dropSec !== undefined) this.vu.counter(recoveryKey(this.dropSec, 'failed', cls)).add(1);
+    if (this.dropSec !== undefined) runClock()?.recovery({ dropSec: this.dropSec, what: 'failed', cls });
   }
 
   private record(what: 'downtime' | 'connecting', ms: number): void {
     this.vu.trend(what === 'downtime' ? M.reconnectDowntime : M.reconnectConnecting).add(ms);
-    if (this.dropSec !== undefined) this.vu.trend(recoveryKey(this.dropSec, what)).add(ms);
+    if (this.dropSec !== undefined) runClock()?.recovery({ dropSec: this.dropSec, what, ms });
   }
 }

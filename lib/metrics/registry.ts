@@ -1,4 +1,8 @@
+import type { RecoveryEvent } from '../core/run-clock';
 import { createHistogram, decodeHistogram, encodeHistogram, Histogram, LatencyStats, latencyStats, mergeEncoded, recordMs } from './histogram';
+import { mergeRecovery, RecoveryBook, RecoverySnapshot } from './recovery';
+
+export type { RecoverySnapshot } from './recovery';
 
 /** Everything one process measured, in a form that crosses process boundaries and merges exactly. */
 export interface MetricsSnapshot {
@@ -10,6 +14,8 @@ export interface MetricsSnapshot {
   errors: Record<string, number>;
   /** Disconnects (closed by the other side) by class (`1006 abnormal closure`, `ECONNRESET`, ...). */
   disconnects: Record<string, number>;
+  /** Recovery of reconnecting VUs by the run second they were dropped in (lib/metrics/recovery.ts); absent when none. */
+  recovery?: Record<string, RecoverySnapshot>;
 }
 
 /** Counters, rates and HDR trends of one process: one histogram per metric, never one per VU. */
@@ -19,6 +25,7 @@ export class Registry {
   readonly trends = new Map<string, Histogram>();
   readonly errors = new Map<string, number>();
   readonly disconnects = new Map<string, number>();
+  private readonly recoveries = new RecoveryBook();
   /** Each trend's last encoding and its count then: a histogram nothing was recorded into since is not encoded again (the worker sends its totals every second). */
   private readonly encoded = new Map<string, { count: number; enc: string }>();
 
@@ -47,18 +54,54 @@ export class Registry {
     this.disconnects.set(kind, (this.disconnects.get(kind) ?? 0) + 1);
   }
 
+  recovery(e: RecoveryEvent): void {
+    this.recoveries.record(e);
+  }
+
+  /** Adds another snapshot into this registry, exactly (the coordinator's running totals); recovery is left out. */
+  absorb(snap: MetricsSnapshot): void {
+    for (const [k, v] of Object.entries(snap.counters)) this.add(k, v);
+    for (const [k, v] of Object.entries(snap.errors)) this.errors.set(k, (this.errors.get(k) ?? 0) + v);
+    for (const [k, v] of Object.entries(snap.disconnects)) this.disconnects.set(k, (this.disconnects.get(k) ?? 0) + v);
+    for (const [k, r] of Object.entries(snap.rates)) {
+      const o = this.rates.get(k) ?? { passes: 0, total: 0 };
+      this.rates.set(k, { passes: o.passes + r.passes, total: o.total + r.total });
+    }
+    for (const [k, enc] of Object.entries(snap.trends)) {
+      if (isEmptyEncoding(enc)) continue;
+      let h = this.trends.get(k);
+      if (!h) this.trends.set(k, (h = createHistogram()));
+      const d = decodeHistogram(enc);
+      h.add(d);
+      d.destroy();
+    }
+  }
+
+  /** Latency statistics of one trend, straight from its histogram (all zeros when it recorded nothing). */
+  stats(name: string): LatencyStats {
+    const h = this.trends.get(name);
+    if (h) return latencyStats(h);
+    const empty = createHistogram();
+    const s = latencyStats(empty);
+    empty.destroy();
+    return s;
+  }
+
   snapshot(): MetricsSnapshot {
     const trends: Record<string, string> = {};
     for (const [k, h] of this.trends) trends[k] = this.encode(k, h);
     const rates: MetricsSnapshot['rates'] = {};
     for (const [k, r] of this.rates) rates[k] = { ...r };
-    return {
+    const out: MetricsSnapshot = {
       counters: Object.fromEntries(this.counters),
       rates,
       trends,
       errors: Object.fromEntries(this.errors),
       disconnects: Object.fromEntries(this.disconnects),
     };
+    const recovery = this.recoveries.snapshot();
+    if (recovery) out.recovery = recovery;
+    return out;
   }
 
   private encode(name: string, h: Histogram): string {
@@ -76,15 +119,10 @@ export class Registry {
     this.encoded.clear();
     this.counters.clear();
     this.rates.clear();
-    for (const [k, h] of this.trends) {
-      // per-second keyed trends (`~recovery/<sec>/...`, lib/core/recovery-keys.ts) are not used again: drop them, or every later second would carry them empty
-      if (k.startsWith('~')) {
-        h.destroy();
-        this.trends.delete(k);
-      } else h.reset();
-    }
+    for (const h of this.trends.values()) h.reset();
     this.errors.clear();
     this.disconnects.clear();
+    this.recoveries.reset();
   }
 }
 
@@ -121,6 +159,8 @@ export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
   for (const [k, parts] of trendParts) {
     out.trends[k] = parts.length === 1 ? (parts[0] as string) : encodeHistogram(mergeEncoded(parts));
   }
+  const recovery = mergeRecovery(snaps.map((s) => s.recovery));
+  if (recovery) out.recovery = recovery;
   return out;
 }
 

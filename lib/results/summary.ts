@@ -3,7 +3,6 @@ import { M } from '../core/metric-names';
 import { MetricsSnapshot, statsOf } from '../metrics/registry';
 import { MessagesSummary, messagesSummary } from './message-summary';
 import { Health, healthOf } from './report/health';
-import { isInternalMetric } from '../core/recovery-keys';
 import { redactUrl } from '../core/redact';
 import { Stats, summaryStats } from './stats';
 import { detectWaves, DisconnectWave, WaveSecond } from './waves';
@@ -101,8 +100,8 @@ const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 export { statsOf };
 
 const BUILTIN = new Set<string>(Object.values(M));
-/** Not the scenario's: built-in names and the recovery metrics keyed per second. */
-const ours = (k: string): boolean => BUILTIN.has(k) || isInternalMetric(k);
+/** Not the scenario's: the built-in names. */
+const ours = (k: string): boolean => BUILTIN.has(k);
 
 /** Builds the summary from the exact merge of every worker's totals. Pure. */
 export function buildSummary(i: SummaryInput): Summary {

@@ -1,9 +1,10 @@
 import { decodeHistogram, percentileMs } from '../metrics/histogram';
 import { M } from '../core/metric-names';
-import { isEmptyEncoding, mergeSnapshots, MetricsSnapshot } from '../metrics/registry';
+import { isEmptyEncoding, MetricsSnapshot } from '../metrics/registry';
+import type { SecondRecord } from './record';
 import { trendCount } from './waves';
 
-/** One line of `timeseries.ndjson`: one second of the run, merged over all workers. */
+/** One line of `timeseries.ndjson`: one second of the run, derived from its record (lib/results/record.ts). */
 export interface SecondRow {
   sec: number;
   /** Wall-clock start of the second, ISO 8601. */
@@ -35,15 +36,6 @@ export interface SecondRow {
   rssMb: number;
 }
 
-export interface WorkerSecond {
-  interval: MetricsSnapshot;
-  open: number;
-  cpuPct: number;
-  machineCpuPct?: number;
-  loopP99Ms: number;
-  rssBytes: number;
-}
-
 /** p50 and p99 of one trend of the second (decoded once); nulls when it had no sample. */
 function p50p99(snap: MetricsSnapshot, name: string): [number | null, number | null] {
   const enc = snap.trends[name];
@@ -54,16 +46,17 @@ function p50p99(snap: MetricsSnapshot, name: string): [number | null, number | n
   return out;
 }
 
-/** Merges the workers' reports of one second into one row (`merged`: their interval snapshots, if already merged). Pure. */
-export function secondRow(sec: number, startWall: number, parts: WorkerSecond[], merged?: MetricsSnapshot): SecondRow {
-  const m = merged ?? mergeSnapshots(parts.map((x) => x.interval));
+/** The row of one per-second record (lib/results/record.ts). Pure. */
+export function rowOf(r: SecondRecord): SecondRow {
+  const m = r.interval;
   const c = (k: string): number => m.counters[k] ?? 0;
   const [connectP50, connectP99] = p50p99(m, M.connecting);
   const [msgLatencyP50, msgLatencyP99] = p50p99(m, M.msgLatency);
+  const w = r.workers;
   return {
-    sec,
-    time: new Date(startWall + sec * 1000).toISOString(),
-    open: parts.reduce((n, x) => n + x.open, 0),
+    sec: r.sec,
+    time: new Date(r.wall).toISOString(),
+    open: r.open,
     connects: c(M.sessions),
     failures: c(M.connectErrors),
     disconnects: c(M.disconnects),
@@ -78,10 +71,10 @@ export function secondRow(sec: number, startWall: number, parts: WorkerSecond[],
     msgsReceived: c(M.msgsReceived),
     msgLatencyP50,
     msgLatencyP99,
-    cpuPct: parts.reduce((n, x) => n + x.cpuPct, 0),
-    cpuPctMax: parts.reduce((n, x) => Math.max(n, x.cpuPct), 0),
-    machineCpuPct: parts.reduce((n, x) => Math.max(n, x.machineCpuPct ?? 0), 0),
-    loopDelayMs: parts.reduce((n, x) => Math.max(n, x.loopP99Ms), 0),
-    rssMb: Math.round(parts.reduce((n, x) => n + x.rssBytes, 0) / 1_048_576),
+    cpuPct: w.reduce((n, x) => n + x.cpuPct, 0),
+    cpuPctMax: w.reduce((n, x) => Math.max(n, x.cpuPct), 0),
+    machineCpuPct: w.reduce((n, x) => Math.max(n, x.machineCpuPct), 0),
+    loopDelayMs: w.reduce((n, x) => Math.max(n, x.loopP99Ms), 0),
+    rssMb: Math.round(w.reduce((n, x) => n + x.rssBytes, 0) / 1_048_576),
   };
 }

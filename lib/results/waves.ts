@@ -2,7 +2,6 @@ import { decodeHistogram, Histogram, latencyStats, mergeEncoded } from '../metri
 import { M } from '../core/metric-names';
 import type { MetricsSnapshot } from '../metrics/registry';
 import { nullStats } from './stats';
-import { parseRecoveryKey } from '../core/recovery-keys';
 import type { DisconnectWave } from './wave-types';
 
 export type { DisconnectWave, RecoverySec } from './wave-types';
@@ -10,11 +9,11 @@ export type { DisconnectWave, RecoverySec } from './wave-types';
 /**
  * Disconnect waves (DESIGN.md): at least 5% of the open connections, and at least 100, closing
  * within 2 s. Found in the per-second interval snapshots of a run; with reconnect on, each wave's
- * recovery is read from the metrics keyed by the second the VUs were dropped in (lib/helpers/reconnect.ts),
+ * recovery is read from the records' `recovery` field, by the second the VUs were dropped in (lib/metrics/recovery.ts),
  * so that it counts exactly the VUs that wave dropped. Pure.
  */
 
-/** One second of the run: its interval snapshot (all workers merged) and the connections open at its end. */
+/** One second of the run (a per-second record, lib/results/record.ts): its interval snapshot and the connections open at its end. */
 export interface WaveSecond {
   sec: number;
   open: number;
@@ -93,24 +92,19 @@ export function detectWaves(seconds: WaveSecond[], reconnecting: boolean): Disco
   });
 }
 
-/** The recovery of the VUs dropped in seconds from..to, from the keyed metrics of every second. */
+/** The recovery of the VUs dropped in seconds from..to, from the recovery booked in every second. */
 function recoveryOf(seconds: WaveSecond[], from: number, to: number, dropped: number): Partial<DisconnectWave> {
   const downtime: string[] = [];
   const connecting: string[] = [];
   let attempts = 0;
   const failureClasses: Record<string, number> = {};
   for (const s of seconds) {
-    for (const [name, enc] of Object.entries(s.interval.trends)) {
-      const k = parseRecoveryKey(name);
-      if (!k || k.dropSec < from || k.dropSec > to) continue;
-      if (k.what === 'downtime') downtime.push(enc);
-      else if (k.what === 'connecting') connecting.push(enc);
-    }
-    for (const [name, n] of Object.entries(s.interval.counters)) {
-      const k = parseRecoveryKey(name);
-      if (!k || k.dropSec < from || k.dropSec > to) continue;
-      if (k.what === 'attempts') attempts += n;
-      else if (k.what === 'failed') failureClasses[k.cls ?? 'unknown'] = (failureClasses[k.cls ?? 'unknown'] ?? 0) + n;
+    for (const [dropSec, r] of Object.entries(s.interval.recovery ?? {})) {
+      if (Number(dropSec) < from || Number(dropSec) > to) continue;
+      downtime.push(r.downtime);
+      connecting.push(r.connecting);
+      attempts += r.attempts;
+      for (const [cls, n] of Object.entries(r.failed)) failureClasses[cls] = (failureClasses[cls] ?? 0) + n;
     }
   }
   const down = mergeEncoded(downtime);

@@ -1,7 +1,7 @@
-import type { MetricsSnapshot } from '../../lib/metrics/registry';
 import { planStages, totalDurationMs } from '../../lib/scenario/stages';
 import type { Summary } from '../../lib/results/summary';
-import type { SecondRow, WorkerSecond } from '../../lib/results/timeseries';
+import type { SecondRecord } from '../../lib/results/record';
+import type { SecondRow } from '../../lib/results/timeseries';
 import type { ResolvedOptions } from '../../lib/scenario/types';
 import type { LiveView } from '../run';
 import { DashboardAddress, exposureLine, urlOf } from './address';
@@ -33,7 +33,7 @@ export interface Dashboard {
    * Each second: the row of timeseries.ndjson, the live view, the workers' interval snapshots of
    * the second merged (the row's source), and each worker's report of the second.
    */
-  onSecond(row: SecondRow, live: LiveView, interval: MetricsSnapshot, workers: ReadonlyMap<number, WorkerSecond>): void;
+  onSecond(row: SecondRow, live: LiveView, record: SecondRecord): void;
   /** The run is over: serve the final summary for the linger time, then close. */
   finish(summary: Summary): Promise<void>;
   close(): Promise<void>;
@@ -98,8 +98,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       metrics = new LiveMetrics({ scenario: opts.scenario, segment });
       for (const [client, view] of pages) client.send('init', { ...(init() as object), charts: charts.full(view) });
     },
-    onSecond(row, live, interval, workers) {
-      metrics?.second(row, interval, workers);
+    onSecond(row, live, record) {
+      metrics?.second(row, record);
       charts.add(row);
       sums.connects += row.connects;
       sums.pings += row.pings;

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Metric, Registry } from 'prom-client';
 import { M } from '../../lib/core/metric-names';
-import type { MetricsSnapshot } from '../../lib/metrics/registry';
-import type { SecondRow, WorkerSecond } from '../../lib/results/timeseries';
+import type { SecondRecord } from '../../lib/results/record';
+import type { SecondRow } from '../../lib/results/timeseries';
 import { HdrHistogramMetric } from './hdr-metric';
 
 /** The labels every metric carries, so that the generators of a split run add up in PromQL. */
@@ -70,10 +70,11 @@ export class LiveMetrics {
   }
 
   /**
-   * One second of the run: its row of timeseries.ndjson, the workers' interval snapshots of the
-   * second merged (the row's source), and each worker's own report (CPU, event loop, memory).
+   * One second of the run: its row of timeseries.ndjson, and its record (the row's source), with
+   * each worker's own sample (CPU, event loop, memory).
    */
-  second(row: SecondRow, interval: MetricsSnapshot, workers: ReadonlyMap<number, WorkerSecond>): void {
+  second(row: SecondRow, record: SecondRecord): void {
+    const { interval } = record;
     const c = interval.counters;
     for (const [from, counter] of this.counters) {
       const n = c[from];
@@ -88,8 +89,8 @@ export class LiveMetrics {
     this.vusRunning += (c[M.vusStarted] ?? 0) - (c[M.vusStopped] ?? 0);
     this.expected += c[M.imExpected] ?? 0;
     this.delivered += c[M.imDelivered] ?? 0;
-    for (const [worker, p] of workers) {
-      const w = { worker: String(worker) };
+    for (const p of record.workers) {
+      const w = { worker: p.worker };
       this.cpu.set(w, p.cpuPct / 100);
       this.loopDelay.set(w, p.loopP99Ms / 1000);
       this.rss.set(w, p.rssBytes);
