@@ -39,7 +39,7 @@ typecheck: $(NODE_MODULES)
 clean:
 	rm -rf dist
 
-# ---- the seed's bench workflow (seed guide §5.6 and appendix B) ----
+# ---- the seed's bench workflow (docs/architecture.md, "The seed tool") ----
 .DEFAULT_GOAL := help
 .PHONY: help bench-local bench-ws-10k bench-ws-50k bench-ws-100k bench-stop bench-collect image k8s-up k8s-down k8s-status k8s-logs k8s-bench k8s-k6
 

@@ -12,7 +12,7 @@ export type K6Line =
 
 export type K6MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 
-/** Our per-second figures as k6 metrics; names are DESIGN.md's shared names where one exists. */
+/** Our per-second figures as k6 metrics; names are the shared ones of lib/core/metric-names.ts where one exists. */
 const METRICS: Record<string, { type: K6MetricType; contains: 'default' | 'time' }> = {
   ws_connections_open: { type: 'gauge', contains: 'default' },
   [M.sessions]: { type: 'counter', contains: 'default' },

@@ -106,7 +106,7 @@ describe('docs/outputs.md names every summary field, and only real ones', () => 
     for (const r of runs) REAL.push(...leaves(r.summary));
   }, 180_000);
 
-  test('the table holds the contract fields of DESIGN.md', () => {
+  test('the table holds the contract fields of docs/architecture.md', () => {
     expect(DOCUMENTED).toEqual(expect.arrayContaining([
       'scenario', 'target', 'startedAt', 'durationSec', 'connections.attempted', 'connections.peak',
       'connections.errors.<class>', 'connectLatencyMs.p99', 'heartbeat.pongRate', 'messages.lost', 'thresholds.<expression>.ok',

@@ -18,7 +18,7 @@ function summaryWith(f: { attempted: number; succeeded: number; p50: number; p99
   return s;
 }
 
-describe('health grades: the seed guide §6.2 table', () => {
+describe('health grades: the seed tool grades of docs/architecture.md', () => {
   test.each([
     [0.999, 'excellent'], [0.9989, 'good'], [0.99, 'good'], [0.9899, 'needs work'], [0.95, 'needs work'], [0.9499, 'abnormal'], [0, 'abnormal'],
   ])('success rate %p → %s (same bounds as pong rate)', (v, g) => {

@@ -12,7 +12,7 @@ export interface LatencyStats {
 }
 
 /**
- * Statistics as the summary reports them: a trend with no samples has every figure null (DESIGN.md,
+ * Statistics as the summary reports them: a trend with no samples has every figure null (docs/architecture.md, "Public contracts",
  * "figures with no samples"), never zeros: a P99 of 0.00 ms when nothing connected is a lie.
  * Types only (no HDR code), so that pure modules and the k6 bundle can name them.
  */

@@ -1,4 +1,4 @@
-/** Metric names shared with the k6 bundle (DESIGN.md): dashboards and thresholds carry over. */
+/** Metric names shared with the k6 bundle (docs/architecture.md, "Public contracts"): dashboards and thresholds carry over. */
 export const M = {
   connecting: 'ws_connecting',
   sessions: 'ws_sessions',

@@ -5,7 +5,7 @@ import { summaryStats } from './stats';
 
 /**
  * The `messages` block of the summary JSON. `sent`, `received`, `lost` and `latencyMs` are the
- * DESIGN.md contract; the rest is added. Counts are messages of the IM protocol as the scenario
+ * contract of docs/architecture.md; the rest is added. Counts are messages of the IM protocol as the scenario
  * reports them through `MessageMeter` (WebSocket frames are under `frames`).
  */
 export interface MessagesSummary {

@@ -21,7 +21,7 @@ export interface WorkerDiagnostics {
   died?: string;
 }
 
-/** The summary JSON of DESIGN.md: field names are a public contract. */
+/** The summary JSON (docs/architecture.md, "Public contracts"): field names are a public contract. */
 export interface Summary {
   scenario: string;
   target: string;
@@ -68,9 +68,9 @@ export interface Summary {
   metrics: Record<string, number | null | Stats>;
   runner: { workers: WorkerDiagnostics[]; warnings: string[] };
   thresholds: Record<string, { ok: boolean; value: number | null }>;
-  /** Disconnect waves (DESIGN.md, lib/results/waves.ts): drops of >= 5% of the open connections (>= 100) within 2 s, and their recovery. */
+  /** Disconnect waves (docs/architecture.md, "Public contracts", lib/results/waves.ts): drops of >= 5% of the open connections (>= 100) within 2 s, and their recovery. */
   disconnectWaves: DisconnectWave[];
-  /** The seed's health grades (guide §6.2) of success rate, connect P50/P99 and pong rate. */
+  /** The seed's health grades (docs/architecture.md, "The seed tool") of success rate, connect P50/P99 and pong rate. */
   health?: Health;
   /** Set when an `abortOnFail` threshold stopped the run: which, when (second of the run), at what value. */
   abortedByThreshold?: { threshold: string; atSec: number; value: number };

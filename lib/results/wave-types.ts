@@ -1,6 +1,6 @@
 import type { Stats } from '../core/latency-stats';
 
-/** The summary's `disconnectWaves` entries (DESIGN.md): pure types, so that thresholds (and the k6 bundle) need no HDR code. */
+/** The summary's `disconnectWaves` entries (docs/architecture.md, "Public contracts"): pure types, so that thresholds (and the k6 bundle) need no HDR code. */
 
 /** Seconds until a share of the dropped VUs was open again; null when that share never was. */
 export interface RecoverySec {

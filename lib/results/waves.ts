@@ -7,7 +7,7 @@ import type { DisconnectWave } from './wave-types';
 export type { DisconnectWave, RecoverySec } from './wave-types';
 
 /**
- * Disconnect waves (DESIGN.md): at least 5% of the open connections, and at least 100, closing
+ * Disconnect waves (docs/architecture.md, "Public contracts"): at least 5% of the open connections, and at least 100, closing
  * within 2 s. Found in the per-second interval snapshots of a run; with reconnect on, each wave's
  * recovery is read from the records' `recovery` field, by the second the VUs were dropped in (lib/metrics/recovery.ts),
  * so that it counts exactly the VUs that wave dropped. Pure.

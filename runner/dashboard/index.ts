@@ -24,7 +24,7 @@ export interface DashboardOptions extends DashboardAddress {
   log: (line: string) => void;
 }
 
-/** The live endpoints of one run: `/`, `/events`, `/metrics`, `/summary.json` (DESIGN.md "Live endpoints"). */
+/** The live endpoints of one run: `/`, `/events`, `/metrics`, `/summary.json` (docs/architecture.md, "Public contracts"). */
 export interface Dashboard {
   readonly url: string;
   /** The run's options are known: labels, stage markers. */

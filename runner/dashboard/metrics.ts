@@ -11,7 +11,7 @@ export interface RunLabels {
   segment: string;
 }
 
-/** Counters fed from one counter of the workers' interval snapshots (DESIGN.md "Live endpoints"). */
+/** Counters fed from one counter of the workers' interval snapshots (docs/architecture.md, "Public contracts"). */
 const COUNTERS: Array<[name: string, from: string, help: string]> = [
   ['wsbench_connect_attempts_total', M.attempts, 'Connection attempts started'],
   ['wsbench_connects_total', M.sessions, 'Connections opened (WebSocket upgrade completed)'],

@@ -8,7 +8,7 @@ export interface GradedFigures {
   heartbeat: { pongRate: number | null };
 }
 
-/** The seed's four grades (guide §6.2), best first. */
+/** The seed's four grades (docs/architecture.md, "The seed tool"), best first. */
 export type Grade = 'excellent' | 'good' | 'needs work' | 'abnormal';
 export const GRADES: readonly Grade[] = ['excellent', 'good', 'needs work', 'abnormal'];
 
