@@ -33,10 +33,11 @@ export const fromScenario: SourceOf = (key) => `options.extra.${key}`;
 
 const show = (v: unknown): string => (typeof v === 'number' && Number.isNaN(v) ? 'not a number' : JSON.stringify(v));
 
-function duration(v: unknown, what: string): number | undefined {
+/** `what` is asked only for a value given: a source need not name a setting it never takes. */
+function duration(v: unknown, what: () => string): number | undefined {
   if (v === undefined) return undefined;
-  const ms = typeof v === 'number' ? v : parseDuration(v, what);
-  if (!(ms >= 0)) throw new ConfigError(`${what} must be a duration >= 0 like "2s" (got ${show(v)})`);
+  const ms = typeof v === 'number' ? v : parseDuration(v, what());
+  if (!(ms >= 0)) throw new ConfigError(`${what()} must be a duration >= 0 like "2s" (got ${show(v)})`);
   return ms;
 }
 
@@ -65,9 +66,9 @@ export function checkMessaging(extra: MessagingExtra | Record<string, unknown>, 
     }
     out.roomSize = roomSize;
   }
-  const warmupMs = duration(extra.msgWarmup, where('msgWarmup'));
+  const warmupMs = duration(extra.msgWarmup, () => where('msgWarmup'));
   if (warmupMs !== undefined) out.warmupMs = warmupMs;
-  const drainMs = duration(extra.msgDrain, where('msgDrain'));
+  const drainMs = duration(extra.msgDrain, () => where('msgDrain'));
   if (drainMs !== undefined) out.drainMs = drainMs;
   return out;
 }
