@@ -5,9 +5,9 @@ import { buildSummary, Summary, WorkerDiagnostics } from '../lib/results/summary
 import type { RunMeta } from '../lib/results/summarise';
 import { planStages, totalDurationMs } from '../lib/scenario/stages';
 import type { ResolvedOptions } from '../lib/scenario/types';
-import { liveViewOf, LiveView } from './live-view';
+import { liveViewOf, LiveView } from '../lib/results/live-view';
 
-export type { LiveView } from './live-view';
+export type { LiveView } from '../lib/results/live-view';
 
 /** What the coordinator has heard from one worker. */
 export interface WorkerTally {

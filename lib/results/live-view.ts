@@ -1,7 +1,7 @@
-import { M } from '../lib/core/metric-names';
-import type { Registry } from '../lib/metrics/registry';
-import { maxTarget, planStages, totalDurationMs } from '../lib/scenario/stages';
-import type { ResolvedOptions } from '../lib/scenario/types';
+import { M } from '../core/metric-names';
+import type { Registry } from '../metrics/registry';
+import { maxTarget, planStages, totalDurationMs } from '../scenario/stages';
+import type { ResolvedOptions } from '../scenario/types';
 
 /** What live progress shows besides the row of the second. */
 export interface LiveView {
@@ -17,7 +17,7 @@ export interface LiveView {
   pongRate: number;
 }
 
-/** The live view after second `sec`, from the running totals (runner/accounting.ts). */
+/** The live view after second `sec`, from the running totals of the coordinator (runner/accounting.ts). */
 export function liveViewOf(o: ResolvedOptions, sec: number, totals: Registry): LiveView {
   const stages = planStages(o.stages);
   const t = (sec + 1) * 1000;
