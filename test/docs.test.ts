@@ -69,11 +69,16 @@ describe('runnable blocks', () => {
   }, 180_000);
 });
 
-/** A scenario with one metric of each kind, so that the summary has `metrics.<name>` of each form. */
+/**
+ * A scenario with one metric of each kind, so that the summary has `metrics.<name>` of each form;
+ * its first three VUs hold the event loop for 200 ms each as they start, so that the runner's own
+ * warnings (`runner.warnings[]`: event-loop delay, late starts) appear on a quiet machine too.
+ */
 const CUSTOM = `
 import { keepAlive, hold, ramp, ScenarioOptions, VuContext } from 'wsbench';
 export const options: ScenarioOptions = { stages: [ramp('1s', 10), hold('2s')], pingInterval: '1s' };
 export default function (vu: VuContext): void {
+  if (vu.id < 3) for (const end = Date.now() + 200; Date.now() < end;);
   const ws = keepAlive(vu);
   ws.addEventListener('open', () => {
     vu.counter('docs_opens').add();
