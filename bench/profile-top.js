@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * The top items of a V8 CPU profile (`node --cpu-prof`), as bench/README.md's profile tables show
+ * The top items of a V8 CPU profile (`node --cpu-prof`), as bench/history.md's profile tables show
  * them: self time by function and by file, in % of the samples (idle excluded).
  *
  *   node bench/profile-top.js <file.cpuprofile> [--top 15]

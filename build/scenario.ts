@@ -33,6 +33,7 @@ let building = 0;
 /**
  * Bundles a scenario for the Node runner into a temporary CommonJS file (one per run, shared by
  * every worker), with an inline source map so that scenario errors name the .ts file and line.
+ * The caller removes it with removeBundle once no worker will load it; a build that fails leaves nothing.
  */
 export async function bundleForNode(file: string, root: string): Promise<string> {
   const abs = path.resolve(file);
@@ -57,6 +58,7 @@ export async function bundleForNode(file: string, root: string): Promise<string>
       nodePaths: [path.join(root, 'node_modules')],
     });
   } catch (err) {
+    removeBundle(outfile);
     throw new ConfigError(`cannot build scenario ${file}: ${esbuildError(err)}`);
   } finally {
     // esbuild keeps its service process until Node exits (~13 MB of RSS for the whole run); a later build starts it again
@@ -65,3 +67,8 @@ export async function bundleForNode(file: string, root: string): Promise<string>
   return outfile;
 }
 
+
+/** Removes a bundle bundleForNode wrote, with its temporary folder. */
+export function removeBundle(bundle: string): void {
+  fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
+}

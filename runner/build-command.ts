@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildK6, K6BuildResult, listScenarios, scenarioName } from '../build/k6';
-import { bundleForNode } from '../build/scenario';
+import { bundleForNode, removeBundle } from '../build/scenario';
 import { ConfigError } from '../lib/scenario/config-error';
 import { checkModule } from '../lib/options/options';
 import { loadBundle } from './load-bundle';
@@ -78,7 +78,7 @@ export async function buildCommand(a: BuildArgs, out: NodeJS.WritableStream): Pr
         out.write(`${path.relative(a.cwd, outfile)}  ${kb(fs.statSync(outfile).size)}\n`);
       }
     } finally {
-      if (nodeBundle !== undefined) fs.rmSync(path.dirname(nodeBundle), { recursive: true, force: true });
+      if (nodeBundle !== undefined) removeBundle(nodeBundle);
     }
   }
   return 0;

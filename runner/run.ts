@@ -7,7 +7,7 @@ import { learnSecrets } from '../lib/core/redact';
 import type { ServerStats } from '../server/server';
 import { Accounting, LiveView } from './accounting';
 import { Coordinator } from './coordinator';
-import { connectionPlan, setUp, Setup, SetupConfig } from './setup';
+import { connectionPlan, setUp, Setup, SetupConfig, tearDown } from './setup';
 
 export type { LiveView } from './accounting';
 
@@ -73,7 +73,7 @@ export class Run {
   /** Kills everything at once (second Ctrl-C) and returns the summary of the last snapshots. */
   abort(): Summary | undefined {
     this.coordinator?.kill();
-    void this.setup?.embedded?.stop();
+    if (this.setup) void tearDown(this.setup);
     const books = this.books;
     return books && summarise(books.records(), books.meta(Date.now(), this.interrupted), []).summary;
   }
@@ -92,7 +92,7 @@ export class Run {
       this.cfg.onOptions?.(setup.options);
       return await this.execute(setup, books, this.coordinator);
     } finally {
-      await setup.embedded?.stop();
+      await tearDown(setup); // the bundle's temporary folder, and the embedded server
     }
   }
 

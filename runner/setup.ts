@@ -1,4 +1,4 @@
-import { bundleForNode, scenarioName } from '../build/scenario';
+import { bundleForNode, removeBundle, scenarioName } from '../build/scenario';
 import { ConfigError } from '../lib/scenario/config-error';
 import { checkModule, Overrides, resolveOptions } from '../lib/options/options';
 import { maxTarget, planStages } from '../lib/scenario/stages';
@@ -38,11 +38,21 @@ export interface Setup {
 
 /**
  * Bundles and checks the scenario, resolves its options under the CLI's overrides, and starts the
- * embedded server when neither the CLI nor the scenario names a target. The caller stops `embedded`.
+ * embedded server when neither the CLI nor the scenario names a target. The caller ends it with
+ * tearDown; a setup that fails removes its bundle.
  */
 export async function setUp(cfg: SetupConfig): Promise<Setup> {
+  const bundle = await bundleForNode(cfg.scenarioFile, ROOT);
+  try {
+    return await prepare(cfg, bundle);
+  } catch (err) {
+    removeBundle(bundle);
+    throw err;
+  }
+}
+
+async function prepare(cfg: SetupConfig, bundle: string): Promise<Setup> {
   const file = cfg.scenarioFile;
-  const bundle = await bundleForNode(file, ROOT);
   const mod = checkModule(loadBundle(bundle, file), file);
   const name = scenarioName(file);
   const ov = cfg.overrides ?? {};
@@ -56,6 +66,15 @@ export async function setUp(cfg: SetupConfig): Promise<Setup> {
   if (!wantsEmbedded) return { bundle, options, workerCount };
   const embedded = await startEmbedded(cfg.serverWorkers ?? workersFor(conns));
   return { bundle, options: resolveOptions(name, mod.options, ov, embedded.url, file), workerCount, embedded };
+}
+
+/**
+ * Ends what setUp started, once no worker will load the bundle any more: removes the bundle's
+ * temporary folder at once, then stops the embedded server. Calling it again is harmless.
+ */
+export function tearDown(s: Setup): Promise<void> {
+  removeBundle(s.bundle);
+  return s.embedded?.stop() ?? Promise.resolve();
 }
 
 /** This generator's connections, the source addresses they rotate over, and preflight warnings about the machine. */

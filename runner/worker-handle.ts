@@ -63,7 +63,7 @@ function processWorker(options: ResolvedOptions): WorkerHandle {
 function threadWorker(options: ResolvedOptions): WorkerHandle {
   // a process's heap settings: 4 GB of old space and, in connect-only runs, a lean young generation. 6 MB
   // (semi-spaces of 2 MB), measured at 10K connections: GC 0.75 s against 0.97 s with 3 MB and 0.36 s with
-  // V8's default 48 MB, whose young garbage made the runner's RSS 20-30 MB larger (bench/README.md)
+  // V8's default 48 MB, whose young garbage made the runner's RSS 20-30 MB larger (bench/history.md)
   const worker = new Worker(built('worker'), {
     resourceLimits: { maxOldGenerationSizeMb: 4096, ...(options.mode === 'connect-only' ? { maxYoungGenerationSizeMb: 6 } : {}) },
     stdout: false,

@@ -15,7 +15,8 @@ import { ROOT } from './helpers';
 const read = (f: string): string => fs.readFileSync(path.join(ROOT, f), 'utf8');
 const README = read('README.md');
 const PAGES = docsFiles(ROOT);
-const ALL = ['README.md', 'CONTRIBUTING.md', ...PAGES];
+/** Every page whose links are checked: the manual, and the benchmarks' current figures and history. */
+const ALL = ['README.md', 'CONTRIBUTING.md', ...PAGES, 'bench/README.md', 'bench/history.md'];
 
 describe('README', () => {
   test('is under 12,000 characters', () => {

@@ -10,7 +10,7 @@ const runLength = new WeakMap<Stage[], number>();
  * VU's (planned) start at the earliest, and the runner closes every connection at the end. A ping
  * due a second or more after the planned end never goes out, so no timer is set for it: at 100K
  * VUs with an interval longer than the run (a connect-only load) that is 100K timers, closures
- * and timer sets less (bench/README.md, profiles).
+ * and timer sets less (bench/history.md, profiles).
  */
 function canPing(vu: VuContext<object>): boolean {
   const stages = vu.options.stages;

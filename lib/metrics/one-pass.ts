@@ -6,7 +6,7 @@ import type * as hdr from 'hdr-histogram-js';
  * in ONE walk over its counts. hdr-histogram-js walks the whole counts array once per percentile
  * and twice more (through its iterator objects) for the mean and the deviation: 8 walks per call.
  * The coordinator asks for these every second (the live P99), which was 40% of its CPU in a 10K
- * connect-only profile (bench/README.md). The values are the library's own, bit for bit: the same
+ * connect-only profile (bench/history.md). The values are the library's own, bit for bit: the same
  * rounding of each percentile's count (ulp), the same equivalent values, the same summation order
  * (test/one-pass.test.ts compares them on random histograms).
  */

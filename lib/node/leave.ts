@@ -8,7 +8,7 @@ import type { WsClientLike } from './transport';
  * the runner's code and reason; what is skipped is `ws`'s side of the handshake (a 30 s close
  * timer per connection, the echo parsed, `end()` called on an ended stream, which builds an error
  * with its stack each time): about 0.2 ms of CPU per connection, 2 of the 10 CPU-s of a
- * 10,000-connection run (bench/README.md, "Where the cost goes"). A scenario's own `close()` still
+ * 10,000-connection run (bench/history.md, "Where the cost goes"). A scenario's own `close()` still
  * does the whole handshake.
  */
 
