@@ -148,7 +148,7 @@ export class Accounting {
       // the final summary's rule: a sum of the workers' own peaks would count peaks that never coincided
       peak: peakOpen([...this.merged.values()].map((m) => m.row), this.workers.map((w) => w.peak)),
       final: this.workers.reduce((n, w) => n + w.lastOpen, 0),
-      workers: [], warnings: [],
+      workers: [], warnings: [], declared: o.metrics,
     });
   }
 
@@ -186,6 +186,7 @@ export class Accounting {
       workers: diags,
       warnings: runnerWarnings(diags, timeseries, firstRampEnd, Math.ceil(totalDurationMs(stages) / 1000)),
       seconds, reconnecting: options.reconnect !== undefined, // disconnect waves (lib/results/waves.ts)
+      declared: options.metrics,
     });
     return { summary, totals, timeseries, seconds };
   }

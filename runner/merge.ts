@@ -127,6 +127,7 @@ export function mergeSegments(segs: Segment[], cliThresholds?: string[]): Merged
     final: ordered.reduce((n, s) => n + s.totals.final, 0),
     workers,
     warnings: [...startSpreadWarning(ordered), ...ordered.flatMap((s) => s.totals.warnings.map((w) => `segment ${label(s)}: ${w}`))],
+    declared: first.totals.options.metrics, // undefined in segments of older runs
   });
   // an abortOnFail threshold that stopped a segment fails the whole run, as it would have stopped one generator
   const aborted = ordered.map((s) => s.totals.abortedByThreshold).filter((a) => a !== undefined);

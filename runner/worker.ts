@@ -104,7 +104,7 @@ async function run(startAtWall: number): Promise<void> {
       loopMaxMs: Math.round(loop.max / 1e4) / 100,
       rssBytes: rss,
     };
-    ex.meter.total.trend('runner_event_loop_delay', loop.percentile(99) / 1e6);
+    ex.meter.total.trend(M.loopDelay, loop.percentile(99) / 1e6);
     loop.reset();
     send({
       t: 'tick', sec, interval: ex.meter.interval.snapshot(), total: ex.meter.total.snapshot(),

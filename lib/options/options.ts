@@ -1,6 +1,7 @@
 import { ConfigError } from '../scenario/config-error';
 import { parseDuration } from '../scenario/duration';
 import { hold, maxTarget, planStages, ramp, Stage, totalDurationMs } from '../scenario/stages';
+import { checkMetrics } from './metrics-option';
 import { resolveReconnect } from './reconnect-options';
 import { closest } from './suggest';
 import { MODES, Mode, PingType, ReconnectOptions, ResolvedOptions, ScenarioOptions, Transport, VuFunction } from '../scenario/types';
@@ -44,7 +45,7 @@ export const DEFAULTS = {
 /** Every key of `ScenarioOptions`: anything else in `options` is a mistake, reported with a suggestion. */
 const KNOWN: readonly (keyof ScenarioOptions)[] = [
   'stages', 'target', 'pingInterval', 'pongTimeout', 'connectTimeout', 'handshakeTimeout', 'mode', 'pingType', 'transport', 'thresholds',
-  'headers', 'protocols', 'tokens', 'reconnect', 'maxMessageSize', 'extra',
+  'headers', 'protocols', 'tokens', 'reconnect', 'maxMessageSize', 'metrics', 'extra',
 ];
 
 const STAGES_EG = "stages: [ramp('30s', 1000), hold('30s')]";
@@ -200,6 +201,7 @@ function resolve(scenario: string, opts: ScenarioOptions, o: Overrides, embedded
     pingType: checkPingType(o.pingType ?? opts.pingType ?? DEFAULTS.pingType, o.pingType !== undefined ? '--ping-type' : 'options.pingType'),
     transport: checkTransport(o.transport ?? opts.transport ?? DEFAULTS.transport, o.transport !== undefined ? '--transport' : 'options.transport'),
     thresholds,
+    metrics: checkMetrics(opts.metrics),
     extra: { ...(opts.extra ?? {}), ...(o.extra ?? {}) },
   };
   if (tokens) resolved.tokens = tokens;
