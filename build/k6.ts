@@ -8,10 +8,10 @@ import { K6_LEGACY_DEFINE } from '../lib/k6/legacy';
 import { k6Options, Unmapped } from '../lib/k6/options';
 import { resolveOptions } from '../lib/options/options';
 import type { ScenarioOptions, VuFunction } from '../lib/scenario/types';
-import { bundleMetrics, probeMetrics, reachableSource, scanMetricCalls } from './k6-metrics';
+import { bundleMetrics, reachedModules } from './k6-metrics';
 import { esbuildError, publicAliases, scenarioName } from './scenario';
 
-export { probeMetrics, scanMetricCalls, scenarioName };
+export { scenarioName };
 
 /**
  * The k6 target: one self-contained ES module per scenario that `k6 run` and `k6 cloud run`
@@ -41,10 +41,8 @@ export interface K6BuildResult {
   bytes: number;
   /** Every import of the written bundle (all k6 modules). */
   imports: string[];
-  /** Metrics the bundle declares in k6's init context (lib/k6's own and what the scenario's code reaches). */
+  /** Metrics the bundle declares in k6's init context: lib/k6's own, the reached helpers', the scenario's `options.metrics` (build/k6-metrics.ts). */
   metrics: MetricDecl[];
-  /** The scenario's own recorded metrics among them. */
-  recorded: MetricDecl[];
   /** Thresholds k6 cannot express, left out of the bundle's options. */
   unmapped: Unmapped[];
 }
@@ -122,7 +120,7 @@ export async function bundleImports(file: string): Promise<string[]> {
 
 /**
  * Builds `<outDir>/<name>.js` from a scenario: refuses Node-only imports, loads it on Node (`load`,
- * which checks its options as `runner run` does), finds the metrics it records, bundles it with
+ * which checks its options as `runner run` does), takes the metrics it declares, bundles it with
  * lib/k6/entry.ts behind k6's `options` and default function (source map inline), and checks that
  * the output imports nothing but k6 modules.
  */
@@ -131,18 +129,16 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
   const abs = path.resolve(cwd, file);
   const name = scenarioName(abs);
   const legacy = !!o.legacy;
-  // 1. the scenario alone: refuses Node-only imports early, and lists its sources for the metric scan
-  let reachable: string;
+  // 1. the scenario alone: refuses Node-only imports early, and tells which helper modules it reaches
+  let reached: Set<string>;
   try {
-    reachable = await reachableSource(abs, common(o.root, legacy));
+    reached = await reachedModules(abs, common(o.root, legacy));
   } catch (err) {
     throw buildError(err, file);
   }
   const mod = await load();
   const resolved = resolveOptions(name, { ...mod.options, target: undefined }, {}, '', file);
-  resolved.target = 'ws://probe.invalid/ws';
-  const found = [...probeMetrics(mod.vu, resolved), ...scanMetricCalls(reachable)];
-  const { declared: metrics, recorded } = bundleMetrics(file, found);
+  const metrics = bundleMetrics(o.root, reached, resolved.metrics);
   const { unmapped } = k6Options(resolved, name, metrics);
   // 2. the bundle: k6's `options` and default function around the scenario
   const meta = { name, file: path.relative(cwd, abs) || abs, metrics };
@@ -173,5 +169,5 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
     fs.rmSync(outfile, { force: true });
     throw new ConfigError(`cannot build ${file} for k6: the bundle would import ${foreign.join(', ')} (k6 offers only k6 and k6/* modules)`);
   }
-  return { file, name, outfile, bytes: fs.statSync(outfile).size, imports, metrics, recorded, unmapped };
+  return { file, name, outfile, bytes: fs.statSync(outfile).size, imports, metrics, unmapped };
 }

@@ -2,7 +2,7 @@
  * `wsbench/helpers`: building blocks for advanced scenarios, on top of the scenario API
  * (`wsbench`). Pure code, like the API: it bundles for the Node runner and for k6.
  */
-export { Requests } from './helpers/request';
+export { Requests, requestMetrics } from './helpers/request';
 export type { RequestOptions } from './helpers/request';
 export { SequenceWindow } from './helpers/sequence';
 export type { Arrival } from './helpers/sequence';

@@ -104,7 +104,7 @@ export class Accounting {
       // the final summary's rule: a sum of the workers' own peaks would count peaks that never coincided
       peak: Math.max(this.peakSeen, ...this.workers.map((w) => w.peak)),
       final: this.workers.reduce((n, w) => n + w.lastOpen, 0),
-      workers: [], warnings: [],
+      workers: [], warnings: [], declared: o.metrics,
     });
   }
 
@@ -124,6 +124,7 @@ export class Accounting {
       workers: this.workers.map(diagnosticsOf),
       warnings: [],
       reconnecting: o.reconnect !== undefined,
+      ...(o.metrics ? { declared: o.metrics } : {}),
       adjustments: this.workers.filter((w) => w.died).map(deathOf),
       schedule: {
         rampEndSec: first && first.to > first.from ? (first.startMs + first.durationMs) / 1000 : 0,

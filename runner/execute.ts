@@ -50,7 +50,7 @@ export async function execute(o: ExecuteOptions): Promise<number> {
     onOptions: (options) => {
       dashboard?.setOptions(options);
       thresholds = thresholdsFor(o.thresholds, options.thresholds);
-      checkThresholdPaths(thresholds);
+      checkThresholdPaths(thresholds, options.metrics);
       if (o.jsonOut) jsonOut = new K6JsonOut(o.jsonOut, { scenario: options.scenario });
     },
     onSecond: (record, live) => {

@@ -110,6 +110,7 @@ export function mergeSegments(segs: Segment[], cliThresholds?: string[]): Merged
     warnings: [...startSpreadWarning(ordered), ...ordered.flatMap((s) => s.totals.warnings.map((w) => `segment ${label(s)}: ${w}`))],
     reconnecting: first.totals.reconnecting,
     adjustments: ordered.flatMap((s) => s.totals.adjustments),
+    ...(first.totals.options.metrics ? { declared: first.totals.options.metrics } : {}),
     ...(aborted ? { abortedByThreshold: aborted } : {}),
   };
   const r = summarise(records, meta, thresholdsFor(cliThresholds, first.totals.thresholds));

@@ -1,5 +1,8 @@
 import { hold, keepAlive, M, ramp, ScenarioOptions, VuContext } from '../lib';
-import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, Requests, sendPlan } from '../lib/helpers';
+import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, requestMetrics, Requests, sendPlan } from '../lib/helpers';
+
+/** The acks of sent messages: their round trip and their timeouts, under wsbench's names (the `messages` block). */
+const ACKS = { trend: M.imAckRtt, timeouts: M.imAckTimeouts };
 
 /**
  * IM traffic over the embedded server's protocol (docs/messaging.md): VU i connects as
@@ -13,6 +16,8 @@ export const options: ScenarioOptions<MessagingExtra> = {
   stages: [ramp('30s', 1000), hold('30s')],
   pingInterval: '30s',
   mode: 'messaging',
+  // what the scenario records by name: the acks' Requests (wsbench's im_ack_rtt, im_ack_timeouts) and error frames
+  metrics: { ...requestMetrics(ACKS), im_error_frames: 'counter' },
   // the CLI's --msg-size, --msg-rate and --room-size override these (lib/helpers/messaging-settings.ts says what each means);
   // also read, when set: msgWarmup (quiet time after the ramp before the first message, default
   // min(1s, hold/4)) and msgDrain (quiet time after the last message before the hold ends, default min(2s, hold/4))
@@ -81,7 +86,7 @@ export default function (vu: VuContext<MessagingExtra>): void {
   }
   const socket = keepAlive(vu, vu.connect(withUid(vu.options.target, uid)));
   const meter = new MessageMeter(vu);
-  const acks = new Requests<string>(vu, socket, { trend: M.imAckRtt, timeouts: M.imAckTimeouts });
+  const acks = new Requests<string>(vu, socket, ACKS);
   const errors = vu.counter('im_error_frames');
 
   if (s.roomSize > 0) socket.addEventListener('open', () => socket.send(`{"type":"join","room":"${to}"}`));

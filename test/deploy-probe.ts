@@ -23,7 +23,7 @@ export const probeMs = new Function('id', `return ${PROBE};`) as (id: number) =>
  */
 export const probeScenario = (holdSec = 3): string => `
 import { hold, keepAlive, ramp, ScenarioOptions, VuContext } from 'wsbench';
-export const options: ScenarioOptions = { stages: [ramp('2s', ${VUS}), hold('${holdSec}s')], pingInterval: '1s', thresholds: ['connections.successRate >= 1'] };
+export const options: ScenarioOptions = { stages: [ramp('2s', ${VUS}), hold('${holdSec}s')], pingInterval: '1s', metrics: { probe_ms: 'trend' }, thresholds: ['connections.successRate >= 1'] };
 const probeMs = (id: number): number => ${PROBE};
 export default function (vu: VuContext): void {
   const s = keepAlive(vu, vu.connect(vu.options.target));

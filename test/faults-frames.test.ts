@@ -36,7 +36,7 @@ export default function (vu) { keepAlive(vu); }
 describe('traffic a runner must survive', () => {
   test('a flood of 20,000 × 1 KB messages on each of 10 connections: every one counted', async () => {
     const file = writeScenario(`import { hold, keepAlive, ramp } from 'wsbench';
-export const options = { stages: [ramp('500ms', 10), hold('3500ms')] };
+export const options = { stages: [ramp('500ms', 10), hold('3500ms')], metrics: { bytes_received: 'counter' } };
 export default function (vu) {
   const bytes = vu.counter('bytes_received');
   keepAlive(vu).addEventListener('message', (e) => bytes.add(e.data.length));
@@ -62,7 +62,7 @@ export default function (vu) {
 
   test('a server that stops reading: pings all lost, sends past 1 MiB unsent refused and counted', async () => {
     const file = writeScenario(`import { hold, keepAlive, ramp } from 'wsbench';
-export const options = { stages: [ramp('200ms', 4), hold('2800ms')], pingInterval: '500ms', pongTimeout: '300ms' };
+export const options = { stages: [ramp('200ms', 4), hold('2800ms')], pingInterval: '500ms', pongTimeout: '300ms', metrics: { send_calls: 'counter' } };
 export default function (vu) {
   const calls = vu.counter('send_calls');
   const s = keepAlive(vu);

@@ -25,21 +25,29 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 }
 
 describe('point 3: metric names k6 would refuse or merge fail the build (one line, exit 1)', () => {
-  test('vu.counter("my.metric-x"): not k6\'s name pattern', async () => {
+  test('metrics: { "my.metric-x": ... }: not k6\'s name pattern', async () => {
     const r = await build('bad-metric-name');
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'cannot build test/fixtures/k6/bad-metric-name.ts for k6: metric "my.metric-x" is not a valid k6 metric name: k6 requires ^[a-zA-Z_][a-zA-Z0-9_]{1,128}$ (letters, digits and _, 2 to 129 characters) and refuses it at init with "Invalid metric name"\n',
+      'options.metrics in test/fixtures/k6/bad-metric-name.ts: metric "my.metric-x" is not a valid k6 metric name: k6 requires ^[a-zA-Z_][a-zA-Z0-9_]{1,128}$ (letters, digits and _, 2 to 129 characters) and refuses it at init with "Invalid metric name"\n',
     );
     expect(fs.existsSync(path.join(OUT, 'bad-metric-name.js'))).toBe(false);
   });
 
-  test('vu.counter("ws_sessions"): k6\'s own counter, which would count twice', async () => {
+  test('metrics: { ws_sessions: "counter" }: k6\'s own counter, which would count twice', async () => {
     const r = await build('builtin-metric');
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toBe(
-      'cannot build test/fixtures/k6/builtin-metric.ts for k6: metric "ws_sessions" is k6\'s own counter: k6 merges a custom counter of that name into it, so its samples would count twice (k6 metrics/registry.go NewMetric); pick another name\n',
+      'options.metrics in test/fixtures/k6/builtin-metric.ts: metric "ws_sessions" is k6\'s own counter: k6 merges a custom counter of that name into it, so its samples would count twice (k6 metrics/registry.go NewMetric); pick another name\n',
+    );
+  });
+
+  test('`runner run` refuses the same declarations before anything starts (one line, exit 1)', async () => {
+    const r = await runCli('runner', ['run', 'test/fixtures/k6/bad-metric-name.ts'], { noExport: true, cwd: ROOT });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'options.metrics in test/fixtures/k6/bad-metric-name.ts: metric "my.metric-x" is not a valid k6 metric name: k6 requires ^[a-zA-Z_][a-zA-Z0-9_]{1,128}$ (letters, digits and _, 2 to 129 characters) and refuses it at init with "Invalid metric name"\n',
     );
   });
 
@@ -93,8 +101,8 @@ test('a Trend threshold maps only onto a Trend the run fills: ws_ping with proto
   expect(app.unmapped[1]?.why).toBe("nothing in the scenario's code records ws_msg_latency, and k6 would read the empty Trend's p(N) as 0");
 });
 
-describe('point 5: declarations from reachable code only', () => {
-  test('connect-only declares no im_* and no ws_msg_latency; messaging declares them', async () => {
+describe('point 5: declarations, never guesses: the helpers the code reaches, and options.metrics', () => {
+  test('connect-only declares no im_* and no ws_msg_latency; messaging declares them, and its own options.metrics', async () => {
     const out = tmpDir();
     const r = await runCli('runner', ['build', 'scenarios/connect-only.ts', 'scenarios/messaging.ts', '--out-dir', out], { noExport: true, cwd: ROOT });
     expect(r.code).toBe(0);
@@ -102,7 +110,8 @@ describe('point 5: declarations from reachable code only', () => {
     const co = names('connect-only.js');
     expect(co.filter((n) => n.startsWith('im_') || n === 'ws_msg_latency')).toEqual([]);
     expect(co).toEqual(expect.arrayContaining(['ws_connect_attempts', 'ws_connect_success', 'ws_disconnects', 'ws_pong_rate']));
-    expect(names('messaging.js')).toEqual(expect.arrayContaining(['im_sent', 'im_delivered', 'ws_msg_latency']));
+    expect(names('messaging.js')).toEqual(expect.arrayContaining(['im_sent', 'im_delivered', 'ws_msg_latency', 'im_ack_rtt', 'im_ack_timeouts', 'im_error_frames']));
+    expect(co.filter((n) => n === 'im_error_frames' || n.startsWith('im_ack'))).toEqual([]);
   });
 });
 

@@ -29,7 +29,7 @@ const DELAY_MS = 1000;
 
 const SCENARIO = `
 import { hold, keepAlive, ramp, ScenarioOptions, VuContext } from 'wsbench';
-export const options: ScenarioOptions = { stages: [ramp('1s', ${VUS}), hold('4s')], pingInterval: '1s', thresholds: ['connections.successRate >= 1'] };
+export const options: ScenarioOptions = { stages: [ramp('1s', ${VUS}), hold('4s')], pingInterval: '1s', metrics: { probe_ms: 'trend' }, thresholds: ['connections.successRate >= 1'] };
 const probeMs = (id: number): number => ${PROBE};
 export default function (vu: VuContext): void {
   const s = keepAlive(vu, vu.connect(vu.options.target + '?uid=' + vu.id));

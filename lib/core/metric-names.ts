@@ -1,47 +1,133 @@
-/** Metric names shared with the k6 bundle (docs/architecture.md, "Public contracts"): dashboards and thresholds carry over. */
-export const M = {
-  connecting: 'ws_connecting',
-  sessions: 'ws_sessions',
-  ping: 'ws_ping',
-  msgsSent: 'ws_msgs_sent',
-  msgsReceived: 'ws_msgs_received',
-  connectErrors: 'ws_connect_errors',
-  disconnects: 'ws_disconnects',
-  pongRate: 'ws_pong_rate',
-  msgLatency: 'ws_msg_latency',
-  // wsbench only
-  attempts: 'ws_connect_attempts',
-  pings: 'ws_pings_sent',
-  pongs: 'ws_pongs_received',
+/**
+ * THE METRIC TABLE: every metric wsbench records, and every metric k6 builds in, declared once. Both
+ * engines, the summary, the threshold checks and the k6 build read it; `M` (the names), the k6
+ * bundle's own declarations (lib/k6/names.ts `K6_OWN`) and k6's built-in list are derived from it.
+ * Pure data (no Node built-in): it bundles for k6. CONTRIBUTING.md, "Adding a metric".
+ */
+
+export type MetricKind = 'counter' | 'trend' | 'rate' | 'gauge';
+
+/**
+ * Who records a metric:
+ * - `core`: the engine-agnostic core (lib/core/), on both engines;
+ * - `node`: the Node runner only (runner/, lib/node/);
+ * - `messages`, `reconnect`: a helper module (lib/helpers/messages.ts `MessageMeter`, lib/helpers/reconnect.ts
+ *   `ReconnectingSocket` and `keepAlive`), on both engines; a k6 bundle declares them when the scenario's code
+ *   reaches that module (build/k6-metrics.ts);
+ * - `scenario`: the scenario, by name (scenarios/messaging.ts through `Requests`); it declares them in
+ *   `options.metrics` like its own (lib/options/metrics-option.ts), and a k6 bundle declares them only then;
+ * - `k6`: k6 only (k6's own metrics, and lib/k6's `ws_connect_success`).
+ */
+export type RecordedBy = 'core' | 'node' | 'messages' | 'reconnect' | 'scenario' | 'k6';
+
+export interface MetricRow {
+  name: string;
+  kind: MetricKind;
+  by: RecordedBy;
+  /** k6 registers it itself (k6: metrics/builtin.go RegisterBuiltinMetrics, k6/websockets): a bundle never declares it. */
+  k6Builtin: boolean;
+  /** Where its figure is in the summary JSON (lib/results/summary.ts), or null when it has none of its own. */
+  summary: string | null;
+}
+
+const row = <N extends string, B extends RecordedBy>(name: N, kind: MetricKind, by: B, k6Builtin: boolean, summary: string | null = null) =>
+  ({ name, kind, by, k6Builtin, summary });
+
+/** name, kind, who records it, k6 built-in, summary field. */
+export const METRICS = {
+  connecting: row('ws_connecting', 'trend', 'core', true, 'connectLatencyMs'),
+  sessions: row('ws_sessions', 'counter', 'core', true, 'connections.succeeded'),
+  ping: row('ws_ping', 'trend', 'core', true, 'heartbeat.rttMs'),
+  msgsSent: row('ws_msgs_sent', 'counter', 'core', true, 'messages.frames.sent'),
+  msgsReceived: row('ws_msgs_received', 'counter', 'core', true, 'messages.frames.received'),
+  connectErrors: row('ws_connect_errors', 'counter', 'core', false, 'connections.failed'),
+  disconnects: row('ws_disconnects', 'counter', 'core', false, 'connections.disconnected'),
+  pongRate: row('ws_pong_rate', 'rate', 'core', false, 'heartbeat.pongRate'),
+  attempts: row('ws_connect_attempts', 'counter', 'core', false, 'connections.attempted'),
+  pings: row('ws_pings_sent', 'counter', 'core', false, 'heartbeat.pingsSent'),
+  pongs: row('ws_pongs_received', 'counter', 'core', false, 'heartbeat.pongsReceived'),
   /** Attempts cut short by the runner (end of run, VU stopped): neither opened nor failed. */
-  connectAborted: 'ws_connect_aborted',
-  /** Pings still waiting when an interrupted run stopped. */
-  pingsUnresolved: 'ws_pings_unresolved',
+  connectAborted: row('ws_connect_aborted', 'counter', 'core', false, 'connections.aborted'),
+  sendBufferFull: row('ws_send_buffer_full', 'counter', 'core', false, 'connections.sendBufferFull'),
+  vusFailed: row('vus_failed', 'counter', 'core', false, 'vus.failed'),
   /** Scenario errors after a VU's first (which counts in vus_failed). */
-  callbackErrors: 'vu_callback_errors',
-  reconnects: 'ws_reconnects',
-  /** Reconnect recovery (lib/helpers/reconnect.ts): retries that failed, time a dropped VU was down, connect latency of the reconnects. */
-  reconnectFailures: 'ws_reconnect_failures',
-  reconnectDowntime: 'ws_reconnect_downtime',
-  reconnectConnecting: 'ws_reconnect_connecting',
-  sendBufferFull: 'ws_send_buffer_full',
-  vusStarted: 'vus_started',
+  callbackErrors: row('vu_callback_errors', 'counter', 'core', false),
+  /** Pings still waiting when an interrupted run stopped. */
+  pingsUnresolved: row('ws_pings_unresolved', 'counter', 'node', false, 'heartbeat.unresolved'),
+  vusStarted: row('vus_started', 'counter', 'node', false, 'vus.started'),
   /** VUs the schedule stopped (ramp-down): started − stopped is the VUs running. */
-  vusStopped: 'vus_stopped',
-  vusFailed: 'vus_failed',
-  scheduleLag: 'runner_schedule_lag',
-  loopDelay: 'runner_event_loop_delay',
-  // messaging (wsbench): message-level counts of lib/helpers/messages.ts, merged across processes by summing
-  imSent: 'im_sent',
-  imExpected: 'im_expected',
-  imDelivered: 'im_delivered',
-  imDuplicated: 'im_duplicated',
-  imOutOfOrder: 'im_out_of_order',
-  imStale: 'im_stale',
-  imAckRtt: 'im_ack_rtt',
-  imAckTimeouts: 'im_ack_timeouts',
-  imSenders: 'im_senders',
-  imSendSpan: 'im_send_span_ms',
-  imReceivers: 'im_receivers',
-  imDeliverSpan: 'im_deliver_span_ms',
+  vusStopped: row('vus_stopped', 'counter', 'node', false),
+  scheduleLag: row('runner_schedule_lag', 'trend', 'node', false, 'runner.workers[].scheduleLagMs'),
+  loopDelay: row('runner_event_loop_delay', 'trend', 'node', false),
+  // messaging: message-level counts of MessageMeter, merged across processes by summing
+  msgLatency: row('ws_msg_latency', 'trend', 'messages', false, 'messages.latencyMs'),
+  imSent: row('im_sent', 'counter', 'messages', false, 'messages.sent'),
+  imExpected: row('im_expected', 'counter', 'messages', false, 'messages.expected'),
+  imDelivered: row('im_delivered', 'counter', 'messages', false, 'messages.delivered'),
+  imDuplicated: row('im_duplicated', 'counter', 'messages', false, 'messages.duplicated'),
+  imOutOfOrder: row('im_out_of_order', 'counter', 'messages', false, 'messages.outOfOrder'),
+  imStale: row('im_stale', 'counter', 'messages', false, 'messages.stale'),
+  imSenders: row('im_senders', 'counter', 'messages', false, 'messages.throughput.sentPerSec'),
+  imSendSpan: row('im_send_span_ms', 'counter', 'messages', false, 'messages.throughput.sentPerSec'),
+  imReceivers: row('im_receivers', 'counter', 'messages', false, 'messages.throughput.deliveredPerSec'),
+  imDeliverSpan: row('im_deliver_span_ms', 'counter', 'messages', false, 'messages.throughput.deliveredPerSec'),
+  // the send → ack round trip of scenarios/messaging.ts (a `Requests` it declares)
+  imAckRtt: row('im_ack_rtt', 'trend', 'scenario', false, 'messages.ackRttMs'),
+  imAckTimeouts: row('im_ack_timeouts', 'counter', 'scenario', false, 'messages.ackTimeouts'),
+  // reconnect recovery: retries, retries that failed, time a dropped VU was down, connect latency of the reconnects
+  reconnects: row('ws_reconnects', 'counter', 'reconnect', false, 'connections.reconnects'),
+  reconnectFailures: row('ws_reconnect_failures', 'counter', 'reconnect', false),
+  reconnectDowntime: row('ws_reconnect_downtime', 'trend', 'reconnect', false),
+  reconnectConnecting: row('ws_reconnect_connecting', 'trend', 'reconnect', false),
+  /** k6 only: share of attempts that opened (wsbench derives `successRate` from its counters instead). */
+  connectSuccess: row('ws_connect_success', 'rate', 'k6', false, 'connections.successRate'),
+  // k6's own, which wsbench never records (names a scenario may not take)
+  k6SessionDuration: row('ws_session_duration', 'trend', 'k6', true),
+  k6Vus: row('vus', 'gauge', 'k6', true),
+  k6VusMax: row('vus_max', 'gauge', 'k6', true),
+  k6Iterations: row('iterations', 'counter', 'k6', true),
+  k6IterationDuration: row('iteration_duration', 'trend', 'k6', true),
+  k6DroppedIterations: row('dropped_iterations', 'counter', 'k6', true),
+  k6Checks: row('checks', 'rate', 'k6', true),
+  k6GroupDuration: row('group_duration', 'trend', 'k6', true),
+  k6HttpReqs: row('http_reqs', 'counter', 'k6', true),
+  k6HttpReqFailed: row('http_req_failed', 'rate', 'k6', true),
+  k6HttpReqDuration: row('http_req_duration', 'trend', 'k6', true),
+  k6HttpReqBlocked: row('http_req_blocked', 'trend', 'k6', true),
+  k6HttpReqConnecting: row('http_req_connecting', 'trend', 'k6', true),
+  k6HttpReqTls: row('http_req_tls_handshaking', 'trend', 'k6', true),
+  k6HttpReqSending: row('http_req_sending', 'trend', 'k6', true),
+  k6HttpReqWaiting: row('http_req_waiting', 'trend', 'k6', true),
+  k6HttpReqReceiving: row('http_req_receiving', 'trend', 'k6', true),
+  k6GrpcReqDuration: row('grpc_req_duration', 'trend', 'k6', true),
+  k6DataSent: row('data_sent', 'counter', 'k6', true),
+  k6DataReceived: row('data_received', 'counter', 'k6', true),
 } as const;
+
+type Table = typeof METRICS;
+/** Keys of the metrics wsbench records (every row but k6's alone). */
+type WsbenchKey = { [K in keyof Table]: Table[K]['by'] extends 'k6' ? never : K }[keyof Table];
+
+const ROWS: readonly MetricRow[] = Object.values(METRICS);
+
+/** The names of wsbench's metrics, shared with the k6 bundle: dashboards and thresholds carry over. */
+export const M = Object.fromEntries(
+  Object.entries(METRICS).filter(([, r]) => r.by !== 'k6').map(([k, r]) => [k, r.name]),
+) as { readonly [K in WsbenchKey]: Table[K]['name'] };
+
+const BY_NAME = new Map<string, MetricRow>(ROWS.map((r) => [r.name, r]));
+
+/** The table's row of a metric name; undefined for a name of the scenario's own. */
+export function metricRow(name: string): MetricRow | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The rows `pick` keeps, in table order. */
+export function metricRows(pick: (r: MetricRow) => boolean): MetricRow[] {
+  return ROWS.filter(pick);
+}
+
+/** Every metric k6 registers itself, with its type (k6: metrics/builtin.go RegisterBuiltinMetrics). */
+export const K6_BUILTIN_METRICS: Readonly<Record<string, MetricKind>> = Object.fromEntries(
+  metricRows((r) => r.k6Builtin).map((r) => [r.name, r.kind]),
+);

@@ -1,4 +1,4 @@
-import type { Counter, Socket, Trend, VuContext } from '../scenario/types';
+import type { Counter, CustomMetricKind, Socket, Trend, VuContext } from '../scenario/types';
 
 /** Settings of a `Requests` helper. */
 export interface RequestOptions {
@@ -10,13 +10,29 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** The names a `Requests` records: its trend, and its timeouts counter (`timeouts`, else `<trend>_timeouts`). */
+function requestNames(opts: Pick<RequestOptions, 'trend' | 'timeouts'>): { trend: string; timeouts: string } {
+  return { trend: opts.trend, timeouts: opts.timeouts ?? `${opts.trend}_timeouts` };
+}
+
+/**
+ * The declarations of what `new Requests(vu, socket, opts)` records, exactly: `{ [trend]: 'trend',
+ * [timeouts ?? trend + '_timeouts']: 'counter' }`. Spread them into `options.metrics`:
+ * `metrics: { ...requestMetrics({ trend: 'login_ms' }) }` declares `login_ms` and `login_ms_timeouts`.
+ */
+export function requestMetrics(opts: Pick<RequestOptions, 'trend' | 'timeouts'>): Record<string, CustomMetricKind> {
+  const n = requestNames(opts);
+  return { [n.trend]: 'trend', [n.timeouts]: 'counter' };
+}
+
 /**
  * Request/response over one socket, for any protocol: the scenario sends a frame under a key it
  * chooses, extracts the same key from the reply (the `id` of an ack, a correlation header, ...)
  * and hands it to `reply()`. Each reply's latency goes into a named trend; requests without a
  * reply within the timeout, or still waiting when the socket closes, are counted as timeouts.
  *
- * Written only against `VuContext` and `Socket`, so the same code runs on Node and on k6.
+ * Written only against `VuContext` and `Socket`, so the same code runs on Node and on k6. Declare
+ * the two metrics it records in `options.metrics` with `requestMetrics(opts)` (docs/scenarios.md).
  * One timer per helper at most (armed for the oldest request), never one per request.
  */
 export class Requests<K = string> {
@@ -30,8 +46,9 @@ export class Requests<K = string> {
 
   constructor(private readonly vu: VuContext<object>, private readonly socket: Socket, opts: RequestOptions) {
     if (typeof opts.trend !== 'string' || opts.trend === '') throw new Error('Requests: options.trend must name a trend, e.g. "im_ack_rtt"');
-    this.trend = vu.trend(opts.trend);
-    this.timeouts = vu.counter(opts.timeouts ?? `${opts.trend}_timeouts`);
+    const names = requestNames(opts);
+    this.trend = vu.trend(names.trend);
+    this.timeouts = vu.counter(names.timeouts);
     this.timeoutMs = opts.timeoutMs ?? vu.options.pongTimeoutMs;
     if (!(this.timeoutMs > 0)) throw new Error(`Requests: options.timeoutMs must be more than 0 (got ${opts.timeoutMs})`);
     socket.addEventListener('close', () => this.cancelAll());

@@ -31,7 +31,7 @@ export class K6Metrics implements Recorder {
     const m = this.byName.get(name);
     if (!m) {
       if (K6_BUILTIN[name] !== undefined) throw new Error(`metric ${name} is recorded by k6 itself; record yours under another name`);
-      throw new Error(`metric ${name} was not declared when the k6 bundle was built: name it with a string literal, e.g. vu.${kind}('${name}'), so the build can declare it in k6's init context`);
+      throw new Error(`metric ${name} is not declared: add ${name}: '${kind}' to the scenario's options.metrics and build again (k6 creates metrics only in its init context)`);
     }
     if (m.kind !== kind) throw new Error(`metric ${name} is a ${m.kind}, not a ${kind}`);
     return m.metric;

@@ -1,45 +1,34 @@
-import { M } from '../core/metric-names';
+import { METRICS, metricRows, MetricRow, RecordedBy } from '../core/metric-names';
+import type { CustomMetricKind } from '../scenario/types';
 
 /** A metric the k6 bundle declares in its init context (k6 refuses new metrics once VUs run). */
-export type MetricKind = 'counter' | 'trend' | 'rate';
+export type MetricKind = CustomMetricKind;
 export interface MetricDecl {
   name: string;
   kind: MetricKind;
 }
 
-/** Metrics k6's own `k6/websockets` records; the bundle never declares or records these itself. */
-export const K6_BUILTIN: Record<string, MetricKind> = {
-  [M.connecting]: 'trend',
-  [M.sessions]: 'counter',
-  [M.ping]: 'trend',
-  [M.msgsSent]: 'counter',
-  [M.msgsReceived]: 'counter',
-  ws_session_duration: 'trend',
-};
+const decl = (r: MetricRow): MetricDecl => ({ name: r.name, kind: r.kind as MetricKind });
+
+/**
+ * Metrics k6 registers itself (lib/core/metric-names.ts, k6Builtin): the bundle never declares or records
+ * these (`k6/websockets` records ws_connecting, ws_sessions, ws_ping, ws_msgs_*). Gauges left out: no wsbench
+ * call records one.
+ */
+export const K6_BUILTIN: Readonly<Record<string, MetricKind>> = Object.fromEntries(
+  metricRows((r) => r.k6Builtin && r.kind !== 'gauge').map((r) => [r.name, r.kind as MetricKind]),
+);
 
 /** k6 only: share of attempts that opened (wsbench derives `successRate` from its counters instead). */
-export const CONNECT_SUCCESS = 'ws_connect_success';
+export const CONNECT_SUCCESS = METRICS.connectSuccess.name;
 
-/** What the k6 implementation records, under the names shared with the Node runner where one exists. */
-export const K6_OWN: MetricDecl[] = [
-  { name: M.attempts, kind: 'counter' },
-  { name: CONNECT_SUCCESS, kind: 'rate' },
-  { name: M.connectErrors, kind: 'counter' },
-  { name: M.connectAborted, kind: 'counter' },
-  { name: M.disconnects, kind: 'counter' },
-  { name: M.pongRate, kind: 'rate' },
-  { name: M.pings, kind: 'counter' },
-  { name: M.pongs, kind: 'counter' },
-  { name: M.msgLatency, kind: 'trend' },
-  { name: M.sendBufferFull, kind: 'counter' },
-  { name: M.reconnects, kind: 'counter' },
-  { name: M.reconnectFailures, kind: 'counter' },
-  { name: M.reconnectDowntime, kind: 'trend' },
-  { name: M.reconnectConnecting, kind: 'trend' },
-  { name: M.vusFailed, kind: 'counter' },
-  { name: M.callbackErrors, kind: 'counter' },
-];
+/** What lib/k6 and the core record in every bundle, under the names shared with the Node runner. */
+export const K6_OWN: MetricDecl[] = metricRows((r) => (r.by === 'core' || r.by === 'k6') && !r.k6Builtin).map(decl);
 
+/** What a helper module records (`messages`, `reconnect`): declared when the scenario's code reaches it. */
+export function helperMetrics(by: Extract<RecordedBy, 'messages' | 'reconnect'>): MetricDecl[] {
+  return metricRows((r) => r.by === by).map(decl);
+}
 
 /** Kind of a metric name the bundle can put a threshold on (its own, the scenario's, or k6's built-ins). */
 export function kindOf(name: string, declared: MetricDecl[]): MetricKind | undefined {

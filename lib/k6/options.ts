@@ -1,5 +1,5 @@
 import { formatDuration } from '../scenario/duration';
-import { M } from '../core/metric-names';
+import { M, METRICS } from '../core/metric-names';
 import { planStages, Stage } from '../scenario/stages';
 import { DEFAULT_THRESHOLDS, parseThreshold } from '../results/thresholds';
 import type { ResolvedOptions } from '../scenario/types';
@@ -72,7 +72,7 @@ function unfilledTrend(metric: string, f: Fillable): string | undefined {
   if (metric === M.ping && f.pingType === 'app') {
     return "with pingType 'app' no protocol pong ever reaches k6, so ws_ping stays empty and k6 would read its p(N) as 0";
   }
-  if (metric !== M.connecting && metric !== M.ping && metric !== 'ws_session_duration' && !f.declared.some((d) => d.name === metric)) {
+  if (metric !== M.connecting && metric !== M.ping && metric !== METRICS.k6SessionDuration.name && !f.declared.some((d) => d.name === metric)) {
     return `nothing in the scenario's code records ${metric}, and k6 would read the empty Trend's p(N) as 0`;
   }
   return undefined;

@@ -2,6 +2,7 @@ import { ConfigError } from '../scenario/config-error';
 import { hold, maxTarget, planStages, ramp, Stage, totalDurationMs } from '../scenario/stages';
 import { readValue } from './kinds';
 import { checkKeys } from './keys';
+import { checkMetrics } from './metrics-option';
 import { resolveReconnect } from './reconnect-options';
 import { OPTIONS, OptionRow, OptionTable, resolvedKey, rowNamed } from './table';
 import type { ReconnectOptions, ResolvedOptions, ScenarioOptions, VuFunction } from '../scenario/types';
@@ -146,6 +147,7 @@ function resolve(scenario: string, opts: ScenarioOptions<object>, o: Overrides, 
     stages,
     ...genericOf(opts, o, table),
     thresholds,
+    metrics: checkMetrics(opts.metrics),
     extra: { ...(opts.extra ?? {}), ...(o.extra ?? {}) },
   } as ResolvedOptions;
   if (tokens) resolved.tokens = tokens;

@@ -112,6 +112,10 @@ export const OPTIONS = [
     name: 'maxMessageSize', kind: 'size', default: '1MB', resolved: 'maxMessageBytes',
     doc: 'largest message accepted from the server (bytes, "64KB", "1MB"); larger closes with 1009',
   },
+  {
+    name: 'metrics', kind: 'custom', defaultDoc: '{}', see: 'scenarios.md#custom-metrics',
+    doc: "the custom metrics the scenario records, each with its kind: { login_ms: 'trend' }",
+  },
   { name: 'extra', kind: 'custom', defaultDoc: '{}', doc: 'settings of your own scenario, read back as vu.options.extra' },
 ] as const satisfies OptionTable;
 

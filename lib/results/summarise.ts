@@ -2,6 +2,7 @@ import type { MetricsSnapshot } from '../metrics/registry';
 import { runnerWarnings } from './diagnose';
 import type { SecondRecord } from './record';
 import { totalsOf } from './record';
+import type { Declared } from './custom-metrics';
 import { buildSummary, Summary, WorkerDiagnostics } from './summary';
 import type { Threshold } from './thresholds';
 import { rowOf, SecondRow } from './timeseries';
@@ -34,6 +35,8 @@ export interface RunMeta {
   adjustments: MetricsSnapshot[];
   /** An abortOnFail threshold stopped the run: which, when, at what value. */
   abortedByThreshold?: Summary['abortedByThreshold'];
+  /** The scenario's declared custom metrics (`options.metrics`): each one in the summary from the start. */
+  declared?: Declared;
   /** The end of the first ramp and of the schedule (run seconds): the runner's own warnings look at them. */
   schedule?: { rampEndSec: number; endSec: number };
 }
@@ -69,6 +72,7 @@ export function summarise(records: SecondRecord[], meta: RunMeta, thresholds: Th
     warnings: [...meta.warnings, ...own],
     seconds: sorted,
     reconnecting: meta.reconnecting,
+    ...(meta.declared ? { declared: meta.declared } : {}),
   });
   judge(summary, thresholds, meta.abortedByThreshold);
   return { summary, timeseries, totals, exitCode: exitCodeOf(summary) };

@@ -1,6 +1,7 @@
 import type { LatencyStats } from '../metrics/histogram';
 import { M } from '../core/metric-names';
 import { MetricsSnapshot, statsOf } from '../metrics/registry';
+import { customMetrics, Declared } from './custom-metrics';
 import { MessagesSummary, messagesSummary } from './message-summary';
 import { Health, healthOf } from './report/health';
 import { redactUrl } from '../core/redact';
@@ -67,7 +68,8 @@ export interface Summary {
   /** Custom metrics recorded by the scenario (counters, trends as stats, rates as fractions). */
   metrics: Record<string, number | null | Stats>;
   runner: { workers: WorkerDiagnostics[]; warnings: string[] };
-  thresholds: Record<string, { ok: boolean; value: number | null }>;
+  /** `note`: why a threshold could not be judged (it then fails). */
+  thresholds: Record<string, { ok: boolean; value: number | null; note?: string }>;
   /** Disconnect waves (docs/architecture.md, "Public contracts", lib/results/waves.ts): drops of >= 5% of the open connections (>= 100) within 2 s, and their recovery. */
   disconnectWaves: DisconnectWave[];
   /** The seed's health grades (docs/architecture.md, "The seed tool") of success rate, connect P50/P99 and pong rate. */
@@ -93,15 +95,13 @@ export interface SummaryInput {
   seconds?: WaveSecond[];
   /** Reconnect was on: waves get their recovery. */
   reconnecting?: boolean;
+  /** The scenario's `options.metrics`: each is in `metrics` from the start (lib/results/custom-metrics.ts); none: only what was recorded. */
+  declared?: Declared;
 }
 
 const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 
 export { statsOf };
-
-const BUILTIN = new Set<string>(Object.values(M));
-/** Not the scenario's: the built-in names. */
-const ours = (k: string): boolean => BUILTIN.has(k);
 
 /** Builds the summary from the exact merge of every worker's totals. Pure. */
 export function buildSummary(i: SummaryInput): Summary {
@@ -110,10 +110,7 @@ export function buildSummary(i: SummaryInput): Summary {
   const succeeded = c(M.sessions);
   const failed = c(M.connectErrors);
   const pong = i.totals.rates[M.pongRate];
-  const metrics: Summary['metrics'] = {};
-  for (const [k, v] of Object.entries(i.totals.counters)) if (!ours(k)) metrics[k] = v;
-  for (const k of Object.keys(i.totals.trends)) if (!ours(k)) metrics[k] = summaryStats(i.totals, k);
-  for (const [k, r] of Object.entries(i.totals.rates)) if (!ours(k)) metrics[k] = r.total ? round4(r.passes / r.total) : null;
+  const custom = customMetrics(i.totals, i.declared);
   const summary: Summary = {
     scenario: i.scenario,
     target: redactUrl(i.target), // no userinfo or credential in any output (lib/core/redact.ts)
@@ -146,8 +143,8 @@ export function buildSummary(i: SummaryInput): Summary {
     },
     messages: messagesSummary(i.totals),
     vus: { started: c(M.vusStarted), failed: c(M.vusFailed) },
-    metrics,
-    runner: { workers: i.workers, warnings: i.warnings },
+    metrics: custom.metrics,
+    runner: { workers: i.workers, warnings: [...i.warnings, ...custom.warnings] },
     thresholds: {},
     disconnectWaves: i.seconds ? detectWaves(i.seconds, i.reconnecting ?? false) : [],
   };

@@ -1,7 +1,8 @@
 import { emptySnapshot } from '../metrics/registry';
 import { LABELS, Lang } from './report/text';
 import { buildSummary, Summary } from './summary';
-import { checkPaths, DEFAULT_THRESHOLDS, evaluate, parseThreshold, Threshold } from './thresholds';
+import { checkMetricThresholds, Declared } from './custom-metrics';
+import { checkPaths, DEFAULT_THRESHOLDS, evaluate, parseThreshold, shownResult, Threshold } from './thresholds';
 
 /**
  * The verdict of a run: the thresholds in force, their evaluation into the summary, their lines in
@@ -23,7 +24,8 @@ export function thresholdLines(s: Summary, lang: Lang = 'en'): string[] {
   const out = ['', `--- ${LABELS[lang].thresholds} ---`];
   for (const [expr, r] of entries) {
     const crossed = s.abortedByThreshold?.threshold === expr ? `; crossed at second ${s.abortedByThreshold.atSec} (${s.abortedByThreshold.value}): run aborted` : '';
-    out.push(`${r.value === null ? '–' : r.ok ? '✓' : '✗'} ${expr}   (${r.value === null ? 'no data' : r.value}${crossed})`);
+    const shown = shownResult(r);
+    out.push(`${shown.mark} ${expr}   (${shown.text}${crossed})`);
   }
   return out;
 }
@@ -47,12 +49,17 @@ export function exitCodeOf(s: Summary): number {
   return Object.values(s.thresholds).every((t) => t.ok) ? EXIT.ok : EXIT.thresholds;
 }
 
-/** Paths outside `metrics.` and `messages.` (open-ended) must name a summary field before the run starts. */
-export function checkThresholdPaths(thresholds: Threshold[]): void {
-  const fixed = thresholds.filter((t) => t.path[0] !== 'metrics' && t.path[0] !== 'messages');
+/**
+ * Paths outside `messages.` (open-ended) must name a summary field before the run starts: `metrics.<name>`
+ * a metric of `declared` (the scenario's `options.metrics`), each there from the start; with `declared`
+ * unknown, `metrics.` paths are left to the final evaluation.
+ */
+export function checkThresholdPaths(thresholds: Threshold[], declared?: Declared): void {
+  if (declared) checkMetricThresholds(thresholds, declared);
+  const fixed = thresholds.filter((t) => t.path[0] !== 'messages' && (declared !== undefined || t.path[0] !== 'metrics'));
   const probe = buildSummary({
     scenario: '', target: '', mode: '', startedAt: new Date(0), durationSec: 0, interrupted: false,
-    totals: emptySnapshot(), peak: 0, final: 0, workers: [], warnings: [],
+    totals: emptySnapshot(), peak: 0, final: 0, workers: [], warnings: [], declared,
   });
   checkPaths(probe, fixed);
 }

@@ -20,6 +20,9 @@ export const APP_PONG_PREFIX = '{"type":"pong"';
  */
 export const SEND_BUFFER_LIMIT = 1_048_576;
 
+/** Kind of a metric the scenario records by name: `vu.counter()`, `vu.trend()`, `vu.rate()`. */
+export type CustomMetricKind = 'counter' | 'trend' | 'rate';
+
 /**
  * What a scenario module exports as `options`. Every field but `stages` is optional. `E` types
  * `extra`, an interface or a type alias alike: `ScenarioOptions<{ rooms: number }>`. Each field is a
@@ -62,6 +65,13 @@ export interface ScenarioOptions<E extends object = Record<string, unknown>> {
   mode?: Mode;
   /** Pass/fail criteria on summary fields, e.g. `['connectLatencyMs.p99 < 100']`. */
   thresholds?: string[];
+  /**
+   * The metrics the scenario records by name, each with its kind: `{ login_ms: 'trend', app_errors: 'counter' }`
+   * (a `Requests` helper's two: `...requestMetrics({ trend: 'login_ms' })`). Each exists from the start (a
+   * counter reads 0, a trend or rate with no sample null), a threshold may name it, and the k6 build declares it.
+   * Names follow k6's rule and are no built-in metric's. Default: none (docs/scenarios.md, "Custom metrics").
+   */
+  metrics?: Record<string, CustomMetricKind>;
   /**
    * Scenario-specific settings (message rate, sizes, ...), read by the VU as `vu.options.extra`.
    * Every other key of `options` is checked: an unknown one is an error, not a silent no-op.
@@ -115,6 +125,8 @@ export interface ResolvedOptions<E extends object = Record<string, unknown>> {
   pingType: PingType;
   transport: Transport;
   thresholds: string[];
+  /** `options.metrics`, checked ({} when none declared). */
+  metrics: Record<string, CustomMetricKind>;
   /** `options.extra`, then the CLI's scenario-specific flags (`--msg-size`, ...) over it. */
   extra: E;
 }

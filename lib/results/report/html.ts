@@ -1,5 +1,6 @@
 import { byCount, hintFor } from '../../core/errors';
 import { hasSamples, Stats } from '../stats';
+import { shownResult } from '../thresholds';
 import type { Summary } from '../summary';
 import type { SecondRow } from '../timeseries';
 import { ChartSpec, chartsOf, EmptyChart } from './charts';
@@ -83,9 +84,9 @@ function thresholdsSection(s: Summary): string {
     : '';
   if (entries.length === 0) return `<section id="thresholds"><h2>Thresholds</h2>${note}<p>No thresholds were evaluated.</p></section>`;
   const rows = entries.map(([expr, r]) => {
-    const mark = r.value === null ? '–' : r.ok ? '✓' : '✗';
-    const cls = r.value === null ? 'nodata' : r.ok ? 'ok' : 'bad';
-    return `<tr class="${cls}"><td class="mark">${mark}</td><td><code>${esc(expr)}</code></td><td class="num value">${r.value === null ? 'no data' : esc(r.value)}</td></tr>`;
+    const shown = shownResult(r);
+    const cls = shown.mark === '–' ? 'nodata' : shown.mark === '✓' ? 'ok' : 'bad';
+    return `<tr class="${cls}"><td class="mark">${shown.mark}</td><td><code>${esc(expr)}</code></td><td class="num value">${esc(shown.text)}</td></tr>`;
   });
   return `<section id="thresholds"><h2>Thresholds</h2>${note}<table id="thresholds-table"><thead><tr><th></th><th>threshold</th><th>value</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
