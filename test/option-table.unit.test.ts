@@ -85,7 +85,7 @@ describe('the real table', () => {
   test('a key far from every option lists them all, in the order of the table', () => {
     expect(() => resolved(OPTIONS, { qqq: 1 })).toThrow(
       `options.qqq in ${FILE} is not an option (options are stages, target, pingInterval, pongTimeout, connectTimeout, handshakeTimeout, `
-      + 'mode, pingType, transport, thresholds, headers, protocols, tokens, reconnect, maxMessageSize, extra) Scenario-specific settings go under extra: { qqq: ... }',
+      + 'mode, pingType, transport, thresholds, headers, protocols, tokens, reconnect, maxMessageSize, metrics, extra) Scenario-specific settings go under extra: { qqq: ... }',
     );
   });
 
