@@ -20,10 +20,19 @@ export const K6_BUILTIN: Record<string, MetricKind> = {
 /** k6 only: share of attempts that opened (wsbench derives `successRate` from its counters instead). */
 export const CONNECT_SUCCESS = 'ws_connect_success';
 
+/**
+ * k6 only: connect latency of the attempts that opened, on the finest clock k6 gives a script
+ * (lib/k6/clock.ts): what `connectLatencyMs` means on Node. k6's own `ws_connecting` has a sample
+ * for every dial, failed ones included, so it is kept as k6 records it, and the thresholds on
+ * `connectLatencyMs` judge this one.
+ */
+export const CONNECT_LATENCY = 'ws_connect_latency';
+
 /** What the k6 implementation records, under the names shared with the Node runner where one exists. */
 export const K6_OWN: MetricDecl[] = [
   { name: M.attempts, kind: 'counter' },
   { name: CONNECT_SUCCESS, kind: 'rate' },
+  { name: CONNECT_LATENCY, kind: 'trend' },
   { name: M.connectErrors, kind: 'counter' },
   { name: M.connectAborted, kind: 'counter' },
   { name: M.disconnects, kind: 'counter' },

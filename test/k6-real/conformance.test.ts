@@ -45,7 +45,7 @@ describeK6('the bundles on real k6', () => {
       const r = await runK6(bin, await bundleFor(false), [], { TARGET: 'ws://127.0.0.1:9/ws' });
       expect(r.code).not.toBe(0);
       expect(r.points).toEqual([]);
-      // k6's own words (js/modules/resolution.go): from v1.4, with automatic extension resolution, a list of modules
+      // k6's own words: from v1.4, with automatic extension resolution, a list of modules
       const [major, minor] = bin.version.slice(1).split('.').map(Number) as [number, number];
       const listed = major > 1 || (major === 1 && minor >= 4);
       const said = listed ? 'unknown modules ["k6/websockets"] were tried to be loaded, but couldn\'t' : 'unknown module: k6/websockets';
