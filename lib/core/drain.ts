@@ -4,8 +4,9 @@ import type { ResolvedOptions } from '../scenario/types';
  * THE DRAIN RULE (both engines: runner/executor.ts `drainAndClose`, lib/k6/vu.ts `finish`): when
  * a VU's planned life ends, its timers stop; attempts in flight and pings awaiting their pong get
  * until their own timeouts (the longer of connectTimeout and pongTimeout) plus DRAIN_SLACK_MS for
- * their last events to arrive, so that no measurement is cut off; the drain ends earlier once
- * nothing is in flight (`ConnectionState.inFlight`). Then every connection is closed with code
+ * their last events to arrive, so that no measurement is cut off; a ping unanswered within its
+ * pong timeout counts as lost then, and the drain ends as soon as nothing is in flight
+ * (`ConnectionState.inFlight`). Then every connection is closed with code
  * 1000: CLOSE_HANDSHAKE_MS for the close handshakes, CLOSE_FORCE_MS more for forced closes.
  */
 export const DRAIN_SLACK_MS = 500;

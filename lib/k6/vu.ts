@@ -23,6 +23,7 @@ export class K6Vu extends VuBook implements VuContext {
   private readonly settings: K6SocketSettings;
   private ended = false;
   private drainTimer: number | undefined;
+  private expiryTimer: number | undefined;
 
   constructor(
     readonly id: number,
@@ -109,11 +110,6 @@ export class K6Vu extends VuBook implements VuContext {
     return this.metrics.rateOf(name);
   }
 
-  /** The VU function threw (or its promise rejected): the same rule as any scenario error. */
-  failed(err: unknown): void {
-    this.scenarioError(err);
-  }
-
   /** End of the stages: the drain rule of lib/core/drain.ts, as on Node: settle what is in flight (bounded), then close. */
   finish(): void {
     this.ended = true;
@@ -123,6 +119,20 @@ export class K6Vu extends VuBook implements VuContext {
     }
     this.timers.clear();
     this.drainTimer = setTimeout(() => this.closeAll(), drainMs(this.options));
+    this.expire();
+  }
+
+  /** Pings past their pong timeout count as lost now; the drain waits for the others until theirs. */
+  private expire(): void {
+    this.expiryTimer = undefined;
+    const now = this.settings.clock();
+    let next = Infinity;
+    for (const s of this.sockets) {
+      s.expirePings(now);
+      const oldest = s.oldestPingAt;
+      if (oldest !== undefined) next = Math.min(next, oldest + this.options.pongTimeoutMs - now);
+    }
+    if (next !== Infinity) this.expiryTimer = setTimeout(() => this.expire(), Math.max(0, next) + 1);
     this.settled();
   }
 
@@ -139,7 +149,9 @@ export class K6Vu extends VuBook implements VuContext {
 
   private closeAll(): void {
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
+    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
     this.drainTimer = undefined;
+    this.expiryTimer = undefined;
     const now = this.settings.clock();
     for (const s of this.sockets) {
       s.expirePings(now);

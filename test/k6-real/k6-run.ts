@@ -16,6 +16,12 @@ export const BINARIES: K6Binary[] = FOUND.binaries;
 export const describeK6 = BINARIES.length > 0 ? describe : describe.skip;
 export type { K6Binary };
 
+/** Whether a binary is older than k6 `major.minor`. */
+export function olderThan(bin: K6Binary, major: number, minor: number): boolean {
+  const [a, b] = bin.version.slice(1).split('.').map(Number) as [number, number];
+  return a < major || (a === major && b < minor);
+}
+
 /** `runner build <scenario> --target k6 [--k6-legacy]` into a fresh folder; the bundle's path. */
 export async function buildBundle(scenario: string, legacy: boolean): Promise<string> {
   const out = tmpDir('wsbench-k6-real-');
