@@ -27,6 +27,11 @@ test: $(NODE_MODULES)
 test-unit: $(NODE_MODULES)
 	npm run test:unit
 
+## test-k6: the conformance tier on real k6 (WSBENCH_K6= a k6 binary or a folder of k6-vX.Y.Z binaries, else k6 on PATH); without one: one line, exit 0
+.PHONY: test-k6
+test-k6: $(NODE_MODULES)
+	@node test/k6-real/tier.js
+
 ## build: the runner (dist/) and a k6 bundle of every scenario (dist/k6/<name>.js, for k6 run / k6 cloud run)
 build: dist/cli.js
 	$(RUNNER) build --target k6

@@ -148,6 +148,7 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
     `const entry = k6Entry(scenario, ${JSON.stringify(meta)});`,
     'export const options = entry.options;',
     'export default function () { entry.iteration(); }',
+    'export function handleSummary(data) { return entry.summary(data); }',
   ].join('\n');
   fs.mkdirSync(o.outDir, { recursive: true });
   const outfile = path.join(o.outDir, `${name}.js`);

@@ -8,6 +8,8 @@ import { NodeVu, VuHost } from '../lib/node/vu';
 import { planStages, planVuEvents, Share, totalDurationMs, VuEvent } from '../lib/scenario/stages';
 import type { ResolvedOptions, ScenarioOptions, VuFunction } from '../lib/scenario/types';
 import { hooksOf, ScenarioHooks } from '../lib/core/vu-connection';
+import { runVuFunction } from '../lib/core/vu-book';
+import { CLOSE_FORCE_MS, CLOSE_HANDSHAKE_MS, drainMs } from '../lib/core/drain';
 
 export interface ExecutorConfig {
   options: ResolvedOptions;
@@ -127,12 +129,7 @@ export class Executor implements VuHost {
     this.meter.add(M.vusStarted);
     const vu = new NodeVu(e.vu, this);
     this.vus.set(e.vu, vu);
-    try {
-      const r = this.cfg.vuFn(vu);
-      if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).catch((err) => vu.scenarioError(err));
-    } catch (err) {
-      vu.scenarioError(err);
-    }
+    runVuFunction(this.cfg.vuFn, vu);
   }
 
   private stopVu(id: number): void {
@@ -144,14 +141,11 @@ export class Executor implements VuHost {
     vu.closeSockets();
   }
 
-  /**
-   * After the schedule: timers stop, attempts in flight and pings awaiting pongs get until their
-   * own timeouts (so no measurement is cut off), then every connection is closed with code 1000.
-   */
+  /** After the schedule: the drain rule of lib/core/drain.ts, then every connection is closed with code 1000. */
   async drainAndClose(graceful: boolean): Promise<void> {
     for (const vu of this.vus.values()) vu.stopTimers();
     if (graceful) {
-      const deadline = performance.now() + Math.max(this.options.connectTimeoutMs, this.options.pongTimeoutMs) + 500;
+      const deadline = performance.now() + drainMs(this.options);
       while (performance.now() < deadline && this.busy()) await sleep(20);
     }
     // open at the run's measured end: attempts still in flight when the schedule ended (a loaded
@@ -164,10 +158,10 @@ export class Executor implements VuHost {
     this.measuredEndWall = Date.now();
     for (const vu of this.vus.values()) vu.closeSockets();
     for (const s of this.live) s.leave(1000, 'run ended');
-    const deadline = performance.now() + 3000;
+    const deadline = performance.now() + CLOSE_HANDSHAKE_MS;
     while (this.live.size > 0 && performance.now() < deadline) await sleep(20);
     for (const s of this.live) s.terminate();
-    while (this.live.size > 0 && performance.now() < deadline + 1000) await sleep(10);
+    while (this.live.size > 0 && performance.now() < deadline + CLOSE_FORCE_MS) await sleep(10);
   }
 
   /** Attempts in flight, or pings still within their pong timeout (those past it count as lost now). */
@@ -176,7 +170,7 @@ export class Executor implements VuHost {
     let busy = false;
     for (const s of this.live) {
       s.expirePings(now);
-      if (s.readyState === 0 || s.pendingPings > 0) busy = true;
+      if (s.inFlight) busy = true;
     }
     return busy;
   }

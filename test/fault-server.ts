@@ -52,8 +52,8 @@ export interface FaultServer {
   port: number;
   counts: {
     upgrades: number; accepted: number; rejected: number; pings: number; pongs: number; closedByServer: number;
-    /** App-level pings received and answered; sends received (each acked) and deliveries dropped. */
-    appPings: number; appPongs: number; sends: number; dropped: number;
+    /** App-level pings received and answered; sends received (each acked), deliveries dropped, and sends to a user not connected. */
+    appPings: number; appPongs: number; sends: number; dropped: number; unrouted: number;
     /** Flood frames handed to the socket; restarts done; connections dropped by restarts; upgrades refused by `auth`. */
     flooded: number; restarts: number; droppedByRestart: number; unauthorized: number;
   };
@@ -66,7 +66,7 @@ export interface FaultServer {
 
 export function startFaultServer(o: FaultOptions = {}, port = 0): Promise<FaultServer> {
   const counts = {
-    upgrades: 0, accepted: 0, rejected: 0, pings: 0, pongs: 0, closedByServer: 0, appPings: 0, appPongs: 0, sends: 0, dropped: 0,
+    upgrades: 0, accepted: 0, rejected: 0, pings: 0, pongs: 0, closedByServer: 0, appPings: 0, appPongs: 0, sends: 0, dropped: 0, unrouted: 0,
     flooded: 0, restarts: 0, droppedByRestart: 0, unauthorized: 0,
   };
   const seen: FaultServer['seen'] = [];
@@ -128,6 +128,7 @@ export function startFaultServer(o: FaultOptions = {}, port = 0): Promise<FaultS
           }
           const out = JSON.stringify({ type: 'deliver', from: uid, to: f.to, id: f.id, ts: f.ts, body: f.body });
           const to = users.get(f.to);
+          if (!to) counts.unrouted++;
           if (o.deliver.delayMs) setTimeout(() => to?.send(out), o.deliver.delayMs);
           else to?.send(out);
         });

@@ -94,9 +94,9 @@ test('a Trend threshold maps only onto a Trend the run fills: ws_ping with proto
   const exprs = ['heartbeat.rttMs.p95 < 100', 'messages.latencyMs.p99 < 200', 'connectLatencyMs.p99 < 100'];
   const latency = { name: 'ws_msg_latency', kind: 'trend' as const };
   const protocol = k6Thresholds(exprs, { declared: [latency], pingType: 'protocol' });
-  expect(protocol.thresholds).toEqual({ ws_ping: ['p(95)<100'], ws_msg_latency: ['p(99)<200'], ws_connecting: ['p(99)<100'] });
+  expect(protocol.thresholds).toEqual({ ws_ping: ['p(95)<100'], ws_msg_latency: ['p(99)<200'], ws_connect_latency: ['p(99)<100'] });
   const app = k6Thresholds(exprs, { declared: [], pingType: 'app' });
-  expect(app.thresholds).toEqual({ ws_connecting: ['p(99)<100'] });
+  expect(app.thresholds).toEqual({ ws_connect_latency: ['p(99)<100'] });
   expect(app.unmapped.map((u) => u.expr)).toEqual(['heartbeat.rttMs.p95 < 100', 'messages.latencyMs.p99 < 200']);
   expect(app.unmapped[1]?.why).toBe("nothing in the scenario's code records ws_msg_latency, and k6 would read the empty Trend's p(N) as 0");
 });

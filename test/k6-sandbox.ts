@@ -35,6 +35,8 @@ export interface SandboxOptions {
   scenarioStart?: number;
   /** The k6 release whose modules the bundle is loaded against. Default 1.6. */
   version?: K6Version;
+  /** The scenario's iteration count (exec.scenario.iterationInTest), shared by sandboxes that stand for one test. Default: this sandbox's own. */
+  iterationsInTest?: { next: number };
 }
 
 const TYPE: Record<string, Sample['type']> = { counter: 'Counter', trend: 'Trend', rate: 'Rate', gauge: 'Gauge' };
@@ -55,10 +57,12 @@ export class K6Sandbox {
     this.clock = o.clock ?? new VirtualClock();
     const start = o.scenarioStart ?? this.clock.now;
     this.scenarioStart = start;
+    this.iterationsInTest = o.iterationsInTest ?? { next: 0 };
     this.vu0 = this.realm(0);
   }
 
   private readonly scenarioStart: number;
+  private readonly iterationsInTest: { next: number };
 
   static load(file: string, o: SandboxOptions): K6Sandbox {
     return new K6Sandbox(fs.readFileSync(file, 'utf8'), o);
@@ -93,6 +97,7 @@ export class K6Sandbox {
       r = new VuRealm({
         code: this.code, vu, version: this.o.version ?? '1.6', env: this.o.env, clock: this.clock, registry: this.registry, logs: this.logs,
         sockets: this.sockets, testOptions: () => this.runOptions(), scenario: () => ({ name: name(), startMs: this.scenarioStart }),
+        nextIteration: () => this.iterationsInTest.next++, testStartMs: this.scenarioStart,
       });
       this.realms.set(vu, r);
     }

@@ -51,6 +51,11 @@ export abstract class ConnectionState<S extends HeartbeatSettings = HeartbeatSet
     return (this.flags & (OPENED | FAILED | DONE)) === 0;
   }
 
+  /** What the end-of-run drain waits for (lib/core/drain.ts): an attempt still in flight, or pings awaiting pongs. */
+  get inFlight(): boolean {
+    return this.attempting || this.pendingPings > 0;
+  }
+
   /** The runner closes this connection: what follows is no disconnect (unless it broke). False if it already did. */
   protected closeByUs(): boolean {
     if (this.closingByUs) return false;

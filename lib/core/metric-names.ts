@@ -81,6 +81,8 @@ export const METRICS = {
   reconnectConnecting: row('ws_reconnect_connecting', 'trend', 'reconnect', false),
   /** k6 only: share of attempts that opened (wsbench derives `successRate` from its counters instead). */
   connectSuccess: row('ws_connect_success', 'rate', 'k6', false, 'connections.successRate'),
+  // connect latency of the attempts that opened, as on Node (k6's own ws_connecting times every dial)
+  connectLatencyK6: row('ws_connect_latency', 'trend', 'k6', false, 'connectLatencyMs'),
   // k6's own, which wsbench never records (names a scenario may not take)
   k6SessionDuration: row('ws_session_duration', 'trend', 'k6', true),
   k6Vus: row('vus', 'gauge', 'k6', true),

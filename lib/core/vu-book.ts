@@ -1,5 +1,6 @@
 import { M } from './metric-names';
 import type { Recorder } from './recorder';
+import type { VuContext, VuFunction } from '../scenario/types';
 
 /**
  * THE RULE FOR SCENARIO ERRORS (both engines; docs/scenarios.md "Errors in your scenario"):
@@ -77,5 +78,19 @@ export abstract class VuBook {
     } catch (err) {
       this.scenarioError(err);
     }
+  }
+}
+
+/**
+ * Calls the scenario's VU function for one VU, the one way both engines do (runner/executor.ts,
+ * lib/k6/entry.ts): a throw, or a rejection of the promise it returns, is that VU's scenario error
+ * (the rule above), never the engine's.
+ */
+export function runVuFunction<V extends VuContext & Pick<VuBook, 'scenarioError'>>(fn: VuFunction, vu: V): void {
+  try {
+    const r = fn(vu);
+    if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).then(undefined, (err: unknown) => vu.scenarioError(err));
+  } catch (err) {
+    vu.scenarioError(err);
   }
 }

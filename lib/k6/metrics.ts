@@ -2,7 +2,7 @@ import { Counter as K6Counter, Rate as K6Rate, Trend as K6Trend } from 'k6/metri
 import type { Recorder } from '../core/recorder';
 import { M } from '../core/metric-names';
 import type { Counter, Rate, Trend } from '../scenario/types';
-import { CONNECT_SUCCESS, K6_BUILTIN, MetricDecl, MetricKind } from './names';
+import { CONNECT_LATENCY, CONNECT_SUCCESS, K6_BUILTIN, MetricDecl, MetricKind } from './names';
 
 type Tags = Record<string, string>;
 
@@ -15,7 +15,8 @@ interface K6Metric {
  * The k6 metrics of a bundle, all created in the init context (k6 refuses `new Counter()` once VUs
  * run), looked up by name afterwards. As the k6 engine's Recorder (lib/core/recorder.ts) it skips
  * what `k6/websockets` records itself (K6_BUILTIN: ws_connecting, ws_sessions, ws_ping, ws_msgs_*),
- * and records failure and disconnect classes as tags (`ws_connect_errors{error}`, `ws_disconnects{reason}`).
+ * records the connect latency of the attempts that opened as `ws_connect_latency` (lib/k6/names.ts),
+ * and failure and disconnect classes as tags (`ws_connect_errors{error}`, `ws_disconnects{reason}`).
  */
 export class K6Metrics implements Recorder {
   private readonly byName = new Map<string, { kind: MetricKind; metric: K6Metric }>();
@@ -48,7 +49,8 @@ export class K6Metrics implements Recorder {
   }
 
   trend(name: string, ms: number): void {
-    if (K6_BUILTIN[name] !== undefined) return;
+    if (name === M.connecting) name = CONNECT_LATENCY;
+    else if (K6_BUILTIN[name] !== undefined) return;
     this.get(name, 'trend').add(ms);
   }
 

@@ -22,6 +22,14 @@ export const K6_BUILTIN: Readonly<Record<string, MetricKind>> = Object.fromEntri
 /** k6 only: share of attempts that opened (wsbench derives `successRate` from its counters instead). */
 export const CONNECT_SUCCESS = METRICS.connectSuccess.name;
 
+/**
+ * k6 only: connect latency of the attempts that opened, on the finest clock k6 gives a script
+ * (lib/k6/clock.ts): what `connectLatencyMs` means on Node. k6's own `ws_connecting` has a sample
+ * for every dial, failed ones included, so it is kept as k6 records it, and the thresholds on
+ * `connectLatencyMs` judge this one.
+ */
+export const CONNECT_LATENCY = METRICS.connectLatencyK6.name;
+
 /** What lib/k6 and the core record in every bundle, under the names shared with the Node runner. */
 export const K6_OWN: MetricDecl[] = metricRows((r) => (r.by === 'core' || r.by === 'k6') && !r.k6Builtin).map(decl);
 

@@ -1,9 +1,10 @@
 import { formatDuration } from '../scenario/duration';
+import { endGraceMs } from '../core/drain';
 import { M, METRICS } from '../core/metric-names';
 import { planStages, Stage } from '../scenario/stages';
 import { DEFAULT_THRESHOLDS, parseThreshold } from '../results/thresholds';
 import type { ResolvedOptions } from '../scenario/types';
-import { CONNECT_SUCCESS, kindOf, MetricDecl } from './names';
+import { CONNECT_LATENCY, CONNECT_SUCCESS, kindOf, MetricDecl } from './names';
 
 /** A k6 threshold: the expression, or the object form when the run must stop as soon as it fails. */
 export type K6Threshold = string | { threshold: string; abortOnFail: boolean };
@@ -32,8 +33,20 @@ export interface Unmapped {
   why: string;
 }
 
-/** The statistics wsbench reports for latencies, so k6's end-of-test summary shows the same ones. */
-const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
+/** A wsbench threshold and the k6 threshold it became. */
+export interface MappedThreshold {
+  expr: string;
+  /** The k6 metric (with its tag filter, `ws_connect_errors{error:HTTP 503}`). */
+  metric: string;
+  threshold: string;
+}
+
+/**
+ * The statistics wsbench reports for latencies, so k6's end-of-test summary shows the same ones,
+ * and `count`: how many samples a Trend holds (one of k6's trend columns), which tells an empty
+ * Trend from one of zeros (lib/k6/summary.ts).
+ */
+const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
 
 /** wsbench stages as k6 `ramping-vus` stages: a hold keeps the previous target. */
 export function k6Stages(stages: Stage[]): K6Stage[] {
@@ -91,8 +104,9 @@ function targetOf(path: string[], f: Fillable): Target {
   const count = (metric: string): Target => ({ metric, aggregation: 'count' });
   switch (head) {
     case 'connectLatencyMs': {
+      // the attempts that opened, as on Node: k6's own ws_connecting has a sample for failed dials too
       const aggregation = trendAggregation(field);
-      return aggregation && sub === undefined ? { metric: M.connecting, aggregation } : { why: TREND_WHY };
+      return aggregation && sub === undefined ? { metric: CONNECT_LATENCY, aggregation } : { why: TREND_WHY };
     }
     case 'connections':
       if (field === 'successRate') return { metric: CONNECT_SUCCESS, aggregation: 'rate' };
@@ -133,9 +147,10 @@ function targetOf(path: string[], f: Fillable): Target {
  * wsbench thresholds (`connectLatencyMs.p99 < 100`) as k6 thresholds on the shared metric names
  * (`ws_connecting: ['p(99)<100']`). Fields k6 cannot express are returned apart, never dropped silently.
  */
-export function k6Thresholds(exprs: string[], fill: Fillable): { thresholds: Record<string, K6Threshold[]>; unmapped: Unmapped[] } {
+export function k6Thresholds(exprs: string[], fill: Fillable): { thresholds: Record<string, K6Threshold[]>; unmapped: Unmapped[]; sources: MappedThreshold[] } {
   const thresholds: Record<string, K6Threshold[]> = {};
   const unmapped: Unmapped[] = [];
+  const sources: MappedThreshold[] = [];
   for (const expr of exprs) {
     const t = parseThreshold(expr);
     const target = targetOf(t.path, fill);
@@ -145,19 +160,20 @@ export function k6Thresholds(exprs: string[], fill: Fillable): { thresholds: Rec
     }
     const text = `${target.aggregation}${t.op}${t.value}`;
     (thresholds[target.metric] ??= []).push(t.abortOnFail ? { threshold: text, abortOnFail: true } : text);
+    sources.push({ expr: t.expr, metric: target.metric, threshold: text });
   }
-  return { thresholds, unmapped };
+  return { thresholds, unmapped, sources };
 }
 
 /**
  * The k6 options of a scenario: one `ramping-vus` scenario from its stages, its thresholds (or the
  * defaults, as `runner run` uses them). `gracefulRampDown` is 0s because a wsbench VU is one
  * long-lived connection whose iteration never ends by itself: waiting for it would only keep VUs
- * past their stage. `gracefulStop` leaves time for the end-of-run drain (pending connects and pongs).
+ * past their stage. `gracefulStop` is the end of a VU's life at most (lib/core/drain.ts): the
+ * drain of pending connects and pongs, then the closes.
  */
-export function k6Options(o: ResolvedOptions, name: string, declared: MetricDecl[]): { options: K6Options; unmapped: Unmapped[] } {
-  const { thresholds, unmapped } = k6Thresholds(o.thresholds.length > 0 ? o.thresholds : DEFAULT_THRESHOLDS, { declared, pingType: o.pingType });
-  const drainMs = Math.max(o.connectTimeoutMs, o.pongTimeoutMs) + 5000;
+export function k6Options(o: ResolvedOptions, name: string, declared: MetricDecl[]): { options: K6Options; unmapped: Unmapped[]; sources: MappedThreshold[] } {
+  const { thresholds, unmapped, sources } = k6Thresholds(o.thresholds.length > 0 ? o.thresholds : DEFAULT_THRESHOLDS, { declared, pingType: o.pingType });
   return {
     options: {
       scenarios: {
@@ -166,12 +182,13 @@ export function k6Options(o: ResolvedOptions, name: string, declared: MetricDecl
           startVUs: 0,
           stages: k6Stages(o.stages),
           gracefulRampDown: '0s',
-          gracefulStop: formatDuration(drainMs),
+          gracefulStop: formatDuration(endGraceMs(o)),
         },
       },
       thresholds,
       summaryTrendStats: SUMMARY_TREND_STATS,
     },
     unmapped,
+    sources,
   };
 }

@@ -14,6 +14,8 @@ export interface K6SocketSettings {
   pingType: PingType;
   /** k6 < 1.5 (a `--k6-legacy` bundle): close events carry no code (lib/k6/legacy.ts). */
   legacyCloseEvents?: boolean;
+  /** The VU's clock, in ms (lib/k6/clock.ts). */
+  clock: () => number;
 }
 
 /** What the socket needs of k6's WebSocket params beyond the connection's own. */
@@ -32,7 +34,6 @@ interface K6CloseEvent {
   reason?: string;
 }
 
-const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 3;
 /** k6 reports a close frame from the server as an error too; that is a close, not an error. */
@@ -75,9 +76,9 @@ export class K6Socket extends ConnectionState<K6SocketSettings> implements Socke
     this.connectTimer = setTimeout(() => this.connectTimedOut(), settings.connectTimeoutMs);
   }
 
-  /** k6 has no `performance.now()`; Date.now() is the clock it offers everywhere. */
+  /** The finest clock k6 gives a script (lib/k6/clock.ts). */
   protected clock(): number {
-    return Date.now();
+    return this.settings.clock();
   }
 
   /** k6 hands scripts no pong payload. */
@@ -87,11 +88,6 @@ export class K6Socket extends ConnectionState<K6SocketSettings> implements Socke
 
   get readyState(): number {
     return this.ws?.readyState ?? CLOSED;
-  }
-
-  /** Waited for by the end-of-run drain: an attempt in flight, or pings awaiting pongs. */
-  get busy(): boolean {
-    return (this.readyState === CONNECTING && !this.failed) || this.pendingPings > 0;
   }
 
   send(data: string | ArrayBuffer | Uint8Array): void {

@@ -1,9 +1,11 @@
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'k6/timers';
+import { drainMs } from '../core/drain';
 import type { Recorder } from '../core/recorder';
 import { VuBook } from '../core/vu-book';
 import { redactUrl } from '../core/redact';
 import type { ConnectParams, Counter, Rate, ResolvedOptions, Socket, Trend, VuContext } from '../scenario/types';
 import { ScenarioHooks, vuConnection } from '../core/vu-connection';
+import { k6Clock } from './clock';
 import { isLegacyBuild } from './legacy';
 import type { K6Metrics } from './metrics';
 import { K6Socket, K6SocketSettings } from './socket';
@@ -21,6 +23,7 @@ export class K6Vu extends VuBook implements VuContext {
   private readonly settings: K6SocketSettings;
   private ended = false;
   private drainTimer: number | undefined;
+  private expiryTimer: number | undefined;
 
   constructor(
     readonly id: number,
@@ -34,6 +37,7 @@ export class K6Vu extends VuBook implements VuContext {
       pongTimeoutMs: options.pongTimeoutMs,
       pingType: options.pingType,
       legacyCloseEvents: isLegacyBuild(),
+      clock: k6Clock(),
     };
   }
 
@@ -81,11 +85,15 @@ export class K6Vu extends VuBook implements VuContext {
     else clearTimeout(id);
   }
 
-  /** k6 has no `performance.now()`; Date.now() is the clock it offers everywhere. */
+  /** The finest clock k6 gives a script (lib/k6/clock.ts). */
   now(): number {
-    return Date.now();
+    return this.settings.clock();
   }
 
+  /**
+   * Whole milliseconds: k6 gives a script no finer wall clock (sobek's Date.now, and
+   * exec.scenario.startTime, are whole ms), so delivery latency across VUs has 1 ms resolution on k6.
+   */
   wallNow(): number {
     return Date.now();
   }
@@ -102,12 +110,7 @@ export class K6Vu extends VuBook implements VuContext {
     return this.metrics.rateOf(name);
   }
 
-  /** The VU function threw (or its promise rejected): the same rule as any scenario error. */
-  failed(err: unknown): void {
-    this.scenarioError(err);
-  }
-
-  /** End of the stages: as the Node runner's drain, settle what is in flight (bounded), then close. */
+  /** End of the stages: the drain rule of lib/core/drain.ts, as on Node: settle what is in flight (bounded), then close. */
   finish(): void {
     this.ended = true;
     for (const [id, kind] of this.timers) {
@@ -115,14 +118,27 @@ export class K6Vu extends VuBook implements VuContext {
       else clearTimeout(id);
     }
     this.timers.clear();
-    const drainMs = Math.max(this.options.connectTimeoutMs, this.options.pongTimeoutMs) + 500;
-    this.drainTimer = setTimeout(() => this.closeAll(), drainMs);
+    this.drainTimer = setTimeout(() => this.closeAll(), drainMs(this.options));
+    this.expire();
+  }
+
+  /** Pings past their pong timeout count as lost now; the drain waits for the others until theirs. */
+  private expire(): void {
+    this.expiryTimer = undefined;
+    const now = this.settings.clock();
+    let next = Infinity;
+    for (const s of this.sockets) {
+      s.expirePings(now);
+      const oldest = s.oldestPingAt;
+      if (oldest !== undefined) next = Math.min(next, oldest + this.options.pongTimeoutMs - now);
+    }
+    if (next !== Infinity) this.expiryTimer = setTimeout(() => this.expire(), Math.max(0, next) + 1);
     this.settled();
   }
 
   settled(): void {
     if (this.drainTimer === undefined) return;
-    for (const s of this.sockets) if (s.busy) return;
+    for (const s of this.sockets) if (s.inFlight) return;
     this.closeAll();
   }
 
@@ -133,8 +149,10 @@ export class K6Vu extends VuBook implements VuContext {
 
   private closeAll(): void {
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
+    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
     this.drainTimer = undefined;
-    const now = Date.now();
+    this.expiryTimer = undefined;
+    const now = this.settings.clock();
     for (const s of this.sockets) {
       s.expirePings(now);
       s.close(1000, 'run ended');

@@ -64,7 +64,11 @@ export async function runK6(file: string, o: RunOptions): Promise<K6RunResult> {
   const version = o.version ?? '1.6';
   let scenario: { name: string; startMs: number } | undefined;
   let options: unknown;
-  const base = { code, version, env: o.env, clock, registry, logs, sockets, testOptions: () => options, scenario: () => scenario };
+  let iterationsInTest = 0;
+  const base = {
+    code, version, env: o.env, clock, registry, logs, sockets, testOptions: () => options, scenario: () => scenario,
+    nextIteration: () => iterationsInTest++, testStartMs: clock.now,
+  };
   const vu0 = new VuRealm({ ...base, vu: 0 });
   options = o.testOptions ?? vu0.exports.options;
   const scenarios = (options as { scenarios: Record<string, ScenarioConfig> }).scenarios;

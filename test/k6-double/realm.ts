@@ -35,6 +35,10 @@ export interface RealmOptions {
   /** exec.test.options: the consolidated options k6 runs. */
   testOptions: () => unknown;
   scenario: () => ScenarioInfo | undefined;
+  /** The scenario's next iteration number over all VUs (exec.scenario.iterationInTest), taken as an iteration starts. */
+  nextIteration: () => number;
+  /** Virtual time at which the test started (exec.instance.currentTestRunDuration counts from it). */
+  testStartMs: number;
   /** Every socket created in this realm. */
   sockets: SocketRecord[];
 }
@@ -48,6 +52,8 @@ export class VuRealm implements SocketHost {
   readonly declared: Array<{ name: string; type: string; isTime: boolean }> = [];
   exports: { options?: unknown; default?: () => unknown } = {};
   iterations = 0;
+  /** exec.scenario.iterationInTest of the running iteration. */
+  iterationInTest = -1;
   private phase: 'init' | 'vu' = 'init';
   private readonly context: vm.Context;
   private readonly live = new Map<WebSocket, { interrupt(): void }>();
@@ -100,6 +106,7 @@ export class VuRealm implements SocketHost {
   iterate(): Promise<'done' | 'interrupted'> {
     this.phase = 'vu';
     this.context.__ITER = this.iterations++;
+    this.iterationInTest = this.o.nextIteration();
     const run = this.exports.default;
     if (typeof run !== 'function') throw new Error('the bundle exports no default function');
     return new Promise((resolve) => {
@@ -220,15 +227,24 @@ export class VuRealm implements SocketHost {
           const s = realm.o.scenario();
           if (!s) throw new Error('getting scenario information outside of the VU context is not supported');
           // StartTime.UnixNano() / int64(time.Millisecond): whole milliseconds
-          return { name: s.name, executor: 'ramping-vus', startTime: Math.trunc(s.startMs), progress: 0, iterationInInstance: 0, iterationInTest: 0 };
+          return { name: s.name, executor: 'ramping-vus', startTime: Math.trunc(s.startMs), progress: 0, iterationInInstance: realm.iterationInTest, iterationInTest: realm.iterationInTest };
         });
+      },
+      get instance() {
+        // ms since the test started, with ns digits: float64(duration) / float64(time.Millisecond)
+        // an object of accessors, read anew at each access, as k6's
+        return vuOnly('getting instance information in the init context is not supported', () => ({
+          get currentTestRunDuration() {
+            return realm.clock.now - realm.o.testStartMs;
+          },
+        }));
       },
       get test() {
         return {
           get options() {
             return vuOnly('getting test options in the init context is not supported', () => realm.o.testOptions());
           },
-          abort: () => undefined,
+          abort: (msg?: string) => void realm.o.logs.push(`abort: ${msg ?? ''}`),
           fail: () => undefined,
         };
       },
