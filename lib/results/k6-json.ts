@@ -1,8 +1,8 @@
 import { ConfigError } from '../scenario/config-error';
 
 /**
- * The lines of k6's JSON output (`k6 run --out json=FILE`), read exactly as k6 writes them
- * (k6: internal/output/json/wrapper.go): a `{"type":"Metric","metric":name,"data":{"type":...}}`
+ * The lines of k6's JSON output (`k6 run --out json=FILE`), read exactly as k6 writes them (the
+ * format runner/out-json.ts writes too, K6Line): a `{"type":"Metric","metric":name,"data":{"type":...}}`
  * declaration before a metric's first sample, then `{"type":"Point","metric":name,"data":{"time",
  * "value","tags"}}` per sample, `time` in Go's RFC 3339 with nanoseconds. Pure.
  */

@@ -27,7 +27,7 @@ const CONNECT_SUCCESS = 'ws_connect_success';
 const SESSION_DURATION = 'ws_session_duration';
 const ITERATIONS = 'iterations';
 
-/** k6's own metrics that are no figure of the summary (k6: metrics/builtin.go; build/k6-metrics.ts lists them all). */
+/** k6's own metrics that are no figure of the summary (build/k6-metrics.ts K6_BUILTIN_METRICS lists them all). */
 const K6_ONLY = new Set(['ws_sessions', 'vus', 'vus_max', 'iteration_duration', 'dropped_iterations', 'checks', 'group_duration', 'data_sent', 'data_received', 'grpc_req_duration']);
 const skipped = (p: K6Point): boolean => p.kind === 'gauge' || K6_ONLY.has(p.metric) || p.metric.startsWith('http_req');
 
