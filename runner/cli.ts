@@ -5,7 +5,7 @@ import { EXIT } from '../lib/results/verdict';
 import { runFlags } from './flags';
 import { MergeArgs, mergeCommand, mergeFlags } from './merge';
 import { compareCommand } from './compare';
-import { reportCommand } from './report-command';
+import { report, reportFlags } from './report-k6';
 import { AllArgs, runCommand, wsbenchCommand } from './run-command';
 import { serveCommand, Streams } from './serve';
 import { VERSION } from './version';
@@ -35,10 +35,10 @@ function runnerCli(io: Streams, done: Done): Argv {
       (a) => done(mergeCommand(a as unknown as MergeArgs, io.stdout, io.stderr)),
     )
     .command(
-      'report <dir>',
-      'rebuild report.html of a results folder from its summary.json and timeseries.ndjson',
-      (y) => y.positional('dir', { type: 'string', describe: 'results folder, e.g. bench/results/20260101_120000' }),
-      (a) => done(reportCommand(a.dir as string, io.stdout)),
+      'report [dir]',
+      'rebuild report.html of a results folder; --k6 FILE: a results folder from the samples of k6 run --out json=FILE',
+      (y) => reportFlags(y),
+      async (a) => done(await report(a, io)),
     )
     .command(
       'compare <dirA> <dirB>',
