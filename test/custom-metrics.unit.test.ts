@@ -18,9 +18,10 @@ describe('the metric table (lib/core/metric-names.ts)', () => {
     expect(M.loopDelay).toBe('runner_event_loop_delay');
     expect(Object.values(M)).not.toContain('http_reqs');
     expect(Object.values(M)).not.toContain('ws_connect_success');
+    expect(Object.values(M)).not.toContain('ws_connect_latency');
     expect(K6_OWN.map((d) => d.name)).toEqual([
       'ws_connect_errors', 'ws_disconnects', 'ws_pong_rate', 'ws_connect_attempts', 'ws_pings_sent', 'ws_pongs_received',
-      'ws_connect_aborted', 'ws_send_buffer_full', 'vus_failed', 'vu_callback_errors', 'ws_connect_success',
+      'ws_connect_aborted', 'ws_send_buffer_full', 'vus_failed', 'vu_callback_errors', 'ws_connect_success', 'ws_connect_latency',
     ]);
     expect(K6_BUILTIN_METRICS.ws_connecting).toBe('trend');
     expect(K6_BUILTIN_METRICS.vus).toBe('gauge');
