@@ -19,8 +19,11 @@ export const MESSAGES_PER_VU = 4;
 
 /** The scenario file of every load: scenarios/messaging.ts with these stages and settings. */
 export const PARITY_SCENARIO = `export { default } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'messaging.ts'))};
+import { options as messaging } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'messaging.ts'))};
 import { hold, ramp, ScenarioOptions } from 'wsbench';
+// the messaging scenario's own metrics, declared as it declares them (docs/scenarios.md, "Custom metrics")
 export const options: ScenarioOptions = {
+  metrics: messaging.metrics,
   stages: [ramp('800ms', ${VUS}), hold('4400ms')],
   pingInterval: '2s',
   pongTimeout: '500ms',
