@@ -24,9 +24,8 @@ export interface K6BuildOptions {
   root: string;
   outDir: string;
   /**
-   * For k6 0.50 to 1.5: import k6/experimental/websockets (k6/websockets exists from k6 v1.6.0,
-   * grafana/k6#5579), keep k6/timers (from v0.50; k6/experimental/timers throws on import from
-   * v0.54, internal/js/jsmodules.go newRemovedModule), and tell the socket that close events carry
+   * For k6 0.50 to 1.5: import k6/experimental/websockets (k6/websockets exists from k6 v1.6.0), keep k6/timers (from v0.50; k6/experimental/timers throws on import from
+   * v0.54: docs/k6.md, "k6 behaviours encoded"), and tell the socket that close events carry
    * no code (they do from v1.5.0).
    */
   legacy?: boolean;
@@ -58,7 +57,7 @@ const K6_MODULE = /^k6(\/|$)/;
 const LEGACY: Record<string, string> = { 'k6/websockets': 'k6/experimental/websockets' };
 /**
  * Set to true in a legacy build (esbuild `define`): lib/k6/legacy.ts reads it, because k6 < 1.5 gives
- * close events no code (k6 websockets.go callEventListeners has `code` from v1.5.0).
+ * close events no code (docs/k6.md, "k6 behaviours encoded").
  */
 const LEGACY_DEFINE = K6_LEGACY_DEFINE;
 

@@ -24,7 +24,7 @@ export interface MetricRow {
   name: string;
   kind: MetricKind;
   by: RecordedBy;
-  /** k6 registers it itself (k6: metrics/builtin.go RegisterBuiltinMetrics, k6/websockets): a bundle never declares it. */
+  /** k6 registers it itself (docs/k6.md, "k6 behaviours encoded"): a bundle never declares it. */
   k6Builtin: boolean;
   /** Where its figure is in the summary JSON (lib/results/summary.ts), or null when it has none of its own. */
   summary: string | null;
@@ -129,7 +129,7 @@ export function metricRows(pick: (r: MetricRow) => boolean): MetricRow[] {
   return ROWS.filter(pick);
 }
 
-/** Every metric k6 registers itself, with its type (k6: metrics/builtin.go RegisterBuiltinMetrics). */
+/** Every metric k6 registers itself, with its type (docs/k6.md, "k6 behaviours encoded"). */
 export const K6_BUILTIN_METRICS: Readonly<Record<string, MetricKind>> = Object.fromEntries(
   metricRows((r) => r.k6Builtin).map((r) => [r.name, r.kind]),
 );

@@ -77,8 +77,8 @@ export interface Fillable {
 }
 
 /**
- * k6 reads an empty Trend's percentiles, min, max and avg as 0 (k6: metrics/sink.go TrendSink.P and
- * Min/Max/Avg), so `p(95)<100` on a Trend nothing fills passes with nothing measured. A threshold is
+ * k6 reads an empty Trend's percentiles, min, max and avg as 0 (docs/k6.md, "k6 behaviours
+ * encoded"), so `p(95)<100` on a Trend nothing fills passes with nothing measured. A threshold is
  * therefore mapped only onto a Trend the run can fill; otherwise it is left out with the reason.
  */
 function unfilledTrend(metric: string, f: Fillable): string | undefined {

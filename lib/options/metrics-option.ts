@@ -7,7 +7,7 @@ import type { CustomMetricKind } from '../scenario/types';
  * and by the k6 build alike), so that a name k6 would refuse never reaches a run.
  */
 
-/** k6's rule for a metric name (k6: metrics/registry.go nameRegexString, checked by NewMetric). */
+/** k6's rule for a metric name (docs/k6.md, "k6 behaviours encoded"). */
 export const K6_METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_]{1,128}$/;
 
 const KINDS: readonly CustomMetricKind[] = ['counter', 'trend', 'rate'];
