@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { docsFiles, documentedFields, Leaf, leaves, matches, pathOf, Runnable, runnableBlocks } from './docs-extract';
-import { CONNECT_ONLY, ROOT, runCli, tmpDir, writeScenario } from './helpers';
+import { CONNECT_ONLY, ROOT, runCli, serveCli, tmpDir, writeScenario } from './helpers';
 
 /**
  * Docs that cannot rot. Every ```bash runnable block of README.md and docs/ runs as a reader would
@@ -98,7 +98,7 @@ describe('docs/outputs.md names every summary field, and only real ones', () => 
 
   beforeAll(async () => {
     // a server that restarts every 4 s: drops, a disconnect wave, reconnects and their recovery
-    const chaos = await serve(['--restart-every', '4s', '--restart-down', '500ms']);
+    const chaos = await serveCli(['--restart-every', '4s', '--restart-down', '500ms']);
     const runs = [
       // pings, the scenario's own metrics, and reconnecting VUs through the restarts
       await runCli('runner', ['run', writeScenario(CUSTOM), '--target', chaos.url, '--conns', '300', '--ramp', '1s', '--duration', '12s',
@@ -141,19 +141,6 @@ const CONDITIONAL = [
   'thresholds.<expression>.note', // declared-metrics.test.ts: a threshold that cannot be judged after the run
 ];
 
-/** `runner serve` on a free loopback port, with more flags; its WebSocket URL, and a way to stop it. */
-function serve(args: string[]): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'runner.js'), 'serve', '--port', '0', ...args]);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`runner serve exited ${code}: ${out}`)));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const url = /ws:\/\/\S+/.exec(out)?.[0];
-      if (url) resolve({ url, stop: () => child.kill('SIGINT') });
-    });
-  });
-}
 
 /** A loopback port where nothing listens (bound, then released). */
 function closedPort(): Promise<number> {

@@ -163,3 +163,34 @@ export function waitForPoint(file: string, metric: string, ok: (value: number) =
   });
 }
 
+
+/** A `runner serve` process: its WebSocket URL, its own counters (GET /stats), and a stop that resolves once it exited. */
+export interface ServeCli {
+  url: string;
+  stats(): Promise<{ accepted: number; framesIn: number; acked: number; delivered: number }>;
+  stop(): Promise<void>;
+}
+
+/** `runner serve` on a free loopback port, with more flags; resolves once it says where it listens. */
+export function serveCli(args: string[] = []): Promise<ServeCli> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'runner.js'), 'serve', '--port', '0', ...args]);
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`runner serve exited ${code}: ${out}`)));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const url = /ws:\/\/\S+/.exec(out)?.[0];
+      const stats = /http:\/\/\S+\/stats/.exec(out)?.[0];
+      if (!url || !stats) return;
+      resolve({
+        url,
+        stats: async () => (await (await fetch(stats)).json()) as Awaited<ReturnType<ServeCli['stats']>>,
+        stop: () => {
+          child.kill('SIGINT');
+          return exited;
+        },
+      });
+    });
+  });
+}

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from '../helpers';
+import { ROOT, serveCli } from '../helpers';
 import { BINARIES, buildBundle, describeK6, K6Binary, n, runK6, total } from './k6-run';
 
 /**
@@ -10,36 +9,6 @@ import { BINARIES, buildBundle, describeK6, K6Binary, n, runK6, total } from './
  * peak window of what k6 runs (lib/helpers/send-plan.ts), and every one is sent, acked and
  * delivered, equal to the embedded server's own counts (`runner serve`, GET /stats).
  */
-
-interface Serve {
-  url: string;
-  stats(): Promise<{ accepted: number; framesIn: number; acked: number; delivered: number }>;
-  stop(): Promise<void>;
-}
-
-/** `runner serve` on a free loopback port; resolves once it says where it listens. */
-function serve(): Promise<Serve> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'runner.js'), 'serve', '--port', '0']);
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`runner serve exited ${code}: ${out}`)));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const url = /ws:\/\/\S+/.exec(out)?.[0];
-      const stats = /http:\/\/\S+\/stats/.exec(out)?.[0];
-      if (!url || !stats) return;
-      resolve({
-        url,
-        stats: async () => (await (await fetch(stats)).json()) as Awaited<ReturnType<Serve['stats']>>,
-        stop: () => {
-          child.kill('SIGINT');
-          return exited;
-        },
-      });
-    });
-  });
-}
 
 const bundles: Record<string, Promise<string>> = {};
 const bundleFor = (legacy: boolean): Promise<string> => (bundles[String(legacy)] ??= buildBundle(path.join(ROOT, 'scenarios', 'messaging.ts'), legacy));
@@ -59,7 +28,7 @@ const cases = BINARIES.flatMap((b) => OVERRIDES.map(([flags, args, each]) => [b.
 
 describeK6("k6's own overrides on the stock messaging bundle", () => {
   test.each(cases)('k6 %s %s: every VU sends its messages; sent = acked = delivered = the server\'s own counts', async (_v, _flags, bin, args, each) => {
-    const server = await serve();
+    const server = await serveCli();
     try {
       const r = await runK6(bin, await bundleFor(bin.legacy), args, { TARGET: server.url });
       const stats = await server.stats();
