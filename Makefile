@@ -111,6 +111,11 @@ bench-peers-messaging: dist/cli.js
 bench-ws-200k: dist/cli.js
 	bash bench/ws-200k.sh
 
+## bench-k6: 500 VUs over 10 s, held 20 s, pings every 5 s, on real k6 (WSBENCH_K6= or PATH): the wsbench bundle vs a hand-written k6/websockets script, CPU and peak RSS side by side; without k6: one line, exit 0
+.PHONY: bench-k6
+bench-k6: dist/cli.js
+	bash bench/k6-cost.sh
+
 ## bench-messaging: 2,000 connections, each 10 msgs/s of 256 B to a peer, 60 s, against the embedded server: msgs/s, delivery P50/P99, CPU (CONNS= RATE= SIZE= SEND= ROOM= WORKERS=)
 .PHONY: bench-messaging
 bench-messaging: dist/cli.js
