@@ -2,6 +2,7 @@ import esbuild from 'esbuild';
 import vm from 'node:vm';
 import type WebSocket from 'ws';
 import type { VirtualClock } from './clock';
+import { executionModule } from './execution-module';
 import { K6Version, moduleTable, unknownModulesError } from './modules';
 import type { MetricType, Registry } from './registry';
 import { SocketHost, SocketRecord, webSocketClass } from './websocket';
@@ -167,7 +168,7 @@ export class VuRealm implements SocketHost {
       case 'timers':
         return this.timersModule();
       case 'execution':
-        return this.executionModule();
+        return executionModule(this, this.o);
       case 'websockets':
         return { WebSocket: webSocketClass(this) };
     }
@@ -206,48 +207,5 @@ export class VuRealm implements SocketHost {
         }
       };
     return { Counter: make('counter', 'Counter'), Trend: make('trend', 'Trend'), Rate: make('rate', 'Rate'), Gauge: make('gauge', 'Gauge') };
-  }
-
-  /** k6: internal/js/modules/k6/execution/execution.go. */
-  private executionModule(): unknown {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- read inside classes and getters whose own `this` is another object
-    const realm = this;
-    const vuOnly = <T>(err: string, v: () => T): T => {
-      if (realm.phase === 'init') throw new Error(err);
-      return v();
-    };
-    return {
-      get vu() {
-        return vuOnly('getting VU information in the init context is not supported', () => ({
-          idInTest: realm.vu, idInInstance: realm.vu, iterationInInstance: realm.iterations - 1, iterationInScenario: realm.iterations - 1,
-        }));
-      },
-      get scenario() {
-        return vuOnly('getting scenario information outside of the VU context is not supported', () => {
-          const s = realm.o.scenario();
-          if (!s) throw new Error('getting scenario information outside of the VU context is not supported');
-          // StartTime.UnixNano() / int64(time.Millisecond): whole milliseconds
-          return { name: s.name, executor: 'ramping-vus', startTime: Math.trunc(s.startMs), progress: 0, iterationInInstance: realm.iterationInTest, iterationInTest: realm.iterationInTest };
-        });
-      },
-      get instance() {
-        // ms since the test started, with ns digits: float64(duration) / float64(time.Millisecond)
-        // an object of accessors, read anew at each access, as k6's
-        return vuOnly('getting instance information in the init context is not supported', () => ({
-          get currentTestRunDuration() {
-            return realm.clock.now - realm.o.testStartMs;
-          },
-        }));
-      },
-      get test() {
-        return {
-          get options() {
-            return vuOnly('getting test options in the init context is not supported', () => realm.o.testOptions());
-          },
-          abort: (msg?: string) => void realm.o.logs.push(`abort: ${msg ?? ''}`),
-          fail: () => undefined,
-        };
-      },
-    };
   }
 }
