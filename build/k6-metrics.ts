@@ -1,12 +1,12 @@
 import esbuild from 'esbuild';
 import path from 'node:path';
-import { helperMetrics, K6_OWN, MetricDecl } from '../lib/k6/names';
+import { helperMetrics, k6Own, MetricDecl } from '../lib/k6/names';
 import type { ResolvedOptions } from '../lib/scenario/types';
 
 /**
  * Which metrics a k6 bundle declares. k6 creates custom metrics only in the init context, so the
  * build must know them all beforehand, and takes them from declarations, never from a guess:
- * - what lib/k6 and the core record in every bundle (`K6_OWN`, lib/core/metric-names.ts);
+ * - what lib/k6 and the core record in every bundle (`k6Own`, lib/core/metric-names.ts);
  * - what a helper module records (`MessageMeter`'s im_* and ws_msg_latency, the reconnect recovery),
  *   when the scenario's code reaches that module: esbuild's own account of the tree-shaken scenario
  *   (metafile: the module put code in the output), so a connect-only bundle declares no im_*;
@@ -39,5 +39,5 @@ export function bundleMetrics(root: string, reached: Set<string>, declared: Reso
     .filter((by) => reached.has(path.join(root, HELPER_MODULES[by])))
     .flatMap((by) => helperMetrics(by));
   // options.metrics holds no name of the two lists before it (lib/options/metrics-option.ts), so none is declared twice
-  return [...K6_OWN, ...helpers, ...Object.entries(declared).map(([name, kind]) => ({ name, kind }))];
+  return [...k6Own(), ...helpers, ...Object.entries(declared).map(([name, kind]) => ({ name, kind }))];
 }

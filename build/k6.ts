@@ -144,7 +144,10 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
   const entry = [
     `import * as scenario from ${JSON.stringify(abs)};`,
     `import { k6Entry } from ${JSON.stringify(path.join(o.root, 'lib', 'k6', 'entry.ts'))};`,
-    `const entry = k6Entry(scenario, ${JSON.stringify(meta)});`,
+    `const meta = ${JSON.stringify(meta)};`,
+    // a require, not an import: esbuild then evaluates lib/k6/prepare.ts (the option table and the
+    // validation it reaches) only when it is called, once per test (lib/k6/entry.ts sharedPrepared)
+    `const entry = k6Entry(scenario, meta, () => require(${JSON.stringify(path.join(o.root, 'lib', 'k6', 'prepare.ts'))}).prepare(scenario, meta));`,
     'export const options = entry.options;',
     'export default function () { entry.iteration(); }',
     'export function handleSummary(data) { return entry.summary(data); }',

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { K6_OWN } from '../lib/k6/names';
+import { k6Own } from '../lib/k6/names';
 import { readSummary, ROOT, runCli, spawnedBadInputLine, tmpDir } from './helpers';
 import { K6Sandbox } from './k6-sandbox';
 import { startServer, until } from './k6-bundle-helpers';
@@ -88,7 +88,7 @@ test('the k6 build declares exactly the declared names (with lib/k6\'s own), map
   const server = await startServer();
   const sb = K6Sandbox.load(path.join(out, 'declared-metrics.js'), { env: { TARGET: server.url } });
   try {
-    const own = new Set(K6_OWN.map((d) => d.name));
+    const own = new Set(k6Own().map((d) => d.name));
     const reconnect = ['ws_reconnects', 'ws_reconnect_failures', 'ws_reconnect_downtime', 'ws_reconnect_connecting']; // keepAlive reaches lib/helpers/reconnect.ts
     expect(sb.declared.filter((d) => !own.has(d.name) && !reconnect.includes(d.name))).toEqual([
       { name: 'app_errors', type: 'Counter', isTime: false },

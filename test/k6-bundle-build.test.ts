@@ -72,7 +72,7 @@ describe('runner build: input and other targets', () => {
     const r = await runCli('runner', ['build', 'scenarios/connect-only.ts', '--k6-legacy', '--out-dir', out], { noExport: true, cwd: ROOT });
     expect(r.code).toBe(0);
     const file = path.join(out, 'connect-only.js');
-    expect(await bundleImports(file)).toEqual(['k6/execution', 'k6/experimental/websockets', 'k6/metrics', 'k6/timers']);
+    expect(await bundleImports(file)).toEqual(['k6/data', 'k6/execution', 'k6/experimental/websockets', 'k6/metrics', 'k6/timers']);
     const server = await startServer();
     const sb = K6Sandbox.load(file, { env: { TARGET: server.url }, clock: new VirtualClock(), version: '0.54' });
     try {

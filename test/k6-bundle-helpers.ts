@@ -19,7 +19,7 @@ export const OUT = tmpDir('wsbench-k6-');
 export const SCENARIOS = listScenarios(path.join(ROOT, 'scenarios'));
 export const NAMES = SCENARIOS.map(scenarioName);
 export const bundle = (name: string): string => path.join(OUT, `${name}.js`);
-export const K6_IMPORTS = ['k6/execution', 'k6/metrics', 'k6/timers', 'k6/websockets'];
+export const K6_IMPORTS = ['k6/data', 'k6/execution', 'k6/metrics', 'k6/timers', 'k6/websockets'];
 
 export interface Conn {
   url: string;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleImports } from '../build/k6';
-import { K6_OWN } from '../lib/k6/names';
+import { k6Own } from '../lib/k6/names';
 import { parseDuration } from '../lib/scenario/duration';
 import YAML from 'yaml';
 import { sendPlan } from '../lib/helpers/send-plan';
@@ -46,7 +46,7 @@ describe.each(NAMES)('dist/k6/%s.js', (name) => {
     }
     // every metric exists before any VU runs (k6 refuses new ones later); k6's own are left to k6
     const names = sb.declared.map((d) => d.name);
-    const own = K6_OWN.map((d) => d.name).filter((n) => n !== 'ws_msg_latency');
+    const own = k6Own().map((d) => d.name).filter((n) => n !== 'ws_msg_latency');
     expect(names).toEqual(expect.arrayContaining(own));
     expect(names).not.toEqual(expect.arrayContaining(['ws_connecting']));
     // declared only when the scenario's code reaches lib/helpers/messages.ts (issue 11 point 5)

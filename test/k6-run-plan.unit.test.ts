@@ -1,6 +1,6 @@
 import { CLOSE_FORCE_MS, CLOSE_HANDSHAKE_MS, DRAIN_SLACK_MS, drainMs, endGraceMs } from '../lib/core/drain';
 import { k6Options } from '../lib/k6/options';
-import { K6_OWN } from '../lib/k6/names';
+import { k6Own } from '../lib/k6/names';
 import { goDurationMs, runPlan } from '../lib/k6/run-plan';
 import { emptyThresholdWarnings } from '../lib/k6/summary';
 import { resolveOptions } from '../lib/options/options';
@@ -71,7 +71,7 @@ describe('the VU plan from exec.test.options', () => {
 
 describe('thresholds that judged no data on k6', () => {
   const o = resolveOptions('t', { stages: [ramp('1s', 1)], thresholds: ['connectLatencyMs.p99 < 100', 'heartbeat.pongRate >= 0.99', 'connections.failed < 1', 'connections.successRate >= 0.99'] }, {});
-  const { sources } = k6Options(o, 't', K6_OWN);
+  const { sources } = k6Options(o, 't', k6Own());
 
   test('an empty Rate, a Trend of count 0 and a metric k6 does not list warn; a Counter at 0 and a Rate with samples do not', () => {
     const data = {
@@ -98,5 +98,5 @@ test('one drain rule: the longer timeout plus 500 ms; k6\'s gracefulStop adds th
   expect(drainMs(o)).toBe(3000 + DRAIN_SLACK_MS);
   expect(endGraceMs(o)).toBe(drainMs(o) + CLOSE_HANDSHAKE_MS + CLOSE_FORCE_MS + DRAIN_SLACK_MS);
   const defaults = resolveOptions('t', { stages: [ramp('1s', 1)] }, {});
-  expect(k6Options(defaults, 't', K6_OWN).options.scenarios.t?.gracefulStop).toBe('15s');
+  expect(k6Options(defaults, 't', k6Own()).options.scenarios.t?.gracefulStop).toBe('15s');
 });

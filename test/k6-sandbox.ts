@@ -90,6 +90,9 @@ export class K6Sandbox {
     return this.registry.samples.map((s) => ({ metric: s.metric, type: TYPE[s.type] as Sample['type'], value: s.type === 'rate' ? s.value !== 0 : s.value, tags: s.tags }));
   }
 
+  /** The test's SharedArrays (k6/data), shared by every realm as k6 shares them across VUs. */
+  private readonly shared = new Map<string, string[]>();
+
   private realm(vu: number): VuRealm {
     let r = this.realms.get(vu);
     if (!r) {
@@ -97,7 +100,7 @@ export class K6Sandbox {
       r = new VuRealm({
         code: this.code, vu, version: this.o.version ?? '1.6', env: this.o.env, clock: this.clock, registry: this.registry, logs: this.logs,
         sockets: this.sockets, testOptions: () => this.runOptions(), scenario: () => ({ name: name(), startMs: this.scenarioStart }),
-        nextIteration: () => this.iterationsInTest.next++, testStartMs: this.scenarioStart,
+        nextIteration: () => this.iterationsInTest.next++, testStartMs: this.scenarioStart, shared: this.shared,
       });
       this.realms.set(vu, r);
     }

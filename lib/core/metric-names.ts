@@ -1,7 +1,7 @@
 /**
  * THE METRIC TABLE: every metric wsbench records, and every metric k6 builds in, declared once. Both
  * engines, the summary, the threshold checks and the k6 build read it; `M` (the names), the k6
- * bundle's own declarations (lib/k6/names.ts `K6_OWN`) and k6's built-in list are derived from it.
+ * bundle's own declarations (lib/k6/names.ts `k6Own`) and k6's built-in list are derived from it.
  * Pure data (no Node built-in): it bundles for k6. CONTRIBUTING.md, "Adding a metric".
  */
 
@@ -110,26 +110,29 @@ type Table = typeof METRICS;
 /** Keys of the metrics wsbench records (every row but k6's alone). */
 type WsbenchKey = { [K in keyof Table]: Table[K]['by'] extends 'k6' ? never : K }[keyof Table];
 
+// The derived tables below are built with plain loops: k6 evaluates this module in every VU, and its
+// runtime allocates kilobytes per destructured callback, `Object.fromEntries` or `new Map(iterable)`
+// (bench/README.md "Cost per VU on k6"), which made this module 0.4 MiB a VU.
 const ROWS: readonly MetricRow[] = Object.values(METRICS);
 
 /** The names of wsbench's metrics, shared with the k6 bundle: dashboards and thresholds carry over. */
-export const M = Object.fromEntries(
-  Object.entries(METRICS).filter(([, r]) => r.by !== 'k6').map(([k, r]) => [k, r.name]),
-) as { readonly [K in WsbenchKey]: Table[K]['name'] };
-
-const BY_NAME = new Map<string, MetricRow>(ROWS.map((r) => [r.name, r]));
+export const M = {} as { readonly [K in WsbenchKey]: Table[K]['name'] };
+const BY_NAME: Record<string, MetricRow> = {};
+/** Every metric k6 registers itself, with its type (docs/k6.md, "k6 behaviours encoded"). */
+export const K6_BUILTIN_METRICS: Readonly<Record<string, MetricKind>> = {};
+for (const key in METRICS) {
+  const r: MetricRow = METRICS[key as keyof Table];
+  if (r.by !== 'k6') (M as Record<string, string>)[key] = r.name;
+  BY_NAME[r.name] = r;
+  if (r.k6Builtin) (K6_BUILTIN_METRICS as Record<string, MetricKind>)[r.name] = r.kind;
+}
 
 /** The table's row of a metric name; undefined for a name of the scenario's own. */
 export function metricRow(name: string): MetricRow | undefined {
-  return BY_NAME.get(name);
+  return Object.prototype.hasOwnProperty.call(BY_NAME, name) ? BY_NAME[name] : undefined;
 }
 
 /** The rows `pick` keeps, in table order. */
 export function metricRows(pick: (r: MetricRow) => boolean): MetricRow[] {
   return ROWS.filter(pick);
 }
-
-/** Every metric k6 registers itself, with its type (docs/k6.md, "k6 behaviours encoded"). */
-export const K6_BUILTIN_METRICS: Readonly<Record<string, MetricKind>> = Object.fromEntries(
-  metricRows((r) => r.k6Builtin).map((r) => [r.name, r.kind]),
-);

@@ -1,30 +1,18 @@
+import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import { setTimeout } from 'k6/timers';
-import { ConfigError } from '../scenario/config-error';
-import { k6Overrides } from '../options/k6-env';
-import { checkModule, resolveOptions } from '../options/options';
-import type { ResolvedOptions } from '../scenario/types';
+import type { ResolvedOptions, ScenarioOptions, VuFunction } from '../scenario/types';
 import { hooksOf } from '../core/vu-connection';
 import { runVuFunction } from '../core/vu-book';
+import type { BundleMeta } from './meta';
 import { K6Metrics } from './metrics';
-import type { MetricDecl } from './names';
-import { K6Options, k6Options } from './options';
+import type { K6Options } from './options';
+import type { Prepared } from './prepare';
 import { K6ScenarioJson, RunPlan, runPlan } from './run-plan';
 import { emptyThresholdWarnings, K6SummaryData } from './summary';
 import { K6Vu } from './vu';
 
-/** What the build knows about a scenario and hands to its bundle. */
-export interface BundleMeta {
-  /** Scenario name (file name without extension): the k6 scenario key. */
-  name: string;
-  /** The scenario file as the user named it, for messages. */
-  file: string;
-  /**
-   * Every metric the bundle declares in k6's init context: lib/k6's own and those the scenario's
-   * reachable code records (computed by the build, checked against k6's rules there).
-   */
-  metrics: MetricDecl[];
-}
+export type { BundleMeta } from './meta';
 
 export interface K6Entry {
   options: K6Options;
@@ -56,23 +44,32 @@ function planOfRun(own: ResolvedOptions['stages']): RunPlan {
 }
 
 /**
- * Runs in k6's init context (once per VU, and once more to read `options`): validates the scenario
- * as `runner run` does, applies its `-e` variables (every `k6Env` of lib/options/table.ts), declares the
- * metrics and maps the options. Throws one clear error on bad input.
+ * The test's prepared options (lib/k6/prepare.ts), computed by the first init context that asks and
+ * kept in a k6 SharedArray: every other VU's init context reads them back as data instead of
+ * validating and mapping the scenario again (bench/README.md "Cost per VU on k6"). A JSON string,
+ * so that each VU gets objects of its own, not the array's frozen ones.
  */
-export function k6Entry(mod: unknown, meta: BundleMeta): K6Entry {
-  const { options: scenario, vu: vuFn } = checkModule(mod, meta.file);
-  const resolved: ResolvedOptions = resolveOptions(meta.name, scenario, k6Overrides(__ENV), '', meta.file);
-  if (resolved.target === '') throw new ConfigError('no target: run with -e TARGET=ws://host:port/ws (k6 has no embedded server)');
-  const hooks = hooksOf(scenario);
-  const declared = meta.metrics;
-  const metrics = new K6Metrics(declared);
-  const mapped = k6Options(resolved, meta.name, declared);
+function sharedPrepared(prepareOnce: () => Prepared): Prepared {
+  const shared = new SharedArray('wsbench prepared options', () => [JSON.stringify(prepareOnce())]);
+  return JSON.parse(shared[0] as string) as Prepared;
+}
+
+/**
+ * Runs in k6's init context (once per VU, and once more to read `options`): takes the prepared
+ * options (validated once per test, `prepareOnce` throws one clear error on bad input), declares
+ * the metrics and hands k6 its options and default function.
+ */
+export function k6Entry(mod: unknown, meta: BundleMeta, prepareOnce: () => Prepared): K6Entry {
+  const { resolved, options: k6Opts, sources } = sharedPrepared(prepareOnce);
+  const scenario = mod as { options: ScenarioOptions; default: VuFunction };
+  const vuFn = scenario.default;
+  const hooks = hooksOf(scenario.options);
+  const metrics = new K6Metrics(meta.metrics);
   // per VU realm: what k6 runs (read at its first iteration), and whether this VU already lived a life
   let plan: { run: RunPlan; options: ResolvedOptions } | undefined;
   let lived = false;
   return {
-    options: mapped.options,
+    options: k6Opts,
     iteration(): void {
       if (!plan) {
         try {
@@ -103,7 +100,7 @@ export function k6Entry(mod: unknown, meta: BundleMeta): K6Entry {
       runVuFunction(vuFn, vu);
     },
     summary(data: K6SummaryData): undefined {
-      for (const line of emptyThresholdWarnings(data, mapped.sources)) console.warn(line);
+      for (const line of emptyThresholdWarnings(data, sources)) console.warn(line);
       return undefined;
     },
   };

@@ -15,9 +15,9 @@ const decl = (r: MetricRow): MetricDecl => ({ name: r.name, kind: r.kind as Metr
  * these (`k6/websockets` records ws_connecting, ws_sessions, ws_ping, ws_msgs_*). Gauges left out: no wsbench
  * call records one.
  */
-export const K6_BUILTIN: Readonly<Record<string, MetricKind>> = Object.fromEntries(
-  metricRows((r) => r.k6Builtin && r.kind !== 'gauge').map((r) => [r.name, r.kind as MetricKind]),
-);
+export const K6_BUILTIN: Readonly<Record<string, MetricKind>> = {};
+// a loop, not Object.fromEntries: this runs in every k6 VU (lib/core/metric-names.ts, the derived tables)
+for (const r of metricRows((x) => x.k6Builtin && x.kind !== 'gauge')) (K6_BUILTIN as Record<string, MetricKind>)[r.name] = r.kind as MetricKind;
 
 /** k6 only: share of attempts that opened (wsbench derives `successRate` from its counters instead). */
 export const CONNECT_SUCCESS = METRICS.connectSuccess.name;
@@ -30,8 +30,10 @@ export const CONNECT_SUCCESS = METRICS.connectSuccess.name;
  */
 export const CONNECT_LATENCY = METRICS.connectLatencyK6.name;
 
-/** What lib/k6 and the core record in every bundle, under the names shared with the Node runner. */
-export const K6_OWN: MetricDecl[] = metricRows((r) => (r.by === 'core' || r.by === 'k6') && !r.k6Builtin).map(decl);
+/** What lib/k6 and the core record in every bundle, under the names shared with the Node runner (read by the build). */
+export function k6Own(): MetricDecl[] {
+  return metricRows((r) => (r.by === 'core' || r.by === 'k6') && !r.k6Builtin).map(decl);
+}
 
 /** What a helper module records (`messages`, `reconnect`): declared when the scenario's code reaches it. */
 export function helperMetrics(by: Extract<RecordedBy, 'messages' | 'reconnect'>): MetricDecl[] {

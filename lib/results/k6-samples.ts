@@ -13,7 +13,7 @@ import type { RunMeta } from './summarise';
  * run's first sample. Pure.
  *
  * The names of lib/core/metric-names.ts `M` that the k6 bundle records itself (lib/k6/names.ts
- * K6_OWN) are the Node runner's; k6's own `k6/websockets` metrics map as follows:
+ * k6Own) are the Node runner's; k6's own `k6/websockets` metrics map as follows:
  * - `ws_connecting` is stamped per dial, failed ones included: only dials that opened (tag
  *   `status` 101) are connect latency, and each opens a connection at its time plus its duration;
  * - `ws_session_duration` closes one (at its time), so open counts and the peak are rebuilt;

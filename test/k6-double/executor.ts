@@ -67,7 +67,7 @@ export async function runK6(file: string, o: RunOptions): Promise<K6RunResult> {
   let iterationsInTest = 0;
   const base = {
     code, version, env: o.env, clock, registry, logs, sockets, testOptions: () => options, scenario: () => scenario,
-    nextIteration: () => iterationsInTest++, testStartMs: clock.now,
+    nextIteration: () => iterationsInTest++, testStartMs: clock.now, shared: new Map<string, string[]>(),
   };
   const vu0 = new VuRealm({ ...base, vu: 0 });
   options = o.testOptions ?? vu0.exports.options;

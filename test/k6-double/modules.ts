@@ -12,7 +12,7 @@
 export type K6Version = '0.50' | '0.54' | '1.5' | '1.6';
 export const K6_VERSIONS: K6Version[] = ['0.50', '0.54', '1.5', '1.6'];
 
-export type ModuleKind = 'metrics' | 'timers' | 'execution' | 'websockets';
+export type ModuleKind = 'metrics' | 'timers' | 'execution' | 'websockets' | 'data';
 export type ModuleEntry = ModuleKind | { removed: string };
 
 /** k6: internal/js/jsmodules.go, the removed-module message of k6/experimental/timers. */
@@ -22,6 +22,7 @@ export function moduleTable(v: K6Version): Record<string, ModuleEntry> {
   const t: Record<string, ModuleEntry> = {
     'k6/metrics': 'metrics',
     'k6/execution': 'execution',
+    'k6/data': 'data',
     'k6/timers': 'timers',
     'k6/experimental/websockets': 'websockets',
   };

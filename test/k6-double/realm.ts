@@ -2,6 +2,7 @@ import esbuild from 'esbuild';
 import vm from 'node:vm';
 import type WebSocket from 'ws';
 import type { VirtualClock } from './clock';
+import { dataModule, SharedStore } from './data-module';
 import { executionModule } from './execution-module';
 import { K6Version, moduleTable, unknownModulesError } from './modules';
 import type { MetricType, Registry } from './registry';
@@ -42,6 +43,8 @@ export interface RealmOptions {
   testStartMs: number;
   /** Every socket created in this realm. */
   sockets: SocketRecord[];
+  /** The test's SharedArrays (k6/data), by name. */
+  shared: SharedStore;
 }
 
 export class VuRealm implements SocketHost {
@@ -171,6 +174,8 @@ export class VuRealm implements SocketHost {
         return executionModule(this, this.o);
       case 'websockets':
         return { WebSocket: webSocketClass(this) };
+      case 'data':
+        return dataModule(this.o.shared, () => this.phase === 'init');
     }
   }
 
