@@ -1,0 +1,43 @@
+import { expandTemplate, tokenFor } from '../core/vu-connection';
+import type { RequestOptions } from '../helpers/request';
+import type { VuContext } from '../scenario/types';
+
+/** The WebSocket subprotocols of STOMP (STOMP 1.2, "WebSocket"): offer them in `vu.connect(url, { protocols })`. */
+export const STOMP_PROTOCOLS = ['v12.stomp', 'v11.stomp'];
+
+/** Acknowledgement modes of SUBSCRIBE. */
+export type AckMode = 'auto' | 'client' | 'client-individual';
+
+/** Settings of a `Stomp` session; login, passcode and host may hold `${vu}` and `${token}`. */
+export interface StompOptions {
+  login?: string;
+  passcode?: string;
+  /** The virtual host (RabbitMQ's vhost, `/` by default). Default: the target's host name. */
+  host?: string;
+  /** Heart-beat offer `cx,cy` in ms, both directions. Default: `vu.options.pingIntervalMs`; 0: none. */
+  heartbeatMs?: number;
+  /** Where SEND receipts are timed (a `Requests`). Default wsbench's acks: `im_ack_rtt`, `im_ack_timeouts`. */
+  receipts?: RequestOptions;
+  /** Extra CONNECT headers (e.g. `client-id`). */
+  headers?: Record<string, string>;
+}
+
+/** The CONNECT headers of VU `vu`: `${vu}` and `${token}` expanded as in the target (lib/core/vu-connection.ts). */
+export function connectHeaders(vu: VuContext<object>, o: StompOptions): Record<string, string | undefined> {
+  const vars = { vu: vu.id, token: tokenFor(vu.options, undefined, vu.id) };
+  const x = (t: string | undefined): string | undefined => (t === undefined ? undefined : expandTemplate(t, vars));
+  const hb = o.heartbeatMs ?? vu.options.pingIntervalMs;
+  return {
+    'accept-version': '1.2,1.1',
+    host: x(o.host) ?? hostOf(vu.options.target),
+    login: x(o.login),
+    passcode: x(o.passcode),
+    'heart-beat': `${hb},${hb}`,
+    ...o.headers,
+  };
+}
+
+function hostOf(url: string): string {
+  const m = /^wss?:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?#]*)/.exec(url);
+  return m?.[1] ?? '/';
+}
