@@ -14,7 +14,7 @@ module.exports = {
       comment: 'scenarios import only the public API: lib/index.ts and its named sub-paths (lib/helpers.ts)',
       severity: 'error',
       from: { path: '^scenarios/' },
-      to: { pathNot: '^lib/(index|helpers)\\.ts$' },
+      to: { pathNot: '^lib/(index|helpers|protocols/stomp)\\.ts$' },
     },
     {
       name: 'server-not-to-runner-or-node-engine',

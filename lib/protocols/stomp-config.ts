@@ -1,4 +1,5 @@
 import { expandTemplate, tokenFor } from '../core/vu-connection';
+import { ConfigError } from '../scenario/config-error';
 import type { RequestOptions } from '../helpers/request';
 import type { VuContext } from '../scenario/types';
 
@@ -40,4 +41,42 @@ export function connectHeaders(vu: VuContext<object>, o: StompOptions): Record<s
 function hostOf(url: string): string {
   const m = /^wss?:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?#]*)/.exec(url);
   return m?.[1] ?? '/';
+}
+
+/** `options.extra` of scenarios/stomp.ts beyond the messaging settings (lib/helpers/messaging-settings.ts). */
+export interface StompExtra {
+  /** CONNECT login and passcode; `${vu}` and `${token}` allowed. Default "guest". */
+  stompLogin?: string;
+  stompPasscode?: string;
+  /** The CONNECT host header: RabbitMQ's vhost. Default "/". */
+  stompVhost?: string;
+  /** Ack mode of each VU's subscription. Default "auto". */
+  stompAck?: AckMode;
+  /** Each VU's destination is this prefix and its index. Default "/queue/wsbench.". */
+  stompPrefix?: string;
+}
+
+const ACK_MODES: readonly AckMode[] = ['auto', 'client', 'client-individual'];
+
+/** Checks the STOMP settings of `extra` (one line naming the setting), and returns them with their defaults. */
+export function stompSettings(extra: StompExtra | Record<string, unknown>): Required<StompExtra> {
+  const e = extra as Record<string, unknown>;
+  const text = (key: keyof StompExtra, dflt: string): string => {
+    const v = e[key] ?? dflt;
+    if (typeof v !== 'string' || (v === '' && key !== 'stompPasscode')) {
+      throw new ConfigError(`options.extra.${key} must be a non-empty string (got ${JSON.stringify(v)})`);
+    }
+    return v;
+  };
+  const ack = e.stompAck ?? 'auto';
+  if (!ACK_MODES.includes(ack as AckMode)) {
+    throw new ConfigError(`options.extra.stompAck must be one of ${ACK_MODES.join(', ')} (got ${JSON.stringify(ack)})`);
+  }
+  return {
+    stompLogin: text('stompLogin', 'guest'),
+    stompPasscode: text('stompPasscode', 'guest'),
+    stompVhost: text('stompVhost', '/'),
+    stompAck: ack as AckMode,
+    stompPrefix: text('stompPrefix', '/queue/wsbench.'),
+  };
 }

@@ -10,8 +10,8 @@ import { HEARTBEATS_MISSED } from './stomp-heartbeat';
 
 export { Stomp, CONNECTED_MS } from './stomp-client';
 export type { StompMessage } from './stomp-client';
-export { STOMP_PROTOCOLS, connectHeaders } from './stomp-config';
-export type { AckMode, StompOptions } from './stomp-config';
+export { STOMP_PROTOCOLS, connectHeaders, stompSettings } from './stomp-config';
+export type { AckMode, StompExtra, StompOptions } from './stomp-config';
 export { encodeFrame, escapeHeader, unescapeHeader, parseHead } from './stomp-frame';
 export type { StompFrame } from './stomp-frame';
 export { StompParser } from './stomp-parser';
