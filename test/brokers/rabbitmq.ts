@@ -64,7 +64,7 @@ function exited(child: ChildProcess): Promise<void> {
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { env }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
+    execFile(cmd, args, { env, cwd: env.RABBITMQ_BASE }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
   });
 }
 
@@ -101,10 +101,13 @@ export async function startRabbit(): Promise<Rabbit> {
     RABBITMQ_CONF_ENV_FILE: path.join(dir, 'rabbitmq-env.conf'),
     RABBITMQ_PID_FILE: path.join(dir, 'pid'),
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
+    // a crash dump (the VM killed while booting) goes into the node's folder, not the test's working directory
+    ERL_CRASH_DUMP: path.join(dir, 'log', 'erl_crash.dump'),
     ERL_EPMD_PORT: String(epmdPort),
     ERL_EPMD_ADDRESS: '127.0.0.1',
   };
-  const broker = spawn(path.join(RABBITMQ_BIN, 'rabbitmq-server'), [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // run in the node's folder: Erlang writes MnesiaCore.* files into its working directory when mnesia is cut off
+  const broker = spawn(path.join(RABBITMQ_BIN, 'rabbitmq-server'), [], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   broker.stdout?.on('data', (d) => (log += d));
   broker.stderr?.on('data', (d) => (log += d));
