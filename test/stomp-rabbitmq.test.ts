@@ -73,6 +73,9 @@ export default stomp;
     const s = r.summary!;
     const cls = "STOMP ERROR: Bad CONNECT (Access refused for user '…')";
     expect(s.connections.errors).toEqual({ [cls]: VUS });
+    // the session closes on the ERROR frame itself: one failure per VU, not also a disconnect
+    expect(s.connections).toMatchObject({ attempted: VUS, succeeded: VUS, disconnected: 0 });
+    expect(s.disconnectWaves).toEqual([]);
     const m = s.metrics as Record<string, { count: number; p50: number | null } | number>;
     expect(m.stomp_error_frames).toBe(VUS);
     expect(m.stomp_connected_ms).toMatchObject({ count: 0, p50: null });

@@ -120,9 +120,12 @@ export class Stomp {
       case 'CONNECTED':
         return this.handshake(f);
       case 'ERROR':
+        // the broker closes after an ERROR (STOMP 1.2, "ERROR"): closed here first, it is this class, not also a disconnect
         this.errorFrames.add(1);
         this.failed = true;
         this.vu.failure(errorClass(f));
+        this.heartbeat.stop();
+        this.socket.close(1000, 'STOMP ERROR');
         return;
     }
   }
