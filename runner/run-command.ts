@@ -73,6 +73,7 @@ export function wsbenchCommand(a: AllArgs, io: Streams): Promise<number> {
     if (mode !== 'messaging') throw new ConfigError(`--protocol ${protocol} needs --mode messaging (got --mode ${mode})`);
     file = PROTOCOL_SCENARIOS[protocol];
     if (!file) throw new ConfigError(`--protocol must be one of ${Object.keys(PROTOCOL_SCENARIOS).join(', ')} (got ${JSON.stringify(protocol)})`);
+    if (a.target === undefined) throw new ConfigError(`--protocol ${protocol} needs --target, the broker's WebSocket URL (the embedded server speaks its own JSON protocol)`);
   }
   const seedDefaults = { conns: 1000, duration: '60s', ramp: '30s', pingInterval: '30s' };
   return runCommand(file, { ...seedDefaults, ...definedOnly(rest) }, io);
