@@ -89,6 +89,13 @@ describe('the STOMP session (lib/protocols/stomp-client.ts) on a manual clock', 
     expect(hintFor('STOMP no CONNECTED')).toMatch(/v12\.stomp/);
   });
 
+  test('${token} without tokens, or an unknown placeholder, is refused in one line', () => {
+    const vu = new FakeVu();
+    Object.assign(vu.options, { target: 'ws://b/ws', pingIntervalMs: 2000 });
+    expect(() => new Stomp(vu, new FakeSocket(), { passcode: '${token}' })).toThrow('STOMP passcode uses ${token} but no tokens were given');
+    expect(() => new Stomp(vu, new FakeSocket(), { login: 'u${user}' })).toThrow('STOMP login: unknown placeholder ${user}');
+  });
+
   test('scenarios/stomp.ts settings: one line naming the bad one', () => {
     expect(stompSettings({}).stompAck).toBe('auto');
     expect(() => stompSettings({ stompAck: 'manual' })).toThrow('options.extra.stompAck must be one of auto, client, client-individual (got "manual")');

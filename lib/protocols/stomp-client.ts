@@ -1,7 +1,7 @@
 import { Requests } from '../helpers/request';
 import { M } from '../core/metric-names';
 import type { Counter, Socket, Trend, VuContext } from '../scenario/types';
-import { AckMode, connectHeaders, StompOptions } from './stomp-config';
+import { AckMode, checkCredentials, connectHeaders, StompOptions } from './stomp-config';
 import { ERROR_FRAMES, errorClass, NO_CONNECTED } from './stomp-errors';
 import { encodeFrame, StompFrame } from './stomp-frame';
 import { negotiate, StompHeartbeat } from './stomp-heartbeat';
@@ -37,6 +37,7 @@ export class Stomp {
   private bye: string | undefined;
 
   constructor(private readonly vu: VuContext<object>, readonly socket: Socket, private readonly opts: StompOptions = {}) {
+    checkCredentials(vu, opts);
     this.receipts = new Requests<string>(vu, socket, opts.receipts ?? { trend: M.imAckRtt, timeouts: M.imAckTimeouts });
     this.heartbeat = new StompHeartbeat(vu, socket);
     this.connectedMs = vu.trend(CONNECTED_MS);

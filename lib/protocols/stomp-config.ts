@@ -1,4 +1,4 @@
-import { expandTemplate, tokenFor } from '../core/vu-connection';
+import { checkTemplate, expandTemplate, tokenFor } from '../core/vu-connection';
 import { ConfigError } from '../scenario/config-error';
 import type { RequestOptions } from '../helpers/request';
 import type { VuContext } from '../scenario/types';
@@ -21,6 +21,18 @@ export interface StompOptions {
   receipts?: RequestOptions;
   /** Extra CONNECT headers (e.g. `client-id`). */
   headers?: Record<string, string>;
+}
+
+/**
+ * Refuses a login, passcode or host naming an unknown placeholder, or `${token}` without tokens (the
+ * data tokens: `--tokens FILE` or a list in `options.tokens`), in the engine's own words.
+ */
+export function checkCredentials(vu: VuContext<object>, o: StompOptions): void {
+  const hasTokens = (vu.options.tokens?.length ?? 0) > 0;
+  for (const key of ['login', 'passcode', 'host'] as const) {
+    const t = o[key];
+    if (t !== undefined) checkTemplate(t, `STOMP ${key}`, hasTokens);
+  }
 }
 
 /** The CONNECT headers of VU `vu`: `${vu}` and `${token}` expanded as in the target (lib/core/vu-connection.ts). */
