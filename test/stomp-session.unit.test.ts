@@ -89,6 +89,14 @@ describe('the STOMP session (lib/protocols/stomp-client.ts) on a manual clock', 
     expect(hintFor('STOMP no CONNECTED')).toMatch(/v12\.stomp/);
   });
 
+  test('DISCONNECT without a receipt closes at once (a broker that sends none)', () => {
+    const { socket, stomp, frames } = session();
+    rx(socket, CONNECTED);
+    stomp.disconnect({ receipt: false });
+    expect(frames().slice(1)).toEqual(['DISCONNECT\n\n\0']);
+    expect(socket.readyState).toBe(3);
+  });
+
   test('${token} without tokens, or an unknown placeholder, is refused in one line', () => {
     const vu = new FakeVu();
     Object.assign(vu.options, { target: 'ws://b/ws', pingIntervalMs: 2000 });

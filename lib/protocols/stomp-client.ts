@@ -87,13 +87,17 @@ export class Stomp {
     this.write(nack ? 'NACK' : 'ACK', { id: m.headers.ack ?? m.headers['message-id'] });
   }
 
-  /** DISCONNECT with a receipt; the socket is closed when the RECEIPT arrives (the broker may close first). */
-  disconnect(): void {
+  /**
+   * DISCONNECT with a receipt: the socket is closed when the RECEIPT arrives. A broker that closes
+   * first counts as a disconnect; for one that sends no receipt (RabbitMQ's web_stomp), `receipt: false`
+   * closes right after the frame.
+   */
+  disconnect(o: { receipt?: boolean } = {}): void {
     if (this.socket.readyState !== 1 || this.bye !== undefined) return;
     this.bye = `bye-${this.vu.id}`;
     this.heartbeat.stop();
-    if (!this.connected) this.socket.close(1000, 'STOMP DISCONNECT');
-    else this.write('DISCONNECT', { receipt: this.bye });
+    if (this.connected) this.write('DISCONNECT', o.receipt === false ? {} : { receipt: this.bye });
+    if (!this.connected || o.receipt === false) this.socket.close(1000, 'STOMP DISCONNECT');
   }
 
   private connect(): void {
