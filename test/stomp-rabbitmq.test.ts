@@ -65,6 +65,31 @@ export default stomp;
     expect(acked(after) - acked(before)).toBe(200);
   });
 
+  test('DISCONNECT: each VU says goodbye at protocol level; RabbitMQ holds no connection of ours after, and none counts as a drop', async () => {
+    const file = writeScenario(`import { hold, ramp, ScenarioOptions, VuContext } from '${path.join(ROOT, 'lib')}';
+import { Stomp, STOMP_PROTOCOLS, stompMetrics } from '${path.join(ROOT, 'lib', 'protocols', 'stomp')}';
+export const options: ScenarioOptions = {
+  stages: [ramp('1s', 20), hold('2s')], protocols: STOMP_PROTOCOLS,
+  metrics: { ...stompMetrics(), im_ack_rtt: 'trend', im_ack_timeouts: 'counter' },
+};
+export default function (vu: VuContext): void {
+  const stomp = new Stomp(vu, vu.connect(), { login: 'guest', passcode: 'guest', host: '/' });
+  // RabbitMQ's web_stomp sends no receipt for DISCONNECT: close right after it
+  stomp.ready(() => stomp.send('/queue/bye', 'x', {}, true));
+  stomp.socket.addEventListener('message', () => {
+    if (stomp.receipts.pending === 0 && stomp.connected) stomp.disconnect({ receipt: false });
+  });
+}
+`);
+    const r = await runCli('runner', ['run', file, '--target', rabbit.url, ...ONLY_COUNTS]);
+    expect(r.code).toBe(0);
+    const s = r.summary!;
+    expect(s.connections).toMatchObject({ attempted: 20, succeeded: 20, disconnected: 0 });
+    expect(s.messages).toMatchObject({ acked: 20, ackTimeouts: 0 });
+    const conns = await settle(() => rabbit.api<unknown[]>('/connections'), (c) => c.length === 0);
+    expect(conns).toEqual([]);
+  });
+
   test('a wrong login: 300 failures under the ERROR frame\'s class with RabbitMQ\'s message and a hint; nothing crashes', async () => {
     const file = path.join(ROOT, 'test', 'fixtures', 'stomp', 'bad-login.ts');
     const r = await runCli('runner', ['run', file, '--target', rabbit.url, '--conns', String(VUS), '--ramp', '2s', '--duration', '4s', ...ONLY_COUNTS]);
