@@ -132,3 +132,20 @@ maybe('STOMP: RabbitMQ stopped mid-run', () => {
     console.log(`STOMP broker stop: waves ${JSON.stringify(s.disconnectWaves)}, disconnect classes ${JSON.stringify(s.connections.disconnectReasons)}`);
   });
 });
+
+maybe('STOMP: RabbitMQ sending binary WebSocket frames (web_stomp.ws_frame = binary)', () => {
+  let rabbit: Rabbit;
+  beforeAll(async () => {
+    rabbit = await startRabbit({ wsFrame: 'binary' });
+  }, 180_000);
+  afterAll(() => rabbit?.stop());
+
+  test('the codec reads them as UTF-8: 20 VUs, 10 messages each, all delivered, as the broker counts', async () => {
+    const file = path.join(ROOT, 'test', 'fixtures', 'stomp', 'short.ts');
+    const r = await runCli('runner', ['run', file, '--target', rabbit.url, ...ONLY_COUNTS]);
+    expect(r.code).toBe(0);
+    expect(r.summary!.messages).toMatchObject({ sent: 200, delivered: 200, acked: 200, lost: 0, duplicated: 0 });
+    const broker = await settle(() => rabbit.queueTotals(), (t) => t.published >= 200 && t.delivered >= 200);
+    expect(broker).toEqual({ published: 200, delivered: 200, queues: 20 });
+  });
+});

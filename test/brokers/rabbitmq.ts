@@ -68,7 +68,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<strin
   });
 }
 
-export async function startRabbit(): Promise<Rabbit> {
+/** `wsFrame: 'binary'`: web_stomp sends its frames as binary WebSocket messages (`web_stomp.ws_frame`). */
+export async function startRabbit(o: { wsFrame?: 'text' | 'binary' } = {}): Promise<Rabbit> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsbench-rabbit-'));
   const [amqp, dist, epmdPort, stomp, mgmt] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   for (const d of ['base', 'mnesia', 'log', 'home']) fs.mkdirSync(path.join(dir, d));
@@ -77,6 +78,7 @@ export async function startRabbit(): Promise<Rabbit> {
     'stomp.listeners.tcp = none',
     `web_stomp.tcp.port = ${stomp}`,
     'web_stomp.tcp.ip = 127.0.0.1',
+    `web_stomp.ws_frame = ${o.wsFrame ?? 'text'}`,
     `management.tcp.port = ${mgmt}`,
     'management.tcp.ip = 127.0.0.1',
     // queue counters every 500 ms instead of 5 s, so that the totals are read soon after a run
