@@ -11,10 +11,10 @@ module.exports = {
     },
     {
       name: 'scenarios-only-public-api',
-      comment: 'scenarios import only the public API: lib/index.ts and its named sub-paths (lib/helpers.ts)',
+      comment: 'scenarios import only the public API: lib/index.ts and its named sub-paths (lib/helpers.ts, lib/protocols/stomp.ts)',
       severity: 'error',
       from: { path: '^scenarios/' },
-      to: { pathNot: '^lib/(index|helpers)\\.ts$' },
+      to: { pathNot: '^lib/(index|helpers|protocols/stomp)\\.ts$' },
     },
     {
       name: 'server-not-to-runner-or-node-engine',
@@ -70,6 +70,13 @@ module.exports = {
       comment: 'scenario helpers (lib/helpers/) run on both engines: no engine, HDR code or result',
       severity: 'error',
       from: { path: '^lib/helpers/' },
+      to: { path: '^lib/(metrics|results|node|k6)/' },
+    },
+    {
+      name: 'protocols-engine-agnostic',
+      comment: 'protocol objects (lib/protocols/) run on both engines, over the helpers: no engine, HDR code or result',
+      severity: 'error',
+      from: { path: '^lib/protocols/' },
       to: { path: '^lib/(metrics|results|node|k6)/' },
     },
     {

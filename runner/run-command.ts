@@ -13,10 +13,17 @@ export const BUILTIN: Record<string, string> = {
   messaging: path.join(ROOT, 'scenarios', 'messaging.ts'),
 };
 
+/** Built-in scenario files of `wsbench --mode messaging --protocol <name>` (a row of runner/run-flag-table.ts names each). */
+export const PROTOCOL_SCENARIOS: Record<string, string> = {
+  stomp: path.join(ROOT, 'scenarios', 'stomp.ts'),
+};
+
 export interface AllArgs extends RunArgs {
   scenario?: string;
   /** `wsbench` runs the built-in scenario of `--mode`. */
   mode?: string;
+  /** `wsbench --mode messaging` runs the scenario of this protocol (PROTOCOL_SCENARIOS). */
+  protocol?: string;
   summaryExport?: string;
   outDir?: string;
   threshold?: string[];
@@ -29,6 +36,7 @@ export interface AllArgs extends RunArgs {
 
 /** `runner run <scenario>`: the flags checked and turned into one run; resolves with its exit code. */
 export function runCommand(scenarioFile: string, a: AllArgs, io: Streams): Promise<number> {
+  if (a.protocol !== undefined) throw new ConfigError('--protocol is a flag of wsbench --mode messaging: a scenario file speaks its own protocol');
   const lang = checkLang(a.lang);
   const { workers, serverWorkers } = checkWorkers(a);
   return execute({
@@ -58,10 +66,17 @@ export function runCommand(scenarioFile: string, a: AllArgs, io: Streams): Promi
 /** `wsbench`: the built-in scenario of `--mode`, with the seed tool's defaults under the flags given. */
 export function wsbenchCommand(a: AllArgs, io: Streams): Promise<number> {
   const mode = a.mode ?? 'connect-only';
-  const file = BUILTIN[mode];
+  let file: string | undefined = BUILTIN[mode];
   if (!file) throw new ConfigError(`--mode must be one of ${Object.keys(BUILTIN).join(', ')} (got ${JSON.stringify(mode)})`);
+  const { protocol, ...rest } = a;
+  if (protocol !== undefined) {
+    if (mode !== 'messaging') throw new ConfigError(`--protocol ${protocol} needs --mode messaging (got --mode ${mode})`);
+    file = PROTOCOL_SCENARIOS[protocol];
+    if (!file) throw new ConfigError(`--protocol must be one of ${Object.keys(PROTOCOL_SCENARIOS).join(', ')} (got ${JSON.stringify(protocol)})`);
+    if (a.target === undefined) throw new ConfigError(`--protocol ${protocol} needs --target, the broker's WebSocket URL (the embedded server speaks its own JSON protocol)`);
+  }
   const seedDefaults = { conns: 1000, duration: '60s', ramp: '30s', pingInterval: '30s' };
-  return runCommand(file, { ...seedDefaults, ...definedOnly(a) }, io);
+  return runCommand(file, { ...seedDefaults, ...definedOnly(rest) }, io);
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -40,6 +40,9 @@ export class FakeVu implements VuContext {
   rate(name: string) {
     return { add: (ok: boolean) => this.reg.rate(name, ok) };
   }
+  failure(kind: string): void {
+    this.reg.error(kind);
+  }
   /** Runs due timers in time order up to `to` (each at its own time, as a real clock would). */
   advanceTo(to: number): void {
     for (;;) {

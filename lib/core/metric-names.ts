@@ -74,6 +74,10 @@ export const METRICS = {
   // the send → ack round trip of scenarios/messaging.ts (a `Requests` it declares)
   imAckRtt: row('im_ack_rtt', 'trend', 'scenario', false, 'messages.ackRttMs'),
   imAckTimeouts: row('im_ack_timeouts', 'counter', 'scenario', false, 'messages.ackTimeouts'),
+  // a STOMP session's own (lib/protocols/stomp.ts `stompMetrics()`): CONNECT → CONNECTED, server heart-beats missed, ERROR frames
+  stompConnected: row('stomp_connected_ms', 'trend', 'scenario', false),
+  stompHeartbeatsMissed: row('stomp_heartbeats_missed', 'counter', 'scenario', false),
+  stompErrorFrames: row('stomp_error_frames', 'counter', 'scenario', false),
   // reconnect recovery: retries, retries that failed, time a dropped VU was down, connect latency of the reconnects
   reconnects: row('ws_reconnects', 'counter', 'reconnect', false, 'connections.reconnects'),
   reconnectFailures: row('ws_reconnect_failures', 'counter', 'reconnect', false),

@@ -110,6 +110,11 @@ export class K6Vu extends VuBook implements VuContext {
     return this.metrics.rateOf(name);
   }
 
+  /** k6 has no list of failure classes (lib/k6/metrics.ts `error`): the count is in the scenario's own counters. */
+  failure(): void {
+    this.metrics.error();
+  }
+
   /** End of the stages: the drain rule of lib/core/drain.ts, as on Node: settle what is in flight (bounded), then close. */
   finish(): void {
     this.ended = true;

@@ -112,6 +112,10 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
     return { add: (ok: boolean) => this.host.meter.rate(name, ok) };
   }
 
+  failure(kind: string): void {
+    this.rec.error(kind);
+  }
+
   /** Stops timers; sockets stay open until `closeSockets` so that pending pongs can drain. */
   stopTimers(): void {
     this.ended = true;

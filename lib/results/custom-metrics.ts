@@ -25,6 +25,12 @@ function figure(totals: MetricsSnapshot, name: string, kind: CustomMetricKind): 
   return r && r.total ? round4(r.passes / r.total) : null;
 }
 
+/** Whether a name's figure is in the `metrics` block: the scenario's own, or a `scenario` row with no summary field of its own. */
+function listedHere(name: string): boolean {
+  const row = metricRow(name);
+  return row === undefined || (row.by === 'scenario' && row.summary === null);
+}
+
 /** What the scenario recorded, by kind: names outside the table (and its own `scenario` rows). */
 function recorded(totals: MetricsSnapshot): Array<[string, CustomMetricKind]> {
   const out: Array<[string, CustomMetricKind]> = [];
@@ -47,12 +53,12 @@ function recorded(totals: MetricsSnapshot): Array<[string, CustomMetricKind]> {
 export function customMetrics(totals: MetricsSnapshot, declared: Declared | undefined): { metrics: CustomMetrics; warnings: string[] } {
   const metrics: CustomMetrics = {};
   const warnings: string[] = [];
-  // wsbench's names the scenario declares (im_ack_rtt) have their figure elsewhere in the summary
-  for (const [name, kind] of Object.entries(declared ?? {})) if (metricRow(name) === undefined) metrics[name] = figure(totals, name, kind);
+  // wsbench's names the scenario declares (im_ack_rtt) have their figure elsewhere in the summary; those with none (stomp_*) are here
+  for (const [name, kind] of Object.entries(declared ?? {})) if (listedHere(name)) metrics[name] = figure(totals, name, kind);
   for (const [name, kind] of recorded(totals)) {
     const was = declared?.[name];
     if (was === kind) continue;
-    if (metricRow(name) === undefined && !(name in metrics)) metrics[name] = figure(totals, name, kind);
+    if (listedHere(name) && !(name in metrics)) metrics[name] = figure(totals, name, kind);
     if (declared === undefined) continue;
     warnings.push(was === undefined
       ? `metric ${name} is recorded but not declared: add ${name}: '${kind}' to options.metrics (a k6 run refuses an undeclared metric)`
@@ -77,8 +83,8 @@ export function checkMetricThresholds(thresholds: Threshold[], declared: Declare
   for (const t of thresholds) {
     const name = t.path[1];
     if (t.path[0] !== 'metrics' || name === undefined) continue;
-    if (declared[name] !== undefined && metricRow(name) === undefined) continue;
-    const names = Object.keys(declared).filter((n) => metricRow(n) === undefined);
+    if (declared[name] !== undefined && listedHere(name)) continue;
+    const names = Object.keys(declared).filter(listedHere);
     const why = elsewhere(name)
       ?? `${name} is not declared: declare it in the scenario's options.metrics, e.g. metrics: { ${name}: 'counter' } (${names.length > 0 ? `declared: ${names.join(', ')}` : 'none declared'})`;
     throw new ConfigError(`threshold ${JSON.stringify(t.expr)}: ${why}`);

@@ -187,6 +187,8 @@ export interface VuContext<E extends object = Record<string, unknown>> {
   counter(name: string): Counter;
   trend(name: string): Trend;
   rate(name: string): Rate;
+  /** A protocol-level failure of this class (a broker's STOMP ERROR frame), listed in the summary's `errors` with its hint; k6 logs none. */
+  failure(kind: string): void;
 }
 
 /** The per-VU function a scenario exports as default. It may return a promise. */

@@ -29,7 +29,7 @@ interface RunOptions {
   /** Where in its millisecond the scenario starts (virtual). Default 0.6. */
   startFractionMs?: number;
   /** Extra condition for real I/O to count as settled before virtual time moves on. */
-  idle?: () => boolean;
+  idle?: (sockets: SocketRecord[]) => boolean;
 }
 
 interface ScenarioConfig {
@@ -139,10 +139,10 @@ export async function runK6(file: string, o: RunOptions): Promise<K6RunResult> {
     for (let i = 0; i < 4000; i++) {
       await new Promise((r) => setImmediate(r));
       const busy = realms.some((r) => r.realSockets().some((s) => s.readyState === 0 || s.readyState === 2));
-      if (!busy && (o.idle?.() ?? true)) {
+      if (!busy && (o.idle?.(sockets) ?? true)) {
         await sleep(2);
         const still = realms.some((r) => r.realSockets().some((s) => s.readyState === 0 || s.readyState === 2));
-        if (!still && (o.idle?.() ?? true)) return;
+        if (!still && (o.idle?.(sockets) ?? true)) return;
       }
       if (i % 50 === 49) await sleep(5);
     }
