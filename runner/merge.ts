@@ -11,7 +11,7 @@ import type { SecondRow } from '../lib/results/timeseries';
 import type { ResolvedOptions } from '../lib/scenario/types';
 import { thresholdLines, thresholdsFor } from '../lib/results/verdict';
 import { checkLang } from './flags';
-import { comparableOptions, RAW_FORMAT, RawTotals, readRaw, writeRaw } from './raw';
+import { comparableOptions, rawTotalsOf, RawTotals, readRaw, writeRaw } from './raw';
 import { writeResults } from './results';
 
 /** The raw results of one generator, as read from its results folder. */
@@ -167,15 +167,9 @@ export function mergeCommand(a: MergeArgs, out: NodeJS.WritableStream = process.
     ...m, text, extra: { 'segments.json': segments, 'report.html': renderReport({ summary: m.summary, timeseries: m.timeseries, uplot: uplotAssets() }) },
   });
   // the merged run's own raw record: runner report and runner compare summarise it like any run's
-  const f = m.meta;
   const first = segs.reduce((x, y) => (y.totals.segment.index < x.totals.segment.index ? y : x));
-  writeRaw(a.out, {
-    totals: {
-      ...f, warnings: m.summary.runner.warnings, format: RAW_FORMAT, segment: { index: 0, count: 1 }, optionsHash: first.totals.optionsHash,
-      options: m.options, thresholds: Object.keys(m.summary.thresholds), embedded: first.totals.embedded, hostname: first.totals.hostname,
-    },
-    seconds: m.records,
-  });
+  const run = { options: m.options, embedded: first.totals.embedded, segment: { index: 0, count: 1 }, hostname: first.totals.hostname };
+  writeRaw(a.out, { totals: rawTotalsOf(m.meta, m.summary, run), seconds: m.records });
   err.write(`merged ${segs.length} segment${segs.length > 1 ? 's' : ''}: ${outAbs}\n`);
   return m.exitCode;
 }

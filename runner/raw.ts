@@ -56,29 +56,40 @@ export function optionsHash(options: ResolvedOptions, embedded: boolean, thresho
   return crypto.createHash('sha256').update(canonical(comparableOptions(options, embedded, thresholds))).digest('hex');
 }
 
+/** What a run's raw record says of the run beside its meta. */
+export interface RawRun {
+  options: ResolvedOptions;
+  embedded: boolean;
+  segment: { index: number; count: number };
+  hostname: string;
+}
+
 /**
- * The raw record of a finished run (pure): its records, and its meta with the warnings the summary
- * found, so that summarising it again gives the same summary.
+ * `raw/totals.json` of a summarised run (pure): its meta with the warnings, peak and abort the
+ * summary found, so that summarising it again gives the same summary (runner run's rawOf, runner merge).
  */
-export function rawOf(r: RunResult, summary: Summary, segment: { index: number; count: number } | undefined): Raw {
+export function rawTotalsOf(meta: RunMeta, summary: Summary, run: RawRun): RawTotals {
   const thresholds = Object.keys(summary.thresholds);
-  const { schedule: _found, ...meta } = r.meta;
   return {
-    totals: {
-      ...meta,
-      warnings: summary.runner.warnings,
-      peak: summary.connections.peak,
-      ...(summary.abortedByThreshold ? { abortedByThreshold: summary.abortedByThreshold } : {}),
-      format: RAW_FORMAT,
-      segment: segment ?? { index: 0, count: 1 },
-      optionsHash: optionsHash(r.options, r.embedded, thresholds),
-      options: r.options,
-      thresholds,
-      embedded: r.embedded,
-      hostname: os.hostname(),
-    },
-    seconds: r.records,
+    ...meta,
+    warnings: summary.runner.warnings,
+    peak: summary.connections.peak,
+    ...(summary.abortedByThreshold ? { abortedByThreshold: summary.abortedByThreshold } : {}),
+    format: RAW_FORMAT,
+    segment: run.segment,
+    optionsHash: optionsHash(run.options, run.embedded, thresholds),
+    options: run.options,
+    thresholds,
+    embedded: run.embedded,
+    hostname: run.hostname,
   };
+}
+
+/** The raw record of a finished run of `runner run`. */
+export function rawOf(r: RunResult, summary: Summary, segment: { index: number; count: number } | undefined): Raw {
+  const { schedule: _found, ...meta } = r.meta;
+  const run = { options: r.options, embedded: r.embedded, segment: segment ?? { index: 0, count: 1 }, hostname: os.hostname() };
+  return { totals: rawTotalsOf(meta, summary, run), seconds: r.records };
 }
 
 /** Writes `raw/totals.json` and `raw/seconds.ndjson` into a results folder. */

