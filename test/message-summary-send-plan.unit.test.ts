@@ -56,7 +56,7 @@ describe('MessageMeter and the messages summary', () => {
       'Lost:           1 (25.00%)',
       'Duplicated:     0',
       'Out of order:   0',
-      'Throughput:     0.0 sent/s, 0.0 delivered/s',
+      'Throughput:     n/a sent/s, n/a delivered/s',
       'Delivery latency (ms):',
       '  P50 3.00   P90 3.00   P95 3.00   P99 3.00   Max 3.00   Avg 3.00',
     ]);
