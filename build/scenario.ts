@@ -9,9 +9,13 @@ export function libEntry(root: string): string {
   return path.join(root, 'lib', 'index.ts');
 }
 
-/** The public import names of a scenario: `wsbench` (lib/index.ts) and its named sub-paths (`wsbench/helpers`). */
+/** The public import names of a scenario: `wsbench` (lib/index.ts) and its named sub-paths (`wsbench/helpers`, `wsbench/protocols`). */
 export function publicAliases(root: string): Record<string, string> {
-  return { wsbench: libEntry(root), 'wsbench/helpers': path.join(root, 'lib', 'helpers.ts') };
+  return {
+    wsbench: libEntry(root),
+    'wsbench/helpers': path.join(root, 'lib', 'helpers.ts'),
+    'wsbench/protocols': path.join(root, 'lib', 'protocols.ts'),
+  };
 }
 
 /** A scenario's name: its file name without the .ts/.js extension. */

@@ -33,6 +33,7 @@ const FILES: Record<string, string> = {
   'lib/results/to-k6.ts': "export { k } from '../k6/k';",
   'lib/metrics/to-results.ts': "export { r } from '../results/r';",
   'lib/node/to-k6.ts': "export { k } from '../k6/k';",
+  'lib/protocols/to-results.ts': "export { r } from '../results/r';",
   'lib/core/c1.ts': "import { c2 } from './c2';\nexport const c1 = (): number => c2();",
   'lib/core/c2.ts': "import { c1 } from './c1';\nexport const c2 = (): number => c1();",
 };
@@ -40,7 +41,7 @@ const FILES: Record<string, string> = {
 const RULES = [
   'lib-not-to-runner-or-server', 'scenarios-only-public-api', 'server-not-to-runner-or-node-engine', 'k6-not-to-node-engine-or-hdr',
   'k6-not-to-hdr-transitively', 'pure-lib-no-node-builtins', 'contract-stands-alone', 'options-below-engines', 'core-below-engines',
-  'helpers-engine-agnostic', 'results-not-to-engines', 'metrics-only-hdr', 'node-engine-not-to-k6', 'no-circular',
+  'helpers-engine-agnostic', 'protocols-engine-agnostic', 'results-not-to-engines', 'metrics-only-hdr', 'node-engine-not-to-k6', 'no-circular',
 ];
 
 test('every import rule fails on a deliberate violation of it', () => {
