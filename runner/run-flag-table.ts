@@ -12,6 +12,10 @@ export const RUN_FLAGS = [
   { name: 'msgSize', kind: 'number', flag: 'msg-size', defaultDoc: String(MESSAGING_DEFAULTS.msgSize), doc: 'messaging: bytes per message frame' },
   { name: 'msgRate', kind: 'number', flag: 'msg-rate', defaultDoc: String(MESSAGING_DEFAULTS.msgRate), doc: 'messaging: messages per second per connection' },
   { name: 'roomSize', kind: 'number', flag: 'room-size', defaultDoc: String(MESSAGING_DEFAULTS.roomSize), doc: 'messaging: 0 sends to the next user; N >= 2 sends to rooms of N users' },
+  {
+    name: 'protocol', kind: 'enum', values: ['json', 'mqtt'], flag: 'protocol', defaultDoc: 'json',
+    doc: "wsbench --mode messaging: the wire protocol: json (the embedded server's, scenarios/messaging.ts) | mqtt (scenarios/mqtt.ts, needs --target)",
+  },
   { name: 'summaryExport', kind: 'string', flag: 'summary-export', doc: 'write the summary JSON to this file' },
   { name: 'outDir', kind: 'string', flag: 'out-dir', defaultDoc: 'bench/results/YYYYMMDD_HHMMSS', doc: 'results folder' },
   { name: 'workers', kind: 'whole', flag: 'workers', defaultDoc: 'from connections and the open-files limit', doc: 'worker processes' },
