@@ -123,7 +123,8 @@ export function encodeUnsubscribe(version: MqttVersion, id: number, topics: stri
 
 /** MQTT 5 properties of a received packet: the two the client reads, the rest skipped by their type's size. */
 function readProperties(r: Reader): { keepAliveSec?: number; reason?: string } {
-  const end = r.at + r.varint();
+  const length = r.varint();
+  const end = r.at + length;
   const out: { keepAliveSec?: number; reason?: string } = {};
   while (r.at < end) {
     const id = r.varint();
