@@ -180,7 +180,9 @@ export function webSocketClass(host: SocketHost): unknown {
       const type = Object.prototype.toString.call(data); // the bundle's realm has its own ArrayBuffer: no instanceof
       if (typeof data !== 'string' && type !== '[object ArrayBuffer]') throw new Error(`unsupported send type ${type}`);
       this.rec.sent++;
-      this.real.send(data as string, () => this.push('ws_msgs_sent', 1));
+      // k6 copies the bytes (into Go's []byte); ws masks a Buffer over the script's own ArrayBuffer in place, so the double copies too
+      const frame = typeof data === 'string' ? data : Buffer.from(new Uint8Array(data as ArrayBuffer));
+      this.real.send(frame, () => this.push('ws_msgs_sent', 1));
     }
 
     ping(): void {
