@@ -57,8 +57,8 @@ export async function bundleForNode(file: string, root: string): Promise<string>
       sourcemap: 'inline',
       logLevel: 'silent',
       alias: publicAliases(root),
-      // `ws` and other packages stay as requires, resolved from wsbench's own node_modules
-      packages: 'external',
+      // packages a scenario imports (protobufjs in scenarios/protobuf.ts) are bundled, found in wsbench's own node_modules
+      // too: the bundle runs from a temporary folder, where a require of a package would resolve nothing
       nodePaths: [path.join(root, 'node_modules')],
     });
   } catch (err) {
