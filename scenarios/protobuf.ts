@@ -59,6 +59,7 @@ const fields = (m: ImMessage): string => JSON.stringify([m.from, m.to, m.seq, m.
  */
 export const options: ScenarioOptions<MessagingExtra> = {
   stages: [ramp('5s', 50), hold('10s')],
+  pingInterval: '5s',
   mode: 'messaging',
   metrics: { pb_mismatch: 'counter' },
   extra: { msgSize: 64, msgRate: 2 },

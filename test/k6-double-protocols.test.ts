@@ -7,10 +7,12 @@ import { ROOT, runCli, tmpDir } from './helpers';
 import { K6_IMPORTS, until } from './k6-bundle-helpers';
 import { K6Sandbox, VirtualClock } from './k6-sandbox';
 import { Broker, hasMosquitto, PASSWORD, startMosquitto, USER } from './mosquitto';
+import { startImServer } from '../server/server';
 
 /**
  * The k6 bundles of the protocol scenarios under the k6 double (test/k6-double/): scenarios/mqtt.ts
- * against a real mosquitto (test/mosquitto.ts), its figures held to the send plan and to the broker's $SYS.
+ * against a real mosquitto (test/mosquitto.ts), its figures held to the send plan and to the broker's
+ * $SYS; scenarios/protobuf.ts through the embedded server's binary echo.
  */
 const STAGES = [ramp('1s', 2), hold('4s')];
 
@@ -81,4 +83,32 @@ maybe('dist/k6/mqtt.js under the k6 double, against mosquitto', () => {
       b.destroy();
     }
   });
+});
+
+test('dist/k6/protobuf.js: ImMessages through the embedded server\'s binary echo come back with every field equal (ArrayBuffer frames)', async () => {
+  const dir = tmpDir('wsbench-k6-pb-');
+  const built = await runCli('runner', ['build', path.join(ROOT, 'scenarios', 'protobuf.ts'), '--target', 'k6', '--out-dir', dir], { noExport: true, cwd: ROOT });
+  expect(built.code).toBe(0);
+  const server = await startImServer();
+  const sb = K6Sandbox.load(path.join(dir, 'protobuf.js'), { env: { TARGET: server.url } });
+  try {
+    // VU 0 of the scenario's own stages (5 s ramp to 50, 10 s hold) at 2/s, 1 s warmup and 2 s drain: 14 messages
+    const stages = [ramp('5s', 50), hold('10s')];
+    const count = sendPlan(stages, 0, { rate: 2, warmupMs: 1000, drainMs: 2000 }).count;
+    expect(count).toBe(14);
+    sb.iteration(1);
+    await until(() => sb.sockets[0]?.double.readyState === 1, 'the socket to open');
+    for (let t = 500; t <= 15_000; t += 500) {
+      sb.clock.advance(500);
+      await until(() => sb.count('im_delivered') + sb.count('pb_mismatch') === sb.count('im_sent'), `the echoes at ${t} ms`);
+    }
+    expect(sb.count('im_sent')).toBe(count);
+    expect(sb.count('im_delivered')).toBe(count);
+    expect(sb.count('pb_mismatch')).toBe(0);
+    expect(server.stats().framesIn).toBeGreaterThanOrEqual(count);
+    expect(sb.logs.filter((l) => l.startsWith('error'))).toEqual([]);
+  } finally {
+    sb.destroy();
+    await server.close();
+  }
 });
