@@ -1,4 +1,3 @@
-import { expandTemplate, tokenFor } from '../core/vu-connection';
 import type { Socket, Trend, VuContext } from '../scenario/types';
 import { fromUtf8 } from './bytes';
 
@@ -37,14 +36,18 @@ export function protocolMessage(destination: string, body: Uint8Array): Protocol
   return { destination, body, text: () => fromUtf8(body) };
 }
 
-/** `${vu}` and `${token}` of a client id, user name or password (the tokens of `options.tokens` or `--tokens`). */
+/**
+ * `${vu}` and `${token}` of a client id, user name or password: VU i's token is line i mod n of the
+ * tokens (`options.tokens` as a list, or `--tokens FILE`), as lib/core/vu-connection.ts gives the target's.
+ */
 export function expandFor(vu: VuContext<object>, template: string): string {
   if (!template.includes('${')) return template;
-  const token = template.includes('${token}') ? tokenFor(vu.options, undefined, vu.id) : undefined;
-  if (template.includes('${token}') && token === undefined) {
-    throw new Error(`"${template}" uses \${token} but the run has no tokens: pass --tokens FILE or set options.tokens to a list`);
-  }
-  return expandTemplate(template, { vu: vu.id, token });
+  const tokens = vu.options.tokens;
+  return template.replace(/\$\{(vu|token)\}/g, (_all, name: string) => {
+    if (name === 'vu') return String(vu.id);
+    if (!tokens || tokens.length === 0) throw new Error(`"${template}" uses \${token} but the run has no tokens: pass --tokens FILE or set options.tokens to a list`);
+    return tokens[vu.id % tokens.length] as string;
+  });
 }
 
 /**
