@@ -75,7 +75,8 @@ export interface Broker {
   stop(): Promise<void>;
 }
 
-export async function startMosquitto(): Promise<Broker> {
+/** `anonymous`: clients without a user name are let in too (the seed tool's command passes none). */
+export async function startMosquitto(o: { anonymous?: boolean } = {}): Promise<Broker> {
   const dir = tmpDir('wsbench-mosquitto-');
   const [wsPort, tcpPort] = [await freePort(), await freePort()];
   const passwd = path.join(dir, 'passwd');
@@ -85,7 +86,7 @@ export async function startMosquitto(): Promise<Broker> {
   fs.writeFileSync(conf, [
     // as root, mosquitto would switch to the user mosquitto, who cannot read this test's password file
     ...(process.getuid?.() === 0 ? ['user root'] : []),
-    'per_listener_settings false', 'allow_anonymous false', `password_file ${passwd}`, 'sys_interval 1', 'persistence false',
+    'per_listener_settings false', `allow_anonymous ${o.anonymous ? 'true' : 'false'}`, `password_file ${passwd}`, 'sys_interval 1', 'persistence false',
     'log_dest stderr', 'log_type error', 'max_keepalive 65535',
     `listener ${wsPort} 127.0.0.1`, 'protocol websockets', `listener ${tcpPort} 127.0.0.1`, 'protocol mqtt', '',
   ].join('\n'));

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Broker, hasMosquitto, PASSWORD, startMosquitto, USER } from './mosquitto';
 import { ROOT, runCli, tmpDir } from './helpers';
+import { sendPlan } from '../lib/helpers/send-plan';
+import { hold, ramp } from '../lib/scenario/stages';
 
 /**
  * scenarios/mqtt.ts against a real mosquitto (test/mosquitto.ts), its figures held to known answers
@@ -90,5 +92,25 @@ maybe('MQTT against mosquitto: 500 VUs, QoS 0, 1 and 2 in turn', () => {
     expect(await broker.sys.settle(CONNECTED, 1)).toBe(1);
     expect(broker.sys.last(PUBLISHES)).toBe(0);
     console.log(`mqtt v${version} wrong password: ${JSON.stringify({ disconnectReasons: s.connections.disconnectReasons, frames: s.messages.frames, sys: { messagesReceived: broker.sys.last(RECEIVED), connected: broker.sys.last(CONNECTED) } })}`);
+  });
+});
+
+maybe('the seed tool: wsbench --mode messaging --protocol mqtt', () => {
+  test('runs scenarios/mqtt.ts against the broker given: every message delivered and acked, the broker counts them', async () => {
+    const broker = await startMosquitto({ anonymous: true });
+    try {
+      const r = await runCli('wsbench', ['--mode', 'messaging', '--protocol', 'mqtt', '--target', broker.url, '--conns', '20', '--ramp', '1s',
+        '--duration', '4s', '--msg-rate', '2', '--ping-interval', '2s', '--threshold', 'messages.lost == 0']);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.code).toBe(0);
+      const s = r.summary!;
+      const sent = 20 * sendPlan([ramp('1s', 20), hold('3s')], 0, { rate: 2 }).count;
+      expect(sent).toBe(60);
+      expect(s.scenario).toBe('mqtt');
+      expect(s.messages).toMatchObject({ sent, delivered: sent, acked: sent, lost: 0 });
+      expect(await broker.sys.settle(PUBLISHES, sent)).toBe(sent);
+    } finally {
+      await broker.stop();
+    }
   });
 });
