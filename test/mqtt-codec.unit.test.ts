@@ -1,6 +1,7 @@
 import { fromUtf8, utf8 } from '../lib/protocols/bytes';
 import { encodeAck, encodeConnect, encodePublish, encodeSubscribe, PacketStream } from '../lib/protocols/mqtt-codec';
 import { mqttClass } from '../lib/protocols/mqtt-reasons';
+import { hintFor } from '../lib/core/errors';
 
 /** The MQTT codec (lib/protocols/mqtt-codec.ts) on bytes from the specifications' layouts and from a real mosquitto 2.0. */
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -44,6 +45,11 @@ describe('MQTT codec', () => {
     expect(mqttClass('CONNACK', 5, 0x86)).toBe('MQTT CONNACK 134 bad user name or password');
     expect(mqttClass('SUBACK', 4, 0x80)).toBe('MQTT SUBACK 128 unspecified error');
     expect(mqttClass('DISCONNECT', 5, 0x8e)).toBe('MQTT DISCONNECT 142 session taken over');
+    // each class's hint says what to check
+    expect(hintFor('MQTT CONNACK 135 not authorized')).toMatch(/^the broker refused the credentials/);
+    expect(hintFor('MQTT CONNACK 2 identifier rejected')).toMatch(/client id/);
+    expect(hintFor('MQTT DISCONNECT 142 session taken over')).toMatch(/same client id/);
+    expect(hintFor('MQTT CONNACK timeout')).toMatch(/websockets listener/);
   });
 
   test('UTF-8 both ways, beyond the BMP too', () => {

@@ -14,4 +14,5 @@ export const PROTOCOL_HINTS: Array<[RegExp, string]> = [
   [/^MQTT DISCONNECT/, 'the broker closed the session: see its reason and its log'],
   [/^MQTT malformed/, 'the broker sent bytes that are no MQTT packet: is the target an MQTT websockets listener?'],
   [/^MQTT subprotocol/, 'the server did not choose the mqtt subprotocol: check that the target is the broker\'s websockets listener'],
+  // STOMP (lib/protocols/stomp*.ts): its classes' hints go here
 ];
