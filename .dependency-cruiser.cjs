@@ -11,10 +11,10 @@ module.exports = {
     },
     {
       name: 'scenarios-only-public-api',
-      comment: 'scenarios import only the public API: lib/index.ts and its named sub-paths (lib/helpers.ts, lib/protocols/stomp.ts)',
+      comment: 'scenarios import only the public API: lib/index.ts and its named sub-paths (lib/helpers.ts, lib/protocols.ts: MQTT and STOMP), and protobufjs\'s minimal runtime',
       severity: 'error',
       from: { path: '^scenarios/' },
-      to: { pathNot: '^lib/(index|helpers|protocols/stomp)\\.ts$' },
+      to: { pathNot: '^(lib/(index|helpers|protocols)\\.ts|node_modules/protobufjs/)' },
     },
     {
       name: 'server-not-to-runner-or-node-engine',
@@ -74,10 +74,10 @@ module.exports = {
     },
     {
       name: 'protocols-engine-agnostic',
-      comment: 'protocol objects (lib/protocols/) run on both engines, over the helpers: no engine, HDR code or result',
+      comment: 'the protocol layer (lib/protocols/) runs on both engines over the scenario API: no engine, HDR code, result or option code',
       severity: 'error',
       from: { path: '^lib/protocols/' },
-      to: { path: '^lib/(metrics|results|node|k6)/' },
+      to: { path: '^lib/(options|metrics|results|node|k6)/' },
     },
     {
       name: 'results-not-to-engines',

@@ -6,7 +6,7 @@
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: true }] },
-  moduleNameMapper: { '^wsbench$': '<rootDir>/lib/index.ts', '^wsbench/helpers$': '<rootDir>/lib/helpers.ts' },
+  moduleNameMapper: { '^wsbench$': '<rootDir>/lib/index.ts', '^wsbench/helpers$': '<rootDir>/lib/helpers.ts', '^wsbench/protocols$': '<rootDir>/lib/protocols.ts' },
 };
 
 /** @type {import('jest').Config} */

@@ -9,9 +9,13 @@ export function libEntry(root: string): string {
   return path.join(root, 'lib', 'index.ts');
 }
 
-/** The public import names of a scenario: `wsbench` (lib/index.ts) and its named sub-paths (`wsbench/helpers`). */
+/** The public import names of a scenario: `wsbench` (lib/index.ts) and its named sub-paths (`wsbench/helpers`, `wsbench/protocols`). */
 export function publicAliases(root: string): Record<string, string> {
-  return { wsbench: libEntry(root), 'wsbench/helpers': path.join(root, 'lib', 'helpers.ts') };
+  return {
+    wsbench: libEntry(root),
+    'wsbench/helpers': path.join(root, 'lib', 'helpers.ts'),
+    'wsbench/protocols': path.join(root, 'lib', 'protocols.ts'),
+  };
 }
 
 /** A scenario's name: its file name without the .ts/.js extension. */
@@ -53,8 +57,8 @@ export async function bundleForNode(file: string, root: string): Promise<string>
       sourcemap: 'inline',
       logLevel: 'silent',
       alias: publicAliases(root),
-      // `ws` and other packages stay as requires, resolved from wsbench's own node_modules
-      packages: 'external',
+      // packages a scenario imports (protobufjs in scenarios/protobuf.ts) are bundled, found in wsbench's own node_modules
+      // too: the bundle runs from a temporary folder, where a require of a package would resolve nothing
       nodePaths: [path.join(root, 'node_modules')],
     });
   } catch (err) {

@@ -13,8 +13,9 @@ export const BUILTIN: Record<string, string> = {
   messaging: path.join(ROOT, 'scenarios', 'messaging.ts'),
 };
 
-/** Built-in scenario files of `wsbench --mode messaging --protocol <name>` (a row of runner/run-flag-table.ts names each). */
+/** `--mode messaging --protocol <p>`: the built-in scenario of each wire protocol but the embedded server's JSON. */
 export const PROTOCOL_SCENARIOS: Record<string, string> = {
+  mqtt: path.join(ROOT, 'scenarios', 'mqtt.ts'),
   stomp: path.join(ROOT, 'scenarios', 'stomp.ts'),
 };
 
@@ -22,7 +23,7 @@ export interface AllArgs extends RunArgs {
   scenario?: string;
   /** `wsbench` runs the built-in scenario of `--mode`. */
   mode?: string;
-  /** `wsbench --mode messaging` runs the scenario of this protocol (PROTOCOL_SCENARIOS). */
+  /** `wsbench --mode messaging`: its wire protocol (`json`, the default, or a key of PROTOCOL_SCENARIOS). */
   protocol?: string;
   summaryExport?: string;
   outDir?: string;
@@ -66,17 +67,23 @@ export function runCommand(scenarioFile: string, a: AllArgs, io: Streams): Promi
 /** `wsbench`: the built-in scenario of `--mode`, with the seed tool's defaults under the flags given. */
 export function wsbenchCommand(a: AllArgs, io: Streams): Promise<number> {
   const mode = a.mode ?? 'connect-only';
-  let file: string | undefined = BUILTIN[mode];
-  if (!file) throw new ConfigError(`--mode must be one of ${Object.keys(BUILTIN).join(', ')} (got ${JSON.stringify(mode)})`);
-  const { protocol, ...rest } = a;
-  if (protocol !== undefined) {
-    if (mode !== 'messaging') throw new ConfigError(`--protocol ${protocol} needs --mode messaging (got --mode ${mode})`);
-    file = PROTOCOL_SCENARIOS[protocol];
-    if (!file) throw new ConfigError(`--protocol must be one of ${Object.keys(PROTOCOL_SCENARIOS).join(', ')} (got ${JSON.stringify(protocol)})`);
-    if (a.target === undefined) throw new ConfigError(`--protocol ${protocol} needs --target, the broker's WebSocket URL (the embedded server speaks its own JSON protocol)`);
-  }
+  const builtin = BUILTIN[mode];
+  if (!builtin) throw new ConfigError(`--mode must be one of ${Object.keys(BUILTIN).join(', ')} (got ${JSON.stringify(mode)})`);
+  const file = protocolScenario(mode, a) ?? builtin;
+  const { protocol: _chosen, ...rest } = a;
   const seedDefaults = { conns: 1000, duration: '60s', ramp: '30s', pingInterval: '30s' };
   return runCommand(file, { ...seedDefaults, ...definedOnly(rest) }, io);
+}
+
+/** The scenario of `--protocol` (undefined for the embedded server's JSON); only with `--mode messaging` and a `--target` broker. */
+function protocolScenario(mode: string, a: AllArgs): string | undefined {
+  const p = a.protocol ?? 'json';
+  if (p === 'json') return undefined;
+  const file = PROTOCOL_SCENARIOS[p];
+  if (!file) throw new ConfigError(`--protocol must be one of json, ${Object.keys(PROTOCOL_SCENARIOS).join(', ')} (got ${JSON.stringify(p)})`);
+  if (mode !== 'messaging') throw new ConfigError(`--protocol ${p} needs --mode messaging (got --mode ${mode})`);
+  if (a.target === undefined) throw new ConfigError(`--protocol ${p} needs --target, the broker's WebSocket URL (the embedded server speaks JSON only)`);
+  return file;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

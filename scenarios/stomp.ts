@@ -1,6 +1,6 @@
 import { hold, M, ramp, ScenarioOptions, VuContext } from '../lib';
 import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, requestMetrics, sendPlan } from '../lib/helpers';
-import { Stomp, STOMP_PROTOCOLS, StompExtra, stompMetrics, stompSettings } from '../lib/protocols/stomp';
+import { Stomp, STOMP_PROTOCOLS, StompExtra, stompMetrics, stompSettings } from '../lib/protocols';
 
 /**
  * IM traffic over STOMP 1.2 (docs/protocols.md, "STOMP"): VU i subscribes to `<prefix>i` and, once

@@ -53,6 +53,10 @@ describe('bad input: one clear line on stderr, exit 1 (in-process)', () => {
     expectBadInput('runner', ['run', scenario, '--target', 'http://127.0.0.1:1/ws'], '--target must be a ws:// or wss:// URL like ws://127.0.0.1:30084/ws (got "http://127.0.0.1:1/ws")'));
 
   test('--conns 0', () => expectBadInput('wsbench', ['--conns', '0'], '--conns must be a whole number >= 1 (got 0)'));
+  test('--protocol mqtt without a broker, or without --mode messaging', async () => {
+    await expectBadInput('wsbench', ['--mode', 'messaging', '--protocol', 'mqtt'], "--protocol mqtt needs --target, the broker's WebSocket URL (the embedded server speaks JSON only)");
+    await expectBadInput('wsbench', ['--protocol', 'mqtt', '--target', 'ws://127.0.0.1:9/'], '--protocol mqtt needs --mode messaging (got --mode connect-only)');
+  });
 
   test('an unknown --mode', () => expectBadInput('wsbench', ['--mode', 'chatty'], /--mode must be one of connect-only, messaging \(got "chatty"\)/));
 

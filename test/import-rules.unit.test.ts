@@ -34,6 +34,7 @@ const FILES: Record<string, string> = {
   'lib/results/to-k6.ts': "export { k } from '../k6/k';",
   'lib/metrics/to-results.ts': "export { r } from '../results/r';",
   'lib/node/to-k6.ts': "export { k } from '../k6/k';",
+  'lib/protocols/to-results.ts': "export { r } from '../results/r';",
   'lib/core/c1.ts': "import { c2 } from './c2';\nexport const c1 = (): number => c2();",
   'lib/core/c2.ts': "import { c1 } from './c1';\nexport const c2 = (): number => c1();",
 };

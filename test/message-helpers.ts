@@ -80,6 +80,14 @@ export class FakeSocket implements Socket {
     this.readyState = 3;
     this.emit('close', { type: 'close', code: 1000, reason: '' });
   }
+  readonly protocol = '';
+  /** The class of `fail()`, if called. */
+  failedAs: string | undefined;
+  setHeartbeat(): void {}
+  fail(kind: string): void {
+    this.failedAs = kind;
+    this.close();
+  }
 }
 
 export const trendValues = (vu: FakeVu, name: string): { count: number; min: number; max: number } => {

@@ -1,4 +1,5 @@
-import { Requests } from '../lib/helpers/request';
+import { requestMetrics, Requests } from '../lib/helpers/request';
+import { messagesSummary } from '../lib/results/message-summary';
 import { FakeSocket, FakeVu, trendValues } from './message-helpers';
 
 describe('Requests: replies matched by key, latency into a trend, timeouts counted', () => {
@@ -75,5 +76,29 @@ describe('Requests: replies matched by key, latency into a trend, timeouts count
     sock.emit('message', { type: 'message', data: 're:1' });
     expect(got).toEqual([3]);
     expect(trendValues(vu, 'rtt').count).toBe(1);
+  });
+
+  test('acks: true fills the summary\'s acks whatever the trend is named; without it, a trend of another name does not', () => {
+    const vu = new FakeVu();
+    const sock = new FakeSocket();
+    const acks = new Requests<number>(vu, sock, { trend: 'puback_ms', timeoutMs: 100, acks: true });
+    const other = new Requests<number>(vu, sock, { trend: 'login_ms', timeoutMs: 100 });
+    acks.send(1, 'a');
+    acks.send(2, 'b');
+    other.send(1, 'l');
+    vu.advanceTo(4);
+    expect(acks.isWaiting(1)).toBe(true);
+    expect(acks.reply(1)).toBe(4);
+    expect(other.reply(1)).toBe(4);
+    vu.advanceTo(200);
+    sock.close();
+    expect(trendValues(vu, 'puback_ms')).toEqual({ count: 1, min: 4, max: 4 });
+    const m = messagesSummary(vu.reg.snapshot());
+    expect(m.acked).toBe(1);
+    expect(m.ackRttMs.count).toBe(1);
+    expect(m.ackTimeouts).toBe(1);
+    expect(vu.count('puback_ms_timeouts')).toBe(1);
+    expect(requestMetrics({ trend: 'puback_ms', acks: true })).toEqual({ puback_ms: 'trend', puback_ms_timeouts: 'counter', im_ack_rtt: 'trend', im_ack_timeouts: 'counter' });
+    expect(requestMetrics({ trend: 'im_ack_rtt', timeouts: 'im_ack_timeouts', acks: true })).toEqual({ im_ack_rtt: 'trend', im_ack_timeouts: 'counter' });
   });
 });

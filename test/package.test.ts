@@ -106,12 +106,13 @@ describe('the package as users install it (npm pack, npm install of the tarball)
     expect(packed.filename).toBe(`wsbench-${VERSION}.tgz`);
     const files = packed.files.map((f) => f.path).sort();
     expect(files.length).toBe(packed.entryCount);
-    const allowed = /^(package\.json|README\.md|bin\/(runner|wsbench)\.js|dist\/(cli|worker|server-worker)\.js(\.map)?|dist\/api\/.+\.(js|d\.ts)|lib\/.+\.ts|scenarios\/[\w-]+\.ts)$/;
+    const allowed = /^(package\.json|README\.md|bin\/(runner|wsbench)\.js|dist\/(cli|worker|server-worker)\.js(\.map)?|dist\/api\/.+\.(js|d\.ts)|lib\/.+\.ts|scenarios\/[\w-]+\.(ts|proto))$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     // the engine and HDR code are in dist/ already; no scenario or k6 bundle reaches them (.dependency-cruiser.cjs)
     expect(files.filter((f) => /^lib\/(node|metrics)\//.test(f))).toEqual([]);
     for (const f of ['bin/runner.js', 'bin/wsbench.js', 'dist/cli.js', 'dist/worker.js', 'dist/server-worker.js', 'dist/api/index.d.ts', 'dist/api/helpers.d.ts',
-      'dist/api/index.js', 'dist/api/helpers.js', 'lib/index.ts', 'lib/helpers.ts', 'lib/k6/entry.ts', 'lib/k6/url.ts', 'scenarios/connect-only.ts', 'scenarios/messaging.ts']) {
+      'dist/api/index.js', 'dist/api/helpers.js', 'dist/api/protocols.d.ts', 'dist/api/protocols.js', 'lib/index.ts', 'lib/helpers.ts', 'lib/k6/entry.ts', 'lib/k6/url.ts', 'scenarios/connect-only.ts', 'scenarios/messaging.ts',
+      'lib/protocols.ts', 'scenarios/mqtt.ts', 'scenarios/protobuf.ts']) {
       expect([f, files.includes(f)]).toEqual([f, true]);
     }
   });

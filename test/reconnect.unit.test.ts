@@ -21,6 +21,11 @@ class FakeSocket implements Socket {
     this.closedByUs = true;
     this.fire('close', { type: 'close', code: 1000, reason: '' });
   }
+  readonly protocol = '';
+  setHeartbeat(): void {}
+  fail(): void {
+    this.close();
+  }
 }
 
 /** A VU whose timers run when the test advances the clock; it ends like a real VU (timers stop). */

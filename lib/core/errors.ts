@@ -1,5 +1,8 @@
+import { PROTOCOL_HINTS } from './protocol-hints';
+
 /** Failure classes a person can act on, with what to do about each (first match wins). */
 const HINTS: Array<[RegExp, string]> = [
+  ...PROTOCOL_HINTS,
   [/^EMFILE|^ENFILE/, 'open-files limit reached: lower connections per worker (--workers), or raise `ulimit -n`'],
   [/^EADDRNOTAVAIL|^EADDRINUSE/, 'ephemeral ports exhausted: rotate source addresses with --local-address (or widen net.ipv4.ip_local_port_range)'],
   [/^connect timeout|^ETIMEDOUT/, 'TCP connect timed out: the server\'s SYN/accept backlog overflowed (somaxconn, tcp_max_syn_backlog), a firewall drops packets, or the host is down'],

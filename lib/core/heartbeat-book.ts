@@ -1,5 +1,5 @@
 import { M } from './metric-names';
-import { APP_PONG_PREFIX, PingType } from '../scenario/types';
+import { APP_PING, APP_PONG_PREFIX, AppHeartbeat, PingType } from '../scenario/types';
 import { SocketListeners, SocketOwner } from './listeners';
 import type { Recorder } from './recorder';
 
@@ -28,6 +28,8 @@ export abstract class HeartbeatBook<S extends HeartbeatSettings = HeartbeatSetti
   private pingBase = 0;
   /** Late pongs still owed to pings already counted lost (pongs matched by order only). */
   private owed = 0;
+  /** The heartbeat of the scenario's own protocol, once `setHeartbeat` named one. */
+  private own: AppHeartbeat | undefined;
 
   constructor(protected readonly rec: Recorder, protected readonly settings: S, owner: SocketOwner) {
     super(owner);
@@ -81,14 +83,35 @@ export abstract class HeartbeatBook<S extends HeartbeatSettings = HeartbeatSetti
     this.owner.settled(this);
   }
 
-  /** With app pings: the text starts like an app pong and a ping awaits one (else it is an ordinary message). */
-  protected isAppPong(text: string): boolean {
-    return this.awaitsAppPong && text.startsWith(APP_PONG_PREFIX);
+  /** `ping()` sends this protocol's heartbeat from now on (Socket.setHeartbeat). */
+  setHeartbeat(hb: AppHeartbeat): void {
+    this.own = hb;
+  }
+
+  /** The frame `ping()` sends: the protocol's own, the app ping of `pingType: 'app'`, else undefined (a protocol ping). */
+  protected get appPingFrame(): string | Uint8Array | undefined {
+    return this.own ? this.own.frame : this.settings.pingType === 'app' ? APP_PING : undefined;
+  }
+
+  /** True while the protocol's own heartbeat is in use (its pongs are frames of any kind). */
+  protected get ownHeartbeat(): boolean {
+    return this.own !== undefined;
+  }
+
+  /** WebSocket ping frames are the heartbeat (their pongs count). */
+  protected get protocolPings(): boolean {
+    return this.own === undefined && this.settings.pingType === 'protocol';
+  }
+
+  /** With app pings: the frame answers a ping that awaits one (else it is an ordinary message). */
+  protected isAppPong(data: string | ArrayBuffer): boolean {
+    if (!this.awaitsAppPong) return false;
+    return this.own ? this.own.isPong(data) : typeof data === 'string' && data.startsWith(APP_PONG_PREFIX);
   }
 
   /** With app pings: a ping awaits its pong, or a lost one's late answer is still owed. */
   protected get awaitsAppPong(): boolean {
-    return this.settings.pingType === 'app' && ((this.pings?.length ?? 0) > 0 || this.owed > 0);
+    return !this.protocolPings && ((this.pings?.length ?? 0) > 0 || this.owed > 0);
   }
 
   /** Pings older than the pong timeout count as lost now (they are already in ws_pings_sent). */

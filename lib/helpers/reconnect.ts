@@ -1,7 +1,7 @@
 import { M } from '../core/metric-names';
 import { runClock } from '../core/run-clock';
 import type {
-  Counter, ResolvedReconnect, Socket, SocketEvent, SocketEventMap, VuContext,
+  AppHeartbeat, Counter, ResolvedReconnect, Socket, SocketEvent, SocketEventMap, VuContext,
 } from '../scenario/types';
 
 export { RECONNECT_DEFAULTS, resolveReconnect } from '../options/reconnect-options';
@@ -34,6 +34,8 @@ export class ReconnectingSocket implements Socket {
   private retries = 0;
   private readonly reconnects: Counter;
   private readonly recovery: RecoveryRecorder;
+  /** The protocol's heartbeat, set again on every new connection. */
+  private heartbeat: AppHeartbeat | undefined;
 
   constructor(
     private readonly vu: VuContext<object>,
@@ -48,6 +50,20 @@ export class ReconnectingSocket implements Socket {
 
   get readyState(): number {
     return this.current.readyState;
+  }
+
+  get protocol(): string {
+    return this.current.protocol;
+  }
+
+  setHeartbeat(hb: AppHeartbeat): void {
+    this.heartbeat = hb;
+    this.current.setHeartbeat(hb);
+  }
+
+  /** The current connection failed at protocol level: lost under `kind`, then retried as any drop. */
+  fail(kind: string): void {
+    this.current.fail(kind);
   }
 
   addEventListener<K extends SocketEvent>(event: K, listener: (e: SocketEventMap[K]) => void): void {
@@ -69,6 +85,7 @@ export class ReconnectingSocket implements Socket {
 
   private attach(s: Socket, retry: boolean): Socket {
     const attempt = this.recovery.attempt(retry);
+    if (this.heartbeat) s.setHeartbeat(this.heartbeat);
     for (const event of EVENTS) {
       s.addEventListener(event, (e) => {
         if (event === 'open') {

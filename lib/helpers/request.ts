@@ -1,3 +1,4 @@
+import { M } from '../core/metric-names';
 import type { Counter, CustomMetricKind, Socket, Trend, VuContext } from '../scenario/types';
 
 /** Settings of a `Requests` helper. */
@@ -8,21 +9,43 @@ export interface RequestOptions {
   timeouts?: string;
   /** How long a request waits for its reply. Default: the run's pong timeout (`--pong-timeout`, 10 s). */
   timeoutMs?: number;
+  /**
+   * The replies acknowledge the scenario's messages: each is also one of the summary's
+   * `messages.acked` (its round trip in `messages.ackRttMs`, wsbench's `im_ack_rtt`) and each
+   * timeout one of `messages.ackTimeouts` (`im_ack_timeouts`), whatever `trend` is named.
+   * Default: true when `trend` is `im_ack_rtt` itself, else false.
+   */
+  acks?: boolean;
 }
 
-/** The names a `Requests` records: its trend, and its timeouts counter (`timeouts`, else `<trend>_timeouts`). */
-function requestNames(opts: Pick<RequestOptions, 'trend' | 'timeouts'>): { trend: string; timeouts: string } {
-  return { trend: opts.trend, timeouts: opts.timeouts ?? `${opts.trend}_timeouts` };
+type Names = Pick<RequestOptions, 'trend' | 'timeouts' | 'acks'>;
+
+/** The names a `Requests` records: its trend, its timeouts counter (`timeouts`, else `<trend>_timeouts`), and wsbench's ack pair when they are not those. */
+function requestNames(opts: Names): { trend: string; timeouts: string; acks?: { trend: string; timeouts: string } } {
+  const own = { trend: opts.trend, timeouts: opts.timeouts ?? `${opts.trend}_timeouts` };
+  if (!opts.acks || opts.trend === M.imAckRtt) return own;
+  return { ...own, acks: { trend: M.imAckRtt, timeouts: M.imAckTimeouts } };
 }
 
 /**
  * The declarations of what `new Requests(vu, socket, opts)` records, exactly: `{ [trend]: 'trend',
- * [timeouts ?? trend + '_timeouts']: 'counter' }`. Spread them into `options.metrics`:
- * `metrics: { ...requestMetrics({ trend: 'login_ms' }) }` declares `login_ms` and `login_ms_timeouts`.
+ * [timeouts ?? trend + '_timeouts']: 'counter' }`, and with `acks` `im_ack_rtt` and `im_ack_timeouts`.
+ * Spread them into `options.metrics`: `metrics: { ...requestMetrics({ trend: 'login_ms' }) }`
+ * declares `login_ms` and `login_ms_timeouts`.
  */
-export function requestMetrics(opts: Pick<RequestOptions, 'trend' | 'timeouts'>): Record<string, CustomMetricKind> {
+export function requestMetrics(opts: Names): Record<string, CustomMetricKind> {
   const n = requestNames(opts);
-  return { [n.trend]: 'trend', [n.timeouts]: 'counter' };
+  const own: Record<string, CustomMetricKind> = { [n.trend]: 'trend', [n.timeouts]: 'counter' };
+  return n.acks ? { ...own, [n.acks.trend]: 'trend', [n.acks.timeouts]: 'counter' } : own;
+}
+
+/** One figure recorded under the helper's own name and, for acks, under wsbench's as well. */
+class Both<T extends Counter | Trend> {
+  constructor(private readonly own: T, private readonly ack: T | undefined) {}
+  add(v: number): void {
+    this.own.add(v);
+    this.ack?.add(v);
+  }
 }
 
 /**
@@ -36,8 +59,8 @@ export function requestMetrics(opts: Pick<RequestOptions, 'trend' | 'timeouts'>)
  * One timer per helper at most (armed for the oldest request), never one per request.
  */
 export class Requests<K = string> {
-  private readonly trend: Trend;
-  private readonly timeouts: Counter;
+  private readonly trend: Both<Trend>;
+  private readonly timeouts: Both<Counter>;
   readonly timeoutMs: number;
   /** Send times by key, in send order (Map keeps insertion order): the oldest is first. */
   private readonly waiting = new Map<K, number>();
@@ -47,8 +70,8 @@ export class Requests<K = string> {
   constructor(private readonly vu: VuContext<object>, private readonly socket: Socket, opts: RequestOptions) {
     if (typeof opts.trend !== 'string' || opts.trend === '') throw new Error('Requests: options.trend must name a trend, e.g. "im_ack_rtt"');
     const names = requestNames(opts);
-    this.trend = vu.trend(names.trend);
-    this.timeouts = vu.counter(names.timeouts);
+    this.trend = new Both(vu.trend(names.trend), names.acks && vu.trend(names.acks.trend));
+    this.timeouts = new Both(vu.counter(names.timeouts), names.acks && vu.counter(names.acks.timeouts));
     this.timeoutMs = opts.timeoutMs ?? vu.options.pongTimeoutMs;
     if (!(this.timeoutMs > 0)) throw new Error(`Requests: options.timeoutMs must be more than 0 (got ${opts.timeoutMs})`);
     socket.addEventListener('close', () => this.cancelAll());
@@ -57,6 +80,11 @@ export class Requests<K = string> {
   /** Requests still waiting for their reply. */
   get pending(): number {
     return this.waiting.size;
+  }
+
+  /** Whether request `key` still waits for its reply (a key that does cannot be sent again). */
+  isWaiting(key: K): boolean {
+    return this.waiting.has(key);
   }
 
   /**

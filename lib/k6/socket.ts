@@ -2,7 +2,7 @@ import { clearTimeout, setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
 import { ConnectionState } from '../core/connection-state';
 import type { SocketOwner } from '../core/listeners';
-import { APP_PING, ConnectParams, PingType, Socket } from '../scenario/types';
+import { ConnectParams, PingType, Socket } from '../scenario/types';
 import { classifyK6Error } from './errors';
 import { UNKNOWN_CLOSE_CODE } from './legacy';
 import type { K6Metrics } from './metrics';
@@ -39,6 +39,13 @@ const CLOSED = 3;
 /** k6 reports a close frame from the server as an error too; that is a close, not an error. */
 const CLOSE_ERROR = /^websocket: close \d+/;
 
+/** What k6's `send` takes: a string or an ArrayBuffer (older k6 refuse a typed array), so a Uint8Array goes as its bytes' own buffer. */
+function k6Data(data: string | ArrayBuffer | Uint8Array): string | ArrayBuffer {
+  if (typeof data === 'string' || data instanceof ArrayBuffer) return data;
+  const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+  return whole ? (data.buffer as ArrayBuffer) : (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+}
+
 /**
  * The k6 engine's socket: a thin adapter that turns `k6/websockets` events into the bookkeeping of
  * lib/core, as the Node socket does. What only k6 has: close() must not be called while connecting
@@ -71,7 +78,7 @@ export class K6Socket extends ConnectionState<K6SocketSettings> implements Socke
     ws.addEventListener('close', (e) => this.wsOnClose(e as unknown as K6CloseEvent));
     ws.addEventListener('message', (e) => this.wsOnMessage((e as { data: unknown }).data));
     ws.addEventListener('pong', () => {
-      if (settings.pingType === 'protocol') this.pongReceived();
+      if (this.protocolPings) this.pongReceived();
     });
     this.connectTimer = setTimeout(() => this.connectTimedOut(), settings.connectTimeoutMs);
   }
@@ -90,19 +97,29 @@ export class K6Socket extends ConnectionState<K6SocketSettings> implements Socke
     return this.ws?.readyState ?? CLOSED;
   }
 
+  get protocol(): string {
+    return (this.ws as { protocol?: string } | undefined)?.protocol ?? '';
+  }
+
   send(data: string | ArrayBuffer | Uint8Array): void {
     // k6 throws InvalidStateError unless open; the Node socket ignores the call, and so does this one
     const ws = this.ws;
     if (!ws || ws.readyState !== OPEN) return;
-    if (this.admitSend(ws.bufferedAmount)) ws.send(data);
+    if (this.admitSend(ws.bufferedAmount)) ws.send(k6Data(data));
   }
 
   ping(): void {
     const ws = this.ws;
     if (!ws || ws.readyState !== OPEN) return;
     this.pingSent();
-    if (this.settings.pingType === 'app') ws.send(APP_PING);
+    const frame = this.appPingFrame;
+    if (frame !== undefined) ws.send(k6Data(frame));
     else ws.ping();
+  }
+
+  fail(kind: string): void {
+    this.brokenBy(kind);
+    this.close(1000, '');
   }
 
   close(code = 1000, reason = ''): void {
@@ -148,7 +165,7 @@ export class K6Socket extends ConnectionState<K6SocketSettings> implements Socke
   }
 
   private wsOnMessage(data: unknown): void {
-    if (typeof data === 'string' && this.isAppPong(data)) {
+    if (this.isAppPong(data as string | ArrayBuffer)) {
       this.pongReceived();
       return;
     }

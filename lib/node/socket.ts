@@ -3,7 +3,7 @@ import type WebSocket from 'ws';
 import { ConnectionState } from '../core/connection-state';
 import type { SocketOwner } from '../core/listeners';
 import { classifyError } from '../core/errors';
-import { APP_PING, APP_PONG_PREFIX, ConnectParams, PingType, Socket } from '../scenario/types';
+import { APP_PONG_PREFIX, ConnectParams, PingType, Socket } from '../scenario/types';
 import type { Meter } from './meter';
 import { leave } from './leave';
 import type { TransportHooks, WsClientFactory, WsClientLike } from './transport';
@@ -53,6 +53,10 @@ function wsOnMessage(this: WsClientLike, data: Buffer, isBinary: boolean): void 
 function wsOnPong(this: WsClientLike, data: Buffer): void {
   (this as Owned)[SOCKET_OF].onPong(data);
 }
+/** A frame as the scenario sees it: text as a string, binary as an ArrayBuffer of its own. */
+function payloadOf(data: Buffer, isBinary: boolean): string | ArrayBuffer {
+  return isBinary ? (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer) : data.toString();
+}
 function onTimeout(s: NodeSocket): void {
   s.onTimeout();
 }
@@ -101,11 +105,15 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
   }
 
   protected get pongsCarrySeq(): boolean {
-    return this.settings.pingType === 'protocol';
+    return this.protocolPings;
   }
 
   get readyState(): number {
     return this.ws?.readyState ?? CLOSED;
+  }
+
+  get protocol(): string {
+    return this.ws?.protocol ?? '';
   }
 
   get isOpen(): boolean {
@@ -123,8 +131,9 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
     const ws = this.ws;
     if (!ws || ws.readyState !== OPEN) return;
     const seq = this.pingSent();
-    if (this.settings.pingType === 'app') {
-      ws.send(APP_PING);
+    const frame = this.appPingFrame;
+    if (frame !== undefined) {
+      ws.send(frame);
       return;
     }
     const payload = Buffer.allocUnsafe(4);
@@ -137,6 +146,11 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
     // an attempt cut short by the runner (end of run, VU stopped) is neither a success nor a failure
     if (this.ws.readyState === CONNECTING) this.ws.terminate();
     else if (this.ws.readyState === OPEN) this.ws.close(code, reason);
+  }
+
+  fail(kind: string): void {
+    this.brokenBy(kind);
+    this.close(1000, '');
   }
 
   /**
@@ -207,18 +221,24 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
 
   /** @internal */
   onMessage(data: Buffer, isBinary: boolean): void {
-    if (!isBinary && this.awaitsAppPong && data.length >= APP_PONG_PREFIX.length && this.isAppPong(data.toString('latin1', 0, APP_PONG_PREFIX.length))) {
+    if (this.awaitsAppPong && this.isAppPongFrame(data, isBinary)) {
       // a heartbeat, like a protocol pong: not in ws_msgs_received (app pings are not in ws_msgs_sent)
       this.pongReceived();
       return;
     }
     if (!this.hasListeners('message')) return this.messageReceived(undefined);
-    this.messageReceived(isBinary ? (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer) : data.toString());
+    this.messageReceived(payloadOf(data, isBinary));
   }
 
   /** @internal */
   onPong(data: Buffer): void {
-    if (data.length === 4) this.pongReceived(data.readUInt32BE(0));
+    if (data.length === 4 && this.protocolPings) this.pongReceived(data.readUInt32BE(0));
+  }
+
+  /** The app pong of `pingType: 'app'` is read from its first bytes; a protocol's own is judged on the frame (only while a ping waits). */
+  private isAppPongFrame(data: Buffer, isBinary: boolean): boolean {
+    if (this.ownHeartbeat) return this.isAppPong(payloadOf(data, isBinary));
+    return !isBinary && data.length >= APP_PONG_PREFIX.length && this.isAppPong(data.toString('latin1', 0, APP_PONG_PREFIX.length));
   }
 
   private stopTimer(): void {

@@ -14,6 +14,8 @@ export interface WsClientLike {
   readonly readyState: number;
   /** Bytes queued and not yet handed to the kernel. */
   readonly bufferedAmount: number;
+  /** The subprotocol the server chose, '' when none. */
+  readonly protocol: string;
   send(data: string | ArrayBuffer | Uint8Array): void;
   /** A protocol ping with this payload (the socket sends a 4-byte sequence number). */
   ping(data: Buffer): void;

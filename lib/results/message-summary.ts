@@ -33,8 +33,8 @@ export interface MessagesSummary {
   outOfOrder: number;
   /** Deliveries too far behind their pair's newest to be told from duplicates (counted as delivered). */
   stale: number;
-  /** Messages per second while messages flowed (from each VU's first to last send / delivery). */
-  throughput: { sentPerSec: number; deliveredPerSec: number };
+  /** Messages per second while messages flowed (from each VU's first to last send / delivery); null with no span to divide by. */
+  throughput: { sentPerSec: number | null; deliveredPerSec: number | null };
   /** Send → ack round trip. */
   ackRttMs: Stats;
   /** WebSocket data frames, whatever they carried (heartbeats excluded). */
@@ -44,10 +44,11 @@ export interface MessagesSummary {
 /**
  * Messages per second summed over actors (senders or receivers): each actor's rate is its events
  * less one over the span from its first to its last event; the summed spans give their mean. Exact
- * when the actors' spans are equal, as they are for paced senders.
+ * when the actors' spans are equal, as they are for paced senders. Null when there is no span (no
+ * actor had two events): a rate with nothing to divide by is no figure, not 0.
  */
-export function ratePerSec(events: number, actors: number, spanMsSum: number): number {
-  if (actors <= 0 || spanMsSum <= 0 || events <= actors) return 0;
+export function ratePerSec(events: number, actors: number, spanMsSum: number): number | null {
+  if (actors <= 0 || spanMsSum <= 0 || events <= actors) return null;
   return Math.round(((actors * (events - actors)) / spanMsSum) * 1000 * 10) / 10;
 }
 

@@ -142,10 +142,23 @@ export interface SocketEventMap {
   pong: { type: 'pong' };
 }
 
+/**
+ * A heartbeat carried by the scenario's own protocol (MQTT PINGREQ/PINGRESP: lib/protocols/): `ping()`
+ * sends `frame`, and a frame `isPong` accepts while a ping waits is its pong. Both feed `heartbeat.*`
+ * as protocol pings do, and neither counts in `ws_msgs_*` (as `pingType: 'app'`, which is this with
+ * `{"type":"ping"}`).
+ */
+export interface AppHeartbeat {
+  frame: string | Uint8Array;
+  isPong(data: string | ArrayBuffer): boolean;
+}
+
 /** A WebSocket as the browser and `k6/websockets` shape it; the runner measures everything it does. */
 export interface Socket {
   /** 0 connecting, 1 open, 2 closing, 3 closed (browser values). */
   readonly readyState: number;
+  /** The subprotocol the server chose (`Sec-WebSocket-Protocol`), '' when none or not open yet. */
+  readonly protocol: string;
   addEventListener<K extends SocketEvent>(event: K, listener: (e: SocketEventMap[K]) => void): void;
   /** Sends a text or binary frame; counted in `ws_msgs_sent`. Ignored unless open. */
   send(data: string | ArrayBuffer | Uint8Array): void;
@@ -153,6 +166,13 @@ export interface Socket {
   ping(): void;
   /** Closes on purpose: not counted as a disconnect. */
   close(code?: number, reason?: string): void;
+  /** Makes `ping()` send the protocol's own heartbeat from now on (lib/protocols/ calls it). */
+  setHeartbeat(hb: AppHeartbeat): void;
+  /**
+   * The protocol above failed with class `kind` (e.g. `MQTT CONNACK 5 not authorized`): the socket
+   * closes, and the connection counts as lost under that class (`connections.disconnectReasons`), not as closed on purpose.
+   */
+  fail(kind: string): void;
 }
 
 /** Extra settings of one connection. */

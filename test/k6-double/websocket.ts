@@ -162,6 +162,11 @@ export function webSocketClass(host: SocketHost): unknown {
       return this.real.bufferedAmount;
     }
 
+    /** The subprotocol the server chose ('' before open), as k6's WebSocket gives it. */
+    get protocol(): string {
+      return this.real.protocol;
+    }
+
     addEventListener(event: string, fn: Listener): void {
       if (typeof fn !== 'function') throw new Error(`handler for event type "${event}" isn't a callable function`);
       const list = this.listeners.get(event) ?? [];
@@ -171,8 +176,13 @@ export function webSocketClass(host: SocketHost): unknown {
 
     send(data: unknown): void {
       if (this.readyState !== 1) throw new Error('InvalidStateError');
+      // what every k6 takes: a string or an ArrayBuffer (lib/k6/socket.ts sends a typed array's bytes as one)
+      const type = Object.prototype.toString.call(data); // the bundle's realm has its own ArrayBuffer: no instanceof
+      if (typeof data !== 'string' && type !== '[object ArrayBuffer]') throw new Error(`unsupported send type ${type}`);
       this.rec.sent++;
-      this.real.send(data as string, () => this.push('ws_msgs_sent', 1));
+      // k6 copies the bytes (into Go's []byte); ws masks a Buffer over the script's own ArrayBuffer in place, so the double copies too
+      const frame = typeof data === 'string' ? data : Buffer.from(new Uint8Array(data as ArrayBuffer));
+      this.real.send(frame, () => this.push('ws_msgs_sent', 1));
     }
 
     ping(): void {

@@ -16,6 +16,7 @@ const LABELS = {
 
 const row = (label: string, value: string | number): string => `${`${label}:`.padEnd(15)} ${value}`;
 const ms = (v: number): string => v.toFixed(2);
+const perSec = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(1));
 
 /** The messages section of the text summary; empty when the run carried no messages (connect-only). Pure. */
 export function messageLines(m: MessagesSummary, lang: 'en' | 'zh'): string[] {
@@ -28,7 +29,7 @@ export function messageLines(m: MessagesSummary, lang: 'en' | 'zh'): string[] {
   out.push(row(L.lost, `${m.lost} (${((m.lossRate ?? 0) * 100).toFixed(2)}%)`));
   out.push(row(L.duplicated, m.duplicated));
   out.push(row(L.outOfOrder, `${m.outOfOrder}${m.stale > 0 ? `   (${m.stale} ${L.stale})` : ''}`));
-  out.push(row(L.throughput, `${m.throughput.sentPerSec.toFixed(1)} ${L.sentPerSec}, ${m.throughput.deliveredPerSec.toFixed(1)} ${L.deliveredPerSec}`));
+  out.push(row(L.throughput, `${perSec(m.throughput.sentPerSec)} ${L.sentPerSec}, ${perSec(m.throughput.deliveredPerSec)} ${L.deliveredPerSec}`));
   if (hasSamples(m.ackRttMs)) out.push(row(`${L.ackRtt} P50/P99`, `${ms(m.ackRttMs.p50)} / ${ms(m.ackRttMs.p99)}`));
   const d = m.latencyMs;
   if (hasSamples(d)) {

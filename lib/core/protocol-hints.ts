@@ -1,0 +1,18 @@
+/**
+ * Hints of the failure classes of lib/protocols/ (lib/core/errors.ts puts them before its own;
+ * first match wins): the broker's setting or the scenario's option behind each. The classes are
+ * made by lib/protocols/mqtt-reasons.ts `mqttClass` and lib/protocols/mqtt.ts.
+ */
+export const PROTOCOL_HINTS: Array<[RegExp, string]> = [
+  [/^MQTT CONNACK (4|5|134|135) /, 'the broker refused the credentials: check the username and password of mqtt() (their ${vu}/${token}, --tokens) and the broker\'s password_file / acl_file'],
+  [/^MQTT CONNACK (1|132) /, 'the broker does not speak this MQTT version: set version 4 (3.1.1) or 5 in mqtt()'],
+  [/^MQTT CONNACK (2|133) /, 'the broker refused the client id: check clientId in mqtt() (unique per VU: put ${vu} in it) and the broker\'s clientid_prefixes'],
+  [/^MQTT CONNACK (3|136|137|159) /, 'the broker is unavailable or busy: check its max_connections and its log'],
+  [/^MQTT CONNACK timeout/, 'no CONNACK within the handshake timeout: is the target an MQTT broker\'s websockets listener (subprotocol mqtt)?'],
+  [/^MQTT SUBACK/, 'the broker refused a subscription: check the topic filter and the broker\'s acl_file'],
+  [/^MQTT DISCONNECT (141|142) /, 'the broker dropped the client: keep alive missed (the ping interval is too long for its keepalive) or a second client took the same client id'],
+  [/^MQTT DISCONNECT/, 'the broker closed the session: see its reason and its log'],
+  [/^MQTT malformed/, 'the broker sent bytes that are no MQTT packet: is the target an MQTT websockets listener?'],
+  [/^MQTT subprotocol/, 'the server did not choose the mqtt subprotocol: check that the target is the broker\'s websockets listener'],
+  // STOMP (lib/protocols/stomp*.ts): its classes' hints go here
+];
