@@ -43,6 +43,10 @@ export class FakeVu implements VuContext {
   failure(kind: string): void {
     this.reg.error(kind);
   }
+  readonly stops: Array<() => void> = [];
+  onStop(fn: () => void): void {
+    this.stops.push(fn);
+  }
   /** Runs due timers in time order up to `to` (each at its own time, as a real clock would). */
   advanceTo(to: number): void {
     for (;;) {

@@ -89,6 +89,12 @@ describe('send plan: every VU sends the same known number of messages inside the
     expect(() => sendPlan(stages, 0, { rate: 0 })).toThrow('message rate must be a number > 0 per second (got 0)');
   });
 
+  test('sendPlan takes the VU context as well as its index, and refuses anything else in one line', () => {
+    expect(sendPlan(stages, { id: 7 }, { rate: 10 })).toEqual(sendPlan(stages, 7, { rate: 10 }));
+    expect(() => sendPlan(stages, '7' as unknown as number, { rate: 10 })).toThrow('sendPlan takes the VU (vu) or its index (vu.id) (got "7")');
+    expect(() => sendPlan(stages, {} as { id: number }, { rate: 10 })).toThrow('sendPlan takes the VU (vu) or its index (vu.id) (got an object without a whole-number id)');
+  });
+
   test('pace: exactly count calls at start + i × period, late timers caught up', () => {
     const vu = new FakeVu();
     const calls: Array<[number, number]> = [];

@@ -71,6 +71,23 @@ export abstract class VuBook {
     this.rec.error(text);
   }
 
+  private stops: Array<() => void> | undefined;
+
+  /** `VuContext.onStop`: kept until the VU's life ends. */
+  onStop(fn: () => void): void {
+    (this.stops ??= []).push(fn);
+  }
+
+  /**
+   * Runs the `onStop` callbacks once, in order, each guarded: the engines call it when the VU's life
+   * ends (end of the stages, a ramp-down, an interrupt), before they stop its timers and close its sockets.
+   */
+  protected runStops(): void {
+    const stops = this.stops;
+    this.stops = undefined;
+    if (stops) for (const fn of stops) this.guarded(fn);
+  }
+
   /** Runs a scenario callback (timer, listener), turning a throw into `scenarioError`. */
   protected guarded(fn: () => void): void {
     try {

@@ -64,11 +64,16 @@ export interface SendPlanOptions {
  * messages per VU, each VU offset by a fraction of a period (spread evenly by its index, so that
  * sends do not come in bursts), the last one at least `drain` before the peak ends.
  *
- * The VU reckons the run's clock from its own planned start (`firstStartMs`): a VU started late
+ * `who` is the VU's context or its index (`vu.id`). The VU reckons the run's clock from its own planned start (`firstStartMs`): a VU started late
  * by the runner sends late by as much, which `drain` absorbs. A VU that is not running at the
  * peak (started again after a ramp-down) gets count 0.
  */
-export function sendPlan(stages: Stage[], vu: number, o: SendPlanOptions): SendPlan {
+export function sendPlan(stages: Stage[], who: number | Pick<VuContext<object>, 'id'>, o: SendPlanOptions): SendPlan {
+  const vu = typeof who === 'number' ? who : who?.id;
+  if (!Number.isInteger(vu) || (vu as number) < 0) {
+    const got = typeof who === 'object' && who !== null ? 'an object without a whole-number id' : JSON.stringify(who);
+    throw new Error(`sendPlan takes the VU (vu) or its index (vu.id) (got ${got})`);
+  }
   if (!(o.rate > 0) || !Number.isFinite(o.rate)) throw new Error(`message rate must be a number > 0 per second (got ${o.rate})`);
   const periodMs = 1000 / o.rate;
   const peak = peakWindow(stages);

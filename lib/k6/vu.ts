@@ -115,8 +115,9 @@ export class K6Vu extends VuBook implements VuContext {
     this.metrics.error();
   }
 
-  /** End of the stages: the drain rule of lib/core/drain.ts, as on Node: settle what is in flight (bounded), then close. */
+  /** End of the stages: `onStop` callbacks, then the drain rule of lib/core/drain.ts, as on Node: settle what is in flight (bounded), then close. */
   finish(): void {
+    if (!this.ended) this.runStops();
     this.ended = true;
     for (const [id, kind] of this.timers) {
       if (kind === 'interval') clearInterval(id);

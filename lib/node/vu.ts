@@ -116,8 +116,9 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
     this.rec.error(kind);
   }
 
-  /** Stops timers; sockets stay open until `closeSockets` so that pending pongs can drain. */
+  /** Runs the `onStop` callbacks, then stops timers; sockets stay open until `closeSockets` so that pending pongs can drain. */
   stopTimers(): void {
+    if (!this.ended) this.runStops();
     this.ended = true;
     if (this.timers) for (const t of this.timers) clearTimeout(t);
     this.timers = undefined;

@@ -1,4 +1,4 @@
-import { checkTemplate, expandTemplate, tokenFor } from '../core/vu-connection';
+import { checkTemplate, expandTemplate, tokenFor } from '../core/templates';
 import { ConfigError } from '../scenario/config-error';
 import type { RequestOptions } from '../helpers/request';
 import type { VuContext } from '../scenario/types';

@@ -204,6 +204,12 @@ export interface VuContext<E extends object = Record<string, unknown>> {
   now(): number;
   /** Wall-clock milliseconds since the epoch, comparable across processes of one machine. */
   wallNow(): number;
+  /**
+   * Runs `fn` when this VU's life ends (end of the stages, a ramp-down, Ctrl-C), before the runner
+   * stops its timers and closes its sockets with 1000: a protocol's goodbye (MQTT DISCONNECT, STOMP
+   * DISCONNECT) goes out first. Both engines; a throw is a scenario error.
+   */
+  onStop(fn: () => void): void;
   counter(name: string): Counter;
   trend(name: string): Trend;
   rate(name: string): Rate;
