@@ -41,5 +41,6 @@ export default function (vu: VuContext<MqttExtra>): void {
     const head = `${vu.id} ${seq} ${Math.round(vu.wallNow() * 1000) / 1000} `;
     if (client.publish(to, head + pad.slice(head.length))) meter.sent(1);
   });
+  vu.onStop(() => client.disconnect()); // MQTT DISCONNECT before the runner's close
   socket.addEventListener('close', () => meter.flush());
 }

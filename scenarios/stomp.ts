@@ -43,5 +43,7 @@ export default function (vu: VuContext<MessagingExtra & StompExtra>): void {
     const headers = { 'wsb-from': String(vu.id), 'wsb-seq': String(seq), 'wsb-ts': String(vu.wallNow()) };
     if (stomp.send(to, body, headers)) meter.sent(1);
   });
+  // STOMP DISCONNECT before the runner's close; RabbitMQ's web_stomp sends no receipt for it (lib/protocols/stomp-client.ts)
+  vu.onStop(() => stomp.disconnect({ receipt: false }));
   stomp.socket.addEventListener('close', () => meter.flush());
 }

@@ -151,7 +151,7 @@ describe('the package as users install it (npm pack, npm install of the tarball)
 
   test('npx runner build my.ts --target k6 bundles it from the shipped lib sources', async () => {
     const r = await ok('npx', ['--no-install', 'runner', 'build', 'my.ts', '--target', 'k6'], app, env);
-    expect(r.stdout).toMatch(/^dist\/k6\/my\.js {2}[\d.]+ KB {2}imports: k6\/execution, k6\/metrics, k6\/timers, k6\/websockets\n$/);
+    expect(r.stdout).toMatch(/^dist\/k6\/my\.js {2}[\d.]+ KB {2}imports: k6\/data, k6\/execution, k6\/metrics, k6\/timers, k6\/websockets\n$/);
     expect(fs.readFileSync(path.join(app, 'dist', 'k6', 'my.js'), 'utf8')).toMatch(/^\/\/ wsbench scenario my\.ts for k6: k6 run dist\/k6\/my\.js/);
   });
 
