@@ -64,8 +64,9 @@ export interface SendPlanOptions {
  * messages per VU, each VU offset by a fraction of a period (spread evenly by its index, so that
  * sends do not come in bursts), the last one at least `drain` before the peak ends.
  *
- * `who` is the VU's context or its index (`vu.id`). The VU reckons the run's clock from its own planned start (`firstStartMs`): a VU started late
- * by the runner sends late by as much, which `drain` absorbs. A VU that is not running at the
+ * `who` is the VU's context or its index (`vu.id`). The VU reckons the run's clock from its own
+ * planned start (`firstStartMs`): a VU started late by the runner sends late by as much, which
+ * `drain` absorbs. A VU that is not running at the
  * peak (started again after a ramp-down) gets count 0.
  */
 export function sendPlan(stages: Stage[], who: number | Pick<VuContext<object>, 'id'>, o: SendPlanOptions): SendPlan {

@@ -1,8 +1,8 @@
 import { MalformedPacket, Reader, Writer } from './bytes';
 
 /**
- * The MQTT 3.1.1 and 5.0 packets a client sends and receives (OASIS MQTT 3.1.1 §2-3, MQTT 5.0
- * §2-3), encoded over Uint8Array: no Buffer, so it bundles for k6. MQTT 5 properties are sent
+ * The MQTT 3.1.1 and 5.0 packets a client sends and receives (their control packets, tested in
+ * test/mqtt-codec.unit.test.ts), encoded over Uint8Array: no Buffer, so it bundles for k6. MQTT 5 properties are sent
  * only where the client uses them (session expiry), and read only where it needs them (the
  * server's keep alive, the reason string); the others are skipped by length.
  */
@@ -187,7 +187,7 @@ function decodeOne(version: MqttVersion, type: number, flags: number, r: Reader)
 
 /**
  * The broker's packets out of WebSocket frames: a frame may hold several packets, and a packet may
- * span frames (MQTT 5.0 §6.0), so bytes left over wait for the next frame.
+ * span frames (MQTT over WebSocket allows both), so bytes left over wait for the next frame.
  */
 export class PacketStream {
   private rest: Uint8Array | undefined;

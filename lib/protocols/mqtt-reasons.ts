@@ -2,7 +2,7 @@ import type { MqttVersion } from './mqtt-codec';
 
 /**
  * The broker's own reasons, as failure classes a person can act on: CONNACK return codes of MQTT
- * 3.1.1 (§3.2.2.3) and the reason codes of MQTT 5.0 (§2.4), by their names in the specifications.
+ * 3.1.1 and the reason codes of MQTT 5.0, by their names in the two protocols' specifications.
  * The class holds the code and its name only (never a client id or a topic), so counts add up.
  */
 

@@ -7,7 +7,7 @@ import {
 import { mqttClass } from './mqtt-reasons';
 import { expandFor, Handshake, Heartbeat, ProtocolMessage, protocolMessage, ProtocolSession } from './session';
 
-/** The WebSocket subprotocol of MQTT (MQTT 5.0 §6.0): offer it with `options.protocols` or `vu.connect(url, { protocols })`. */
+/** The WebSocket subprotocol of MQTT over WebSocket: offer it with `options.protocols` or `vu.connect(url, { protocols })`. */
 export const MQTT_SUBPROTOCOL = 'mqtt';
 
 export interface MqttOptions {

@@ -1,7 +1,7 @@
 import { utf8Length } from './stomp-utf8';
 
 /**
- * STOMP 1.2 frames (https://stomp.github.io/stomp-specification-1.2.html): a command line, header
+ * STOMP 1.2 frames (docs/protocols.md, STOMP): a command line, header
  * lines `name:value`, an empty line, the body and a NUL. Pure TypeScript over strings, so that it
  * bundles for k6 (no Buffer, no TextEncoder: k6 before v2 has none).
  */
