@@ -66,8 +66,8 @@ export interface SendPlanOptions {
  *
  * `who` is the VU's context or its index (`vu.id`). The VU reckons the run's clock from its own
  * planned start (`firstStartMs`): a VU started late by the runner sends late by as much, which
- * `drain` absorbs. A VU that is not running at the
- * peak (started again after a ramp-down) gets count 0.
+ * `drain` absorbs. A VU that is not running at the peak (started again after a ramp-down) gets
+ * count 0.
  */
 export function sendPlan(stages: Stage[], who: number | Pick<VuContext<object>, 'id'>, o: SendPlanOptions): SendPlan {
   const vu = typeof who === 'number' ? who : who?.id;
