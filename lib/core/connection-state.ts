@@ -97,6 +97,18 @@ export abstract class ConnectionState<S extends HeartbeatSettings = HeartbeatSet
     this.emit('error', { type: 'error', error: kind });
   }
 
+  /** Closes the socket (each engine's own close: Socket.close). */
+  abstract close(code?: number, reason?: string): void;
+
+  /**
+   * Socket.fail: the protocol above failed with class `kind`; the socket closes, and the connection
+   * counts as lost under that class, not as closed on purpose.
+   */
+  fail(kind: string): void {
+    this.brokenBy(kind);
+    this.close(1000, '');
+  }
+
   /** What broke an open connection, seen below the WebSocket (a reset): no event for the scenario. */
   protected brokenBy(kind: string): void {
     if (this.opened) this.lastError ??= kind;

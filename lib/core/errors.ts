@@ -22,9 +22,6 @@ const HINTS: Array<[RegExp, string]> = [
   [/^close 1001/, 'the server is going away (restart or deploy)'],
   [/^close 1011|^close 1013/, 'the server hit an error or is overloaded (try again later)'],
   [/^close 4\d\d\d/, 'an application close code of the server: see its protocol'],
-  [/^STOMP ERROR: Bad CONNECT|^STOMP ERROR: .*(?:[Aa]ccess refused|[Ll]ogin|[Pp]asscode|[Aa]uthenticat)/, 'the broker refused the STOMP login: check the login and passcode, and the virtual host (the CONNECT host header; RabbitMQ: the user\'s vhost permissions)'],
-  [/^STOMP ERROR/, 'the broker sent a STOMP ERROR frame (its message is in the class): check the destination names, the user\'s permissions and the frames the scenario sends'],
-  [/^STOMP no CONNECTED/, 'the connection closed before the broker answered CONNECT: check the subprotocol (v12.stomp), the endpoint path (RabbitMQ: /ws) and the broker log'],
   [/^worker died/, 'a runner worker process died: see its stderr above (memory? killed?)'],
   [/^scenario error/, 'the scenario threw: fix the error named above'],
 ];

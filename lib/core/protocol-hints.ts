@@ -1,7 +1,8 @@
 /**
  * Hints of the failure classes of lib/protocols/ (lib/core/errors.ts puts them before its own;
  * first match wins): the broker's setting or the scenario's option behind each. The classes are
- * made by lib/protocols/mqtt-reasons.ts `mqttClass` and lib/protocols/mqtt.ts.
+ * made by lib/protocols/mqtt-reasons.ts `mqttClass`, lib/protocols/mqtt.ts and
+ * lib/protocols/stomp-errors.ts.
  */
 export const PROTOCOL_HINTS: Array<[RegExp, string]> = [
   [/^MQTT CONNACK (4|5|134|135) /, 'the broker refused the credentials: check the username and password of mqtt() (their ${vu}/${token}, --tokens) and the broker\'s password_file / acl_file'],
@@ -14,5 +15,7 @@ export const PROTOCOL_HINTS: Array<[RegExp, string]> = [
   [/^MQTT DISCONNECT/, 'the broker closed the session: see its reason and its log'],
   [/^MQTT malformed/, 'the broker sent bytes that are no MQTT packet: is the target an MQTT websockets listener?'],
   [/^MQTT subprotocol/, 'the server did not choose the mqtt subprotocol: check that the target is the broker\'s websockets listener'],
-  // STOMP (lib/protocols/stomp*.ts): its classes' hints go here
+  [/^STOMP ERROR: Bad CONNECT|^STOMP ERROR: .*(?:[Aa]ccess refused|[Ll]ogin|[Pp]asscode|[Aa]uthenticat)/, 'the broker refused the STOMP login: check the login and passcode, and the virtual host (the CONNECT host header; RabbitMQ: the user\'s vhost permissions)'],
+  [/^STOMP ERROR/, 'the broker sent a STOMP ERROR frame (its message is in the class): check the destination names, the user\'s permissions and the frames the scenario sends'],
+  [/^STOMP no CONNECTED/, 'the connection closed before the broker answered CONNECT: check the subprotocol (v12.stomp), the endpoint path (RabbitMQ: /ws) and the broker log'],
 ];

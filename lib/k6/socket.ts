@@ -117,11 +117,6 @@ export class K6Socket extends ConnectionState<K6SocketSettings> implements Socke
     else ws.ping();
   }
 
-  fail(kind: string): void {
-    this.brokenBy(kind);
-    this.close(1000, '');
-  }
-
   close(code = 1000, reason = ''): void {
     if (!this.closeByUs()) return;
     // close() on a connecting k6 socket blocks the VU's event loop until the dial ends: closed on open instead

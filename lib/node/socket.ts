@@ -148,11 +148,6 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
     else if (this.ws.readyState === OPEN) this.ws.close(code, reason);
   }
 
-  fail(kind: string): void {
-    this.brokenBy(kind);
-    this.close(1000, '');
-  }
-
   /**
    * The runner's close (the VU stopped, the run ended): an open connection gets the close frame
    * and the FIN, and is done at once (lib/node/leave.ts); anything else closes as `close()` does.

@@ -1,4 +1,5 @@
 import type { Socket, Trend, VuContext } from '../scenario/types';
+import { expandTemplate, tokenFor, usesToken } from '../core/templates';
 import { fromUtf8 } from './bytes';
 
 /**
@@ -38,16 +39,12 @@ export function protocolMessage(destination: string, body: Uint8Array): Protocol
 
 /**
  * `${vu}` and `${token}` of a client id, user name or password: VU i's token is line i mod n of the
- * tokens (`options.tokens` as a list, or `--tokens FILE`), as lib/core/vu-connection.ts gives the target's.
+ * tokens (`options.tokens` as a list, or `--tokens FILE`), as the target's (lib/core/templates.ts).
  */
 export function expandFor(vu: VuContext<object>, template: string): string {
-  if (!template.includes('${')) return template;
-  const tokens = vu.options.tokens;
-  return template.replace(/\$\{(vu|token)\}/g, (_all, name: string) => {
-    if (name === 'vu') return String(vu.id);
-    if (!tokens || tokens.length === 0) throw new Error(`"${template}" uses \${token} but the run has no tokens: pass --tokens FILE or set options.tokens to a list`);
-    return tokens[vu.id % tokens.length] as string;
-  });
+  const token = tokenFor(vu.options, undefined, vu.id);
+  if (token === undefined && usesToken(template)) throw new Error(`"${template}" uses \${token} but the run has no tokens: pass --tokens FILE or set options.tokens to a list`);
+  return expandTemplate(template, { vu: vu.id, token });
 }
 
 /**
