@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, runCli, tmpDir } from './helpers';
+import { ROOT, runCli, tmpDir, writeScenario } from './helpers';
 import { GraphqlServer, startGraphqlServer } from './servers/graphql-ws-server';
 
 /**
@@ -85,5 +85,39 @@ describe('graphql-ws against the graphql-ws library\'s server', () => {
     // pongs are heartbeats, not messages: frames received are the acks, the server's pings, the deliveries, and each result's next and complete
     expect(s.messages.frames.received).toBe(conns * 2 + c.delivered + 2 * c.results);
     console.log(`graphql-ws heartbeat: ${JSON.stringify(s.heartbeat)}; server: pings ${c.pings}, pongs to its own pings ${c.pongs}`);
+  });
+
+  test('an operation the schema refuses: its error message is one failure class with the server\'s words; no connection lost', async () => {
+    server = await startGraphqlServer();
+    const conns = 10;
+    const file = writeScenario(`import { hold, ramp, ScenarioOptions, VuContext } from '${path.join(ROOT, 'lib')}';
+import { GraphqlWs, GRAPHQL_WS_SUBPROTOCOL, graphqlWsMetrics } from '${path.join(ROOT, 'lib', 'protocols')}';
+export const options: ScenarioOptions = { stages: [ramp('1s', ${conns}), hold('1s')], protocols: [GRAPHQL_WS_SUBPROTOCOL], metrics: graphqlWsMetrics() };
+export default function (vu: VuContext): void {
+  const gql = new GraphqlWs(vu, vu.connect(), { payload: { vu: '\${vu}' } });
+  gql.onReady(() => gql.subscribe({ query: 'subscription { nope }' }, {}));
+}
+`);
+    const r = await runCli('runner', ['run', file, '--target', server.url, ...ONLY_COUNTS]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const s = r.summary!;
+    const cls = 'graphql-ws error: Cannot query field "…" on type "…".';
+    expect(s.connections).toMatchObject({ attempted: conns, succeeded: conns, disconnected: 0, errors: { [cls]: conns } });
+    expect(s.metrics.graphql_ws_errors).toBe(conns);
+    expect([server.counts.acks, server.counts.subscriptions]).toEqual([conns, 0]);
+    expect(r.stdout).toContain('check the query, its variables and the schema');
+  });
+
+  test('no connection_ack within the handshake timeout: each connection lost as graphql-ws connection_ack timeout (4504)', async () => {
+    server = await startGraphqlServer({ holdInits: true });
+    const conns = 10;
+    const r = await runCli('runner', ['run', path.join(ROOT, 'scenarios', 'graphql-ws.ts'), '--target', server.url, '--conns', String(conns), '--ramp', '1s',
+      '--duration', '3s', '--handshake-timeout', '1s', ...ONLY_COUNTS]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const s = r.summary!;
+    expect(s.connections).toMatchObject({ attempted: conns, succeeded: conns, disconnected: conns });
+    expect(s.connections.disconnectReasons).toEqual({ 'graphql-ws connection_ack timeout (4504)': conns });
+    expect(s.metrics.graphql_ws_ack_ms).toMatchObject({ count: 0, p50: null });
+    expect(s.messages).toMatchObject({ sent: 0, delivered: 0 });
   });
 });

@@ -13,8 +13,8 @@ import { bundle, buildBundles, expected, K6_IMPORTS, NAMES, pingTimers, stagesOf
 /** Every scenario's k6 bundle: what it imports and exports, and one VU of it against a real loopback server. */
 
 /** Scenarios that measure messages (MessageMeter), and those that speak a broker's protocol rather than WebSocket pings. */
-const MESSAGING = ['messaging', 'stomp', 'mqtt', 'protobuf'];
-const PROTOCOL = ['stomp', 'mqtt'];
+const MESSAGING = ['messaging', 'stomp', 'mqtt', 'protobuf', 'graphql-ws'];
+const PROTOCOL = ['stomp', 'mqtt', 'graphql-ws'];
 
 beforeAll(buildBundles);
 

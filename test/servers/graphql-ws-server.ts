@@ -43,6 +43,8 @@ export interface GraphqlServerOptions {
   token?: string;
   /** Sends each client a `ping` message right after its connection_ack (its pong counted). */
   pingClients?: boolean;
+  /** onConnect never answers: no connection_ack, no refusal (until the client gives up). */
+  holdInits?: boolean;
 }
 
 /** An async iterator fed by `push`, ended by the subscriber (graphql-ws calls `return` on `complete` or close). */
@@ -127,6 +129,7 @@ export async function startGraphqlServer(o: GraphqlServerOptions = {}): Promise<
   useServer({
     schema: schemaOver(topics, counts),
     onConnect: (ctx) => {
+      if (o.holdInits) return new Promise<boolean>(() => undefined);
       const p = ctx.connectionParams ?? {};
       const ok = typeof p.vu === 'string' && /^\d+$/.test(p.vu) && (o.token === undefined || p.token === o.token);
       if (!ok) {
