@@ -1,8 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getOperationAST, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+
+// the package's ws adapter, by its export name (tsconfig.json's node10 resolution reads no `exports`: the types by path)
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { useServer } = require('graphql-ws/use/ws') as typeof import('graphql-ws/dist/use/ws.cjs');
 
 /**
  * A GraphQL gateway for the graphql-ws tests, on the real libraries: `graphql` (the schema,
