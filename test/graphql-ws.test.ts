@@ -19,6 +19,11 @@ function tokens(token: string): string {
   return file;
 }
 
+/** Every file of a results folder. */
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
 describe('graphql-ws against the graphql-ws library\'s server', () => {
   let server: GraphqlServer | undefined;
   afterEach(async () => {
@@ -48,6 +53,9 @@ describe('graphql-ws against the graphql-ws library\'s server', () => {
     // ping messages every 2 s from connection_ack: each one the server got, each answered with a pong
     expect(s.heartbeat.pingsSent).toBeGreaterThanOrEqual(VUS);
     expect(s.heartbeat).toMatchObject({ pingsSent: c.pings, pongsReceived: c.pings, pongRate: 1 });
+    // the token went to the server in connection_init, and nowhere else
+    for (const f of filesUnder(r.outDir)) expect([f, fs.readFileSync(f, 'utf8').includes('good-token')]).toEqual([f, false]);
+    expect(r.stdout + r.stderr).not.toContain('good-token');
     console.log(`graphql-ws 500 VUs: ${JSON.stringify({ sent, delivered: s.messages.delivered, acked: s.messages.acked, lost: s.messages.lost,
       latencyP50: s.messages.latencyMs.p50, ackP50: s.messages.ackRttMs.p50, pings: s.heartbeat.pingsSent, pongs: s.heartbeat.pongsReceived })}; `
       + `server: ${JSON.stringify({ ...c, vus: c.vus.size })}`);

@@ -65,8 +65,8 @@ describe.each(NAMES)('dist/k6/%s.js', (name) => {
     else expect(names.filter((n) => n === 'ws_msg_latency' || n.startsWith('im_'))).toEqual([]);
   });
 
-  // a protocol's scenario beats in its own frames after its handshake: test/k6-double-stomp.test.ts and
-  // test/k6-double-protocols.test.ts run those against their brokers
+  // a protocol's scenario beats in its own frames after its handshake: test/k6-double-stomp.test.ts,
+  // test/k6-double-graphql-ws.test.ts and test/k6-double-protocols.test.ts run those against their servers
   (PROTOCOL.includes(name) ? test.skip : test)('a VU opens a socket to TARGET, pings every pingInterval, records the shared metrics, ends clean', async () => {
     const server = await startServer();
     const sb = K6Sandbox.load(bundle(name), { env: { TARGET: server.url } });
