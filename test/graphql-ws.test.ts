@@ -85,8 +85,8 @@ describe('graphql-ws against the graphql-ws library\'s server', () => {
     expect(r.code).toBe(0);
     const s = r.summary!;
     const c = server.counts;
-    // about 4 pings a VU over its 2 to 3 s from connection_ack; exactly those the server got, each answered
-    expect(s.heartbeat.pingsSent).toBeGreaterThanOrEqual(conns * 3);
+    // about 4 pings a VU over its 2 to 3 s from connection_ack (at least 2 on a busy machine); exactly those the server got, each answered
+    expect(s.heartbeat.pingsSent).toBeGreaterThanOrEqual(conns * 2);
     expect(s.heartbeat).toMatchObject({ pingsSent: c.pings, pongsReceived: c.pings, pongRate: 1 });
     expect(s.heartbeat.rttMs.count).toBe(c.pings);
     expect(c.pongs).toBe(conns);
