@@ -92,7 +92,9 @@ class Sampler {
         if (pid === t.timePid) continue; // time itself: not the tool's
         const s = all.get(pid);
         // read each time: between fork and exec a child still shows its parent's command line
-        const kind = kindOf(pid, s.ppid, t.timePid);
+        // a zombie's command line is empty: a kind once known stays
+        const known = t.seen.get(`${pid}:${s.starttime}`)?.kind;
+        const kind = known && known !== 'other' ? known : kindOf(pid, s.ppid, t.timePid);
         // the main process's main thread apart: a runner of one worker runs it as a thread of this process
         const mainThread = kind === 'main' ? threadTicks(pid) : undefined;
         t.seen.set(`${pid}:${s.starttime}`, { kind, ticks: s.utime + s.stime, mainThread });

@@ -54,7 +54,7 @@ function row(f, floor) {
   const base = floor && { gen: perConn(floor, 'gen'), server: perConn(floor, 'server') };
   const cell = (v, d, b) => (base ? `${num(v, d)} (${times(ratio(v, b))})` : num(v, d));
   const lat = base ? `${ms(f.p50)} / ${ms(f.p99)} (${times(ratio(f.p50, floor.p50))} / ${times(ratio(f.p99, floor.p99))})` : `${ms(f.p50)} / ${ms(f.p99)}`;
-  const pong = f.pongRate === null ? 'n/a' : `${(f.pongRate * 100).toFixed(2)}%`;
+  const pong = `${f.serverPings ?? 'n/a'} / ${f.pongRate === null ? 'n/a' : `${(f.pongRate * 100).toFixed(2)}%`}`;
   return `| ${f.load} | ${f.tool === 'floor' ? 'floor (bare ws)' : 'wsbench'} | ${f.connected ?? 'n/a'} / ${f.accepted ?? 'n/a'} | ` +
     `${cell(me.gen.cpuMs, 3, base?.gen.cpuMs)} | ${cell(me.gen.kib, 1, base?.gen.kib)} | ${cell(me.server.cpuMs, 3, base?.server.cpuMs)} | ` +
     `${cell(me.server.kib, 1, base?.server.kib)} | ${lat} | ${shares(f)} | ${procs(f)} | ${pong} |`;
@@ -63,7 +63,7 @@ function row(f, floor) {
 function curveTable(all) {
   const loads = [...new Set(all.map((f) => f.load))].sort((a, b) => a - b);
   const out = [
-    '| load | tool | connected: tool / server accepted | load generator CPU (ms per connection) | load generator peak RSS (KiB per connection) | server CPU (ms per connection) | server peak RSS (KiB per connection) | connect P50 / P99 (ms) | CPU share: coordinator / workers / server | processes: generator, server | pong rate |',
+    '| load | tool | connected: tool / server accepted | load generator CPU (ms per connection) | load generator peak RSS (KiB per connection) | server CPU (ms per connection) | server peak RSS (KiB per connection) | connect P50 / P99 (ms) | CPU share: coordinator / workers / server | processes: generator, server | pings the server got / pong rate |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const load of loads) {
@@ -106,7 +106,9 @@ function tables(all, s) {
     'per connection = the figure ÷ the connections the server accepted; wsbench (×) = its figure ÷ the floor\'s at the same load. ' +
     'CPU is the tree\'s user + system time (/usr/bin/time), its split by process kind from /proc samples every 500 ms.';
   if (all.length === 0) return `${head}\n\nNo run finished: no figures.\n`;
-  return `${head}\n\n${curveTable(all)}\n\n${flatness(all)}\n`;
+  const notes = all.filter((f) => f.exitCode !== 0).map((f) => `- ${f.load} connections, ${f.tool}: exit ${f.exitCode}` +
+    (f.exitCode === 130 ? ' (stopped: a partial run)' : f.tool === 'wsbench' && f.exitCode === 99 ? ' (a threshold of scenarios/connect-only.ts failed; the figures stand)' : ''));
+  return `${head}\n\n${curveTable(all)}\n${notes.length ? `\n${notes.join('\n')}\n` : ''}\n${flatness(all)}\n`;
 }
 
 if (require.main === module) {

@@ -88,7 +88,12 @@ async function startServer(dir, workers) {
       if (m) found(m[1]);
     },
   });
-  const url = await Promise.race([listening, proc.exited.then(() => undefined), sleep(60_000).then(() => undefined)]);
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(resolve, 60_000);
+  });
+  const url = await Promise.race([listening, proc.exited.then(() => undefined), late]);
+  clearTimeout(timer);
   return { proc, url, text: () => text };
 }
 
