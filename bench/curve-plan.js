@@ -78,7 +78,8 @@ function plan(s) {
   const lines = [
     `== plan: loads ${per} at ${s.pace}/s, each held ${s.holdS} s, pings every ${s.pingS} s; wsbench then the floor at each (~${Math.ceil(secs / 60)} min)`,
     `date: ${new Date().toISOString()}`,
-    `host: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; load average ${read('/proc/loadavg')?.split(' ').slice(0, 3).join(' ')}; CPU pressure ${read('/proc/pressure/cpu')?.split(' ').slice(1, 4).join(' ') ?? 'n/a'}`,
+    `host: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; ` +
+      `load average ${read('/proc/loadavg')?.split(' ').slice(0, 3).join(' ')}; CPU pressure ${read('/proc/pressure/cpu')?.split(' ').slice(1, 4).join(' ') ?? 'n/a'}`,
     `limits: ulimit -n ${openFiles()} (→ ≤ ${z.per} connections per process); fs.file-max ${sysctl('fs.file-max') ?? 'absent'}`,
     `largest load ${big}: 1 coordinator + ${z.workers} workers (wsbench and floor alike), server 1 + ${z.serverWorkers > 1 ? z.serverWorkers : 0} processes`,
     `source addresses: ${z.sources} × ${ports} ephemeral ports (${lo}-${hi}); ${Math.ceil(big / z.sources)} connections each`,

@@ -62,10 +62,10 @@ function row(f, floor) {
 
 function curveTable(all) {
   const loads = [...new Set(all.map((f) => f.load))].sort((a, b) => a - b);
-  const out = [
-    '| load | tool | connected: tool / server accepted | load generator CPU (ms per connection) | load generator peak RSS (KiB per connection) | server CPU (ms per connection) | server peak RSS (KiB per connection) | connect P50 / P99 (ms) | CPU share: coordinator / workers / server | processes: generator, server | pings the server got / pong rate |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ];
+  const heads = ['load', 'tool', 'connected: tool / server accepted', 'load generator CPU (ms per connection)',
+    'load generator peak RSS (KiB per connection)', 'server CPU (ms per connection)', 'server peak RSS (KiB per connection)',
+    'connect P50 / P99 (ms)', 'CPU share: coordinator / workers / server', 'processes: generator, server', 'pings the server got / pong rate'];
+  const out = [`| ${heads.join(' | ')} |`, `|${' --- |'.repeat(heads.length)}`];
   for (const load of loads) {
     const floor = all.find((f) => f.load === load && f.tool === 'floor');
     const ws = all.find((f) => f.load === load && f.tool === 'wsbench');
