@@ -36,7 +36,7 @@ function startTimed(cmd, args, { log, timeFile, onStdout }) {
 function readTime(file) {
   try {
     const m = /(\d+\.\d+) (\d+\.\d+) (\d+\.\d+)\s*$/.exec(fs.readFileSync(file, 'utf8'));
-    return m ? { wallSec: Number(m[1]), cpuSec: Number(m[2]) + Number(m[3]) } : null;
+    return m ? { wallSec: Number(m[1]), cpuSec: Math.round((Number(m[2]) + Number(m[3])) * 100) / 100 } : null;
   } catch {
     return null;
   }
