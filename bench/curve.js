@@ -62,6 +62,7 @@ function onStop() {
 }
 process.on('SIGINT', onStop);
 process.on('SIGTERM', onStop);
+process.on('SIGHUP', onStop);
 process.on('exit', () => {
   for (const pid of live) signalTree(pid, 'SIGTERM');
 });
