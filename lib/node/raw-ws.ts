@@ -25,9 +25,14 @@ export interface RawClientOptions extends tls.ConnectionOptions {
   perMessageDeflate?: false;
   localAddress?: string;
   family?: number;
-  /** Makes the TCP (or TLS) socket, as ws's option does; receives the same kind of options object. */
-  createConnection?: (opts: net.NetConnectOpts & tls.ConnectionOptions & { path?: string; socketPath?: string }) => net.Socket;
+  /**
+   * Makes the TCP (or TLS) socket, as ws's option does; receives the same kind of options object.
+   * Like Node's http client, it may return nothing and hand the socket to `done` later (a proxy tunnel).
+   */
+  createConnection?: (opts: ConnectOpts, done: (err: Error | null, socket?: net.Socket) => void) => net.Socket | void;
 }
+
+type ConnectOpts = net.NetConnectOpts & tls.ConnectionOptions & { path?: string; socketPath?: string };
 
 /** ws's private members this class builds on (stable through ws 8: WebSocketServer uses them). */
 interface WsInternals {
@@ -94,9 +99,25 @@ export class RawWebSocket extends WebSocket {
     const head = requestHead(target, key, list, options.headers, auth);
     const connect = options.createConnection ?? (target.secure ? tlsConnect : netConnect);
     const { headers: _h, maxPayload: _m, handshakeTimeout, perMessageDeflate: _p, createConnection: _c, ...transport } = options;
-    const socket = connect({ ...transport, host: target.host, port: target.port, path: target.path, socketPath: undefined }) as Tagged;
-    this.rawSocket = socket;
     this.rawKey = key;
+    const later = (err: Error | null, s?: net.Socket): void => this.onSocket(err, s, head, handshakeTimeout);
+    const socket = connect({ ...transport, host: target.host, port: target.port, path: target.path, socketPath: undefined }, later);
+    if (socket) this.attach(socket, head, handshakeTimeout);
+  }
+
+  /** @internal the socket of a createConnection that answered later: dropped if the attempt ended meanwhile */
+  onSocket(err: Error | null, socket: net.Socket | undefined, head: string, handshakeTimeout: number | undefined): void {
+    if (this.readyState !== WebSocket.CONNECTING) {
+      socket?.on('error', ignore).destroy();
+      return;
+    }
+    if (err || !socket) fail(this, err ?? new Error('no socket'), false);
+    else this.attach(socket, head, handshakeTimeout);
+  }
+
+  private attach(raw: net.Socket, head: string, handshakeTimeout: number | undefined): void {
+    const socket = raw as Tagged;
+    this.rawSocket = socket;
     socket[kRaw] = this;
     socket.on('data', rawOnData);
     socket.on('error', rawOnError);

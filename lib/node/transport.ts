@@ -1,4 +1,5 @@
 import type { ClientOptions } from 'ws';
+import type { ProxyRoute } from './proxy-connect';
 
 /**
  * The Node engine's transport boundary: what lib/node/socket.ts needs of a WebSocket client.
@@ -60,8 +61,10 @@ export interface ConnectRequest {
   localAddress?: string;
   /** Largest message accepted; a larger one fails the connection with 1009. */
   maxPayload: number;
-  /** TLS and other `ws`-style options (`rejectUnauthorized`, `ca`, `handshakeTimeout` is not used). */
+  /** TLS and other `ws`-style options (`rejectUnauthorized`, `ca`, `cert`, `key`; `handshakeTimeout` is not used). */
   options: ClientOptions;
+  /** The HTTP proxy to tunnel through (lib/node/proxy-connect.ts), or undefined to connect direct. */
+  proxy?: ProxyRoute;
 }
 
 /**

@@ -1,5 +1,7 @@
+import type net from 'node:net';
 import WebSocket from 'ws';
 import { ConnectOpts, connectWithHooks } from './connect-hooks';
+import { connectViaProxy, ProxyRoute } from './proxy-connect';
 import type { ConnectRequest, TransportHooks, WsClientFactory, WsClientLike } from './transport';
 
 /**
@@ -15,6 +17,9 @@ export const wsClient: WsClientFactory = (req: ConnectRequest, hooks: TransportH
     maxPayload: req.maxPayload,
     headers: req.headers,
     localAddress: req.localAddress,
-    createConnection: ((opts: ConnectOpts) => connectWithHooks(opts, hooks, secure)) as unknown as WebSocket.ClientOptions['createConnection'],
+    // through a proxy the socket comes later: Node's http client takes createConnection(opts, done) returning nothing
+    createConnection: (req.proxy
+      ? (opts: ConnectOpts, done: (err: Error | null, s?: net.Socket) => void) => connectViaProxy(opts, hooks, secure, req.proxy as ProxyRoute, done)
+      : (opts: ConnectOpts) => connectWithHooks(opts, hooks, secure)) as unknown as WebSocket.ClientOptions['createConnection'],
   }) as unknown as WsClientLike;
 };
