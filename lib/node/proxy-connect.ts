@@ -1,17 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { ConnectOpts, hookSocket, tlsOptions } from './connect-hooks';
-import type { TransportHooks } from './transport';
-
-/** Where one connection's HTTP CONNECT tunnel goes (lib/node/proxy-route.ts picks it per URL). */
-export interface ProxyRoute {
-  host: string;
-  port: number;
-  /** The Proxy-Authorization value (`Basic …`), from the proxy URL's user and password. */
-  authorization?: string;
-  /** The proxy must answer CONNECT within this (the attempt's connect timeout): a proxy that never answers holds no socket. */
-  timeoutMs: number;
-}
+import type { ProxyRoute, TransportHooks } from './transport';
 
 /** The code of every proxy failure: lib/core/errors.ts classes it by its message ("proxy HTTP 407", "proxy ECONNREFUSED"). */
 export const PROXY_ERROR = 'WSBENCH_PROXY';

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { ConfigError } from '../scenario/config-error';
-import type { ProxyRoute } from './proxy-connect';
+import type { ProxyRoute } from './transport';
 
 /**
  * A run's proxy settings as the coordinator read them (runner/client-flags.ts), plain data for the

@@ -1,8 +1,8 @@
 import type tls from 'node:tls';
 import { ConnectOpts, connectWithHooks } from './connect-hooks';
-import { connectViaProxy, ProxyRoute } from './proxy-connect';
+import { connectViaProxy } from './proxy-connect';
 import { RawWebSocket } from './raw-ws';
-import type { ConnectRequest, TransportHooks, WsClientFactory, WsClientLike } from './transport';
+import type { ConnectRequest, ProxyRoute, TransportHooks, WsClientFactory, WsClientLike } from './transport';
 
 /**
  * The `transport: 'raw'` client (lib/node/transport.ts): RawWebSocket, which writes the upgrade

@@ -1,5 +1,4 @@
 import type { ClientOptions } from 'ws';
-import type { ProxyRoute } from './proxy-connect';
 
 /**
  * The Node engine's transport boundary: what lib/node/socket.ts needs of a WebSocket client.
@@ -50,6 +49,16 @@ export interface TransportHooks {
   transportUp(): void;
   /** An error of the TCP/TLS socket itself (after the upgrade too: a reset is ECONNRESET). */
   rawError(err: Error & { code?: string }): void;
+}
+
+/** Where one connection's HTTP CONNECT tunnel goes (lib/node/proxy-route.ts picks it per URL; lib/node/proxy-connect.ts opens it). */
+export interface ProxyRoute {
+  host: string;
+  port: number;
+  /** The Proxy-Authorization value (`Basic …`), from the proxy URL's user and password. */
+  authorization?: string;
+  /** The proxy must answer CONNECT within this (the attempt's connect timeout): a proxy that never answers holds no socket. */
+  timeoutMs: number;
 }
 
 /** One connection to open. */

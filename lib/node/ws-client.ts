@@ -1,8 +1,8 @@
 import type net from 'node:net';
 import WebSocket from 'ws';
 import { ConnectOpts, connectWithHooks } from './connect-hooks';
-import { connectViaProxy, ProxyRoute } from './proxy-connect';
-import type { ConnectRequest, TransportHooks, WsClientFactory, WsClientLike } from './transport';
+import { connectViaProxy } from './proxy-connect';
+import type { ConnectRequest, ProxyRoute, TransportHooks, WsClientFactory, WsClientLike } from './transport';
 
 /**
  * The reference client: `ws`, without compression, with the hooks wired through its connect
