@@ -31,8 +31,9 @@ describe('the metric table (lib/core/metric-names.ts)', () => {
 
 describe('options.metrics', () => {
   test('requestMetrics: exactly the trend and the timeouts counter a Requests records', () => {
-    expect(requestMetrics({ trend: 'login_ms' })).toEqual({ login_ms: 'trend', login_ms_from_plan: 'trend', login_ms_timeouts: 'counter' });
-    expect(requestMetrics({ trend: 'rtt', timeouts: 'lost' })).toEqual({ rtt: 'trend', rtt_from_plan: 'trend', lost: 'counter' });
+    expect(requestMetrics({ trend: 'login_ms' })).toEqual({ login_ms: 'trend', login_ms_timeouts: 'counter' });
+    expect(requestMetrics({ trend: 'login_ms', fromPlan: true })).toEqual({ login_ms: 'trend', login_ms_timeouts: 'counter', login_ms_from_plan: 'trend' });
+    expect(requestMetrics({ trend: 'rtt', timeouts: 'lost' })).toEqual({ rtt: 'trend', lost: 'counter' });
   });
 
   test('checked: kinds, k6\'s name rule, no built-in name; wsbench\'s scenario-recorded names with their own kind', () => {

@@ -16,14 +16,20 @@ export interface RequestOptions {
    * Default: true when `trend` is `im_ack_rtt` itself, else false.
    */
   acks?: boolean;
+  /**
+   * Also time each reply from its request's planned send time (`send(…, { plannedAt })` with `pace`'s
+   * time), into `<trend>_from_plan` (docs/messaging.md, "Latency from the plan"). Acks always are,
+   * into `im_ack_rtt_from_plan`; this adds the twin of a trend of another name. Default false.
+   */
+  fromPlan?: boolean;
 }
 
-type Names = Pick<RequestOptions, 'trend' | 'timeouts' | 'acks'>;
+type Names = Pick<RequestOptions, 'trend' | 'timeouts' | 'acks' | 'fromPlan'>;
 interface NameSet {
   trend: string;
   timeouts: string;
-  /** The trend of latencies from the planned send time (`send(…, { plannedAt })`): `<trend>_from_plan`. */
-  fromPlan: string;
+  /** The trend of latencies from the planned send time (`send(…, { plannedAt })`), when recorded. */
+  fromPlan?: string;
 }
 
 /** The trend of a `Requests` timed from the plan: `im_ack_rtt_from_plan` for `im_ack_rtt`, else `<trend>_from_plan`. */
@@ -31,7 +37,8 @@ const fromPlanOf = (trend: string): string => (trend === M.imAckRtt ? M.imAckRtt
 
 /** The names a `Requests` records: its trend (and its from-the-plan twin), its timeouts counter (`timeouts`, else `<trend>_timeouts`), and wsbench's ack names when they are not those. */
 function requestNames(opts: Names): NameSet & { acks?: NameSet } {
-  const own = { trend: opts.trend, timeouts: opts.timeouts ?? `${opts.trend}_timeouts`, fromPlan: fromPlanOf(opts.trend) };
+  const timed = opts.fromPlan === true || opts.trend === M.imAckRtt;
+  const own = { trend: opts.trend, timeouts: opts.timeouts ?? `${opts.trend}_timeouts`, ...(timed ? { fromPlan: fromPlanOf(opts.trend) } : {}) };
   if (!opts.acks || opts.trend === M.imAckRtt) return own;
   return { ...own, acks: { trend: M.imAckRtt, timeouts: M.imAckTimeouts, fromPlan: M.imAckRttFromPlan } };
 }
@@ -45,22 +52,24 @@ export interface SendOptions {
 
 /**
  * The declarations of what `new Requests(vu, socket, opts)` records, exactly: `{ [trend]: 'trend',
- * [trend + '_from_plan']: 'trend', [timeouts ?? trend + '_timeouts']: 'counter' }` (`im_ack_rtt`'s
- * twin is `im_ack_rtt_from_plan`), and with `acks` wsbench's three ack names.
+ * [timeouts ?? trend + '_timeouts']: 'counter' }`, `[trend + '_from_plan']: 'trend'` with `fromPlan`,
+ * and with `acks` wsbench's three ack names (`im_ack_rtt`, `im_ack_rtt_from_plan`, `im_ack_timeouts`).
  * Spread them into `options.metrics`: `metrics: { ...requestMetrics({ trend: 'login_ms' }) }`
  * declares `login_ms` and `login_ms_timeouts`.
  */
 export function requestMetrics(opts: Names): Record<string, CustomMetricKind> {
   const n = requestNames(opts);
-  const own: Record<string, CustomMetricKind> = { [n.trend]: 'trend', [n.fromPlan]: 'trend', [n.timeouts]: 'counter' };
-  return n.acks ? { ...own, [n.acks.trend]: 'trend', [n.acks.fromPlan]: 'trend', [n.acks.timeouts]: 'counter' } : own;
+  const own: Record<string, CustomMetricKind> = { [n.trend]: 'trend', [n.timeouts]: 'counter' };
+  if (n.fromPlan) own[n.fromPlan] = 'trend';
+  if (!n.acks) return own;
+  return { ...own, [n.acks.trend]: 'trend', [n.acks.fromPlan as string]: 'trend', [n.acks.timeouts]: 'counter' };
 }
 
 /** One figure recorded under the helper's own name and, for acks, under wsbench's as well. */
 class Both<T extends Counter | Trend> {
-  constructor(private readonly own: T, private readonly ack: T | undefined) {}
+  constructor(private readonly own: T | undefined, private readonly ack: T | undefined) {}
   add(v: number): void {
-    this.own.add(v);
+    this.own?.add(v);
     this.ack?.add(v);
   }
 }
@@ -77,7 +86,8 @@ class Both<T extends Counter | Trend> {
  */
 export class Requests<K = string> {
   private readonly trend: Both<Trend>;
-  private readonly fromPlan: Both<Trend>;
+  /** Undefined when nothing is timed from the plan (no `fromPlan`, no acks). */
+  private readonly fromPlan: Both<Trend> | undefined;
   private readonly timeouts: Both<Counter>;
   readonly timeoutMs: number;
   /** Send times by key, in send order (Map keeps insertion order): the oldest is first. */
@@ -91,7 +101,8 @@ export class Requests<K = string> {
     if (typeof opts.trend !== 'string' || opts.trend === '') throw new Error('Requests: options.trend must name a trend, e.g. "im_ack_rtt"');
     const names = requestNames(opts);
     this.trend = new Both(vu.trend(names.trend), names.acks && vu.trend(names.acks.trend));
-    this.fromPlan = new Both(vu.trend(names.fromPlan), names.acks && vu.trend(names.acks.fromPlan));
+    const ackPlan = names.acks?.fromPlan;
+    this.fromPlan = names.fromPlan || ackPlan ? new Both(names.fromPlan ? vu.trend(names.fromPlan) : undefined, ackPlan ? vu.trend(ackPlan) : undefined) : undefined;
     this.timeouts = new Both(vu.counter(names.timeouts), names.acks && vu.counter(names.acks.timeouts));
     this.timeoutMs = opts.timeoutMs ?? vu.options.pongTimeoutMs;
     if (!(this.timeoutMs > 0)) throw new Error(`Requests: options.timeoutMs must be more than 0 (got ${opts.timeoutMs})`);
@@ -128,7 +139,7 @@ export class Requests<K = string> {
     const o = typeof how === 'function' ? { onReply: how } : how;
     if (o?.onReply) this.callbacks.set(key, o.onReply);
     // a send planned for later than it left (cannot happen with pace) is timed from the send
-    if (o?.plannedAt !== undefined && Number.isFinite(o.plannedAt)) this.planned.set(key, Math.min(now, o.plannedAt));
+    if (this.fromPlan && o?.plannedAt !== undefined && Number.isFinite(o.plannedAt)) this.planned.set(key, Math.min(now, o.plannedAt));
     if (this.timer === undefined) this.arm(now);
   }
 
@@ -151,7 +162,7 @@ export class Requests<K = string> {
       return undefined;
     }
     this.trend.add(latency);
-    if (plannedAt !== undefined) this.fromPlan.add(latency + (at - plannedAt));
+    if (plannedAt !== undefined) this.fromPlan?.add(latency + (at - plannedAt));
     cb?.(latency);
     return latency;
   }
