@@ -8,7 +8,8 @@ import { logLines } from './servers/processes';
  * mTLS through a real nginx (`ssl_verify_client on`, test/servers/nginx-mtls.ts) in front of the
  * fault server: with --cert/--key every VU connects, on both transports, and nginx's own access
  * log counts them (101, SUCCESS, the client's name); without a certificate, or with one from a CA
- * nginx does not trust, every attempt fails under one class, and nginx logs why.
+ * nginx does not trust, every attempt fails under one TLS class (nginx answers 400 with a page that
+ * names the reason: lib/node/refused-upgrade.ts), and nginx logs why (NONE, FAILED:…).
  */
 const N = 12;
 const run = ['--conns', String(N), '--duration', '1500ms', '--ramp', '300ms', '--ping-interval', '500ms'];
@@ -51,27 +52,28 @@ d('mTLS through nginx with ssl_verify_client on', () => {
     expect(r.stdout + r.stderr + fs.readFileSync(`${r.outDir}/summary.json`, 'utf8')).not.toContain(key);
   });
 
-  test('without a client certificate every attempt fails under one class, and nginx logs each as NONE', async () => {
+  test.each(['ws', 'raw'])('%s: without a client certificate every attempt fails under one TLS class, and nginx logs each as NONE', async (transport) => {
     const before = logged();
-    const r = await runCli('runner', ['run', CONNECT_ONLY, '--target', nginx.url, '--ca', pki.ca, ...run]);
+    const r = await runCli('runner', ['run', CONNECT_ONLY, '--target', nginx.url, '--ca', pki.ca, '--transport', transport, ...run]);
     expect(r.summary!.connections).toMatchObject({ attempted: N, succeeded: 0, failed: N });
     const classes = Object.entries(r.summary!.connections.errors);
     expect(classes).toHaveLength(1);
-    expect(classes).toEqual([['HTTP 400', N]]);
-    expect(r.stdout).toContain('HTTP 400  → the server refused the upgrade as a bad request: nginx with ssl_verify_client answers 400');
+    expect(classes).toEqual([['TLS ERR_TLS_CLIENT_CERT_REQUIRED', N]]);
+    expect(r.stdout).toContain('TLS ERR_TLS_CLIENT_CERT_REQUIRED  → the server refused the client certificate (or wants one): give --cert and --key');
     const lines = await newLines(before, N);
     expect(lines).toHaveLength(N);
     for (const l of lines) expect(l).toMatch(/^400 NONE/);
   });
 
-  test('a certificate of a CA nginx does not trust fails under one class too', async () => {
+  test.each(['ws', 'raw'])('%s: a certificate of a CA nginx does not trust fails under one TLS class too', async (transport) => {
     const before = logged();
-    const r = await runCli('runner', ['run', CONNECT_ONLY, '--target', nginx.url, '--ca', pki.ca, '--cert', pki.strangerCert, '--key', pki.strangerKey, ...run]);
+    const r = await runCli('runner', ['run', CONNECT_ONLY, '--target', nginx.url, '--ca', pki.ca, '--cert', pki.strangerCert, '--key', pki.strangerKey, '--transport', transport, ...run]);
     expect(r.summary!.connections).toMatchObject({ attempted: N, succeeded: 0, failed: N });
     const classes = Object.entries(r.summary!.connections.errors);
     expect(classes).toHaveLength(1);
-    expect(classes).toEqual([['HTTP 400', N]]);
+    expect(classes).toEqual([['TLS ERR_TLS_CLIENT_CERT_REFUSED', N]]);
     const lines = await newLines(before, N);
     expect(lines).toHaveLength(N);
+    for (const l of lines) expect(l).toMatch(/^400 FAILED:/);
   });
 });
