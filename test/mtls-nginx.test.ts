@@ -22,6 +22,7 @@ let nginx: Nginx;
 
 beforeAll(async () => {
   pki = makePki();
+  if (!hasNginx()) return;
   upstream = await startFaultServer({});
   nginx = await startNginxMtls(pki, upstream.port);
 });
@@ -75,5 +76,19 @@ d('mTLS through nginx with ssl_verify_client on', () => {
     const lines = await newLines(before, N);
     expect(lines).toHaveLength(N);
     for (const l of lines) expect(l).toMatch(/^400 FAILED:/);
+  });
+});
+
+describe('other refusals over wss:// keep their HTTP class (the body is read only to name a certificate refusal)', () => {
+  test.each([['ws', 400], ['raw', 400], ['ws', 401], ['raw', 401]])('%s: a %d from a server that is not nginx keeps its HTTP class', async (transport, status) => {
+    const p = pki;
+    const server = await startFaultServer({ tls: { key: fs.readFileSync(p.serverKey, 'utf8'), cert: fs.readFileSync(p.serverCert, 'utf8') }, auth: { tokens: ['only-this'], status: status as number } });
+    try {
+      const r = await runCli('runner', ['run', CONNECT_ONLY, '--target', server.url, '--ca', p.ca, '--transport', transport as string, ...run]);
+      expect(r.summary!.connections).toMatchObject({ attempted: N, failed: N, errors: { [`HTTP ${status}`]: N } });
+      expect(server.counts.unauthorized).toBe(N);
+    } finally {
+      await server.close();
+    }
   });
 });
