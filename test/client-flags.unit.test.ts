@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { badInputLine, CONNECT_ONLY, tmpDir } from './helpers';
+
+/** --cert/--key/--proxy given wrongly: one line, exit 1, before any connection; a password in a bad proxy URL is never quoted. */
+describe('client certificate and proxy flags', () => {
+  const dir = tmpDir('wsbench-client-flags-');
+  const notPem = path.join(dir, 'not.pem');
+  fs.writeFileSync(notPem, 'hello\n');
+  const run = (...flags: string[]): Promise<string> => badInputLine('runner', ['run', CONNECT_ONLY, '--target', 'wss://127.0.0.1:9/', ...flags]);
+
+  test.each([
+    [['--cert', notPem], '--cert needs --key: a client certificate is the certificate and its private key, each a PEM file'],
+    [['--key', notPem], '--key needs --cert: a client certificate is the certificate and its private key, each a PEM file'],
+    [['--cert', notPem, '--key', notPem], `--cert: ${notPem} is not a PEM file of the client certificate (expected a "-----BEGIN CERTIFICATE-----" block)`],
+    [['--cert', path.join(dir, 'none.pem'), '--key', notPem], `--cert: cannot read ${path.join(dir, 'none.pem')} (give a PEM file of the client certificate)`],
+    [['--proxy', 'https://u:hunter2pw@proxy:443'], '--proxy: only http:// proxies are supported (an HTTP CONNECT tunnel; got https://)'],
+    [['--proxy', 'socks5://u:hunter2pw@proxy:1080'], '--proxy: only http:// proxies are supported (an HTTP CONNECT tunnel; got socks5://)'],
+    [['--proxy', 'http://u:hunter2pw@'], '--proxy is not a URL (give http://host:port, or http://user:password@host:port)'],
+  ])('%j', async (flags, line) => {
+    const got = await run(...(flags as string[]));
+    expect(got).toContain(line);
+    expect(got).not.toContain('hunter2pw');
+  });
+});
