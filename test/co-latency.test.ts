@@ -1,4 +1,5 @@
 import { runCli, writeScenario } from './helpers';
+import { CO_SCENARIO as SCENARIO, RATE, STALL_MS, VUS } from './servers/co-scenario';
 import { startStallingAckServer } from './servers/stalling-ack-server';
 
 /**
@@ -9,43 +10,6 @@ import { startStallingAckServer } from './servers/stalling-ack-server';
  * stall, and the actual-send P99 hides it. From the plan (`pace`'s planned time, `ackRttFromPlanMs`)
  * every one of them waited: the P99 shows the stall.
  */
-const VUS = 10;
-const RATE = 50;
-const STALL_MS = 2000;
-
-const SCENARIO = `
-import { hold, M, ramp } from 'wsbench';
-import { MessageMeter, pace, requestMetrics, Requests, sendPlan } from 'wsbench/helpers';
-const ACKS = { trend: M.imAckRtt, timeouts: M.imAckTimeouts, timeoutMs: 10000 };
-export const options = {
-  stages: [ramp('500ms', ${VUS}), hold('8s')],
-  pingInterval: '30s',
-  metrics: requestMetrics(ACKS),
-  extra: { rate: ${RATE} },
-};
-export default function (vu) {
-  const socket = vu.connect(vu.options.target);
-  const acks = new Requests(vu, socket, ACKS);
-  const meter = new MessageMeter(vu);
-  // one request in flight: a planned send that finds the previous one unanswered waits for its ack
-  const queue = [];
-  const next = () => {
-    if (acks.pending > 0 || queue.length === 0 || socket.readyState !== 1) return;
-    const { seq, plannedAt } = queue.shift();
-    acks.send(String(seq), '{"type":"send","to":"x","id":"' + seq + '"}', { plannedAt });
-    meter.sent(0);
-  };
-  socket.addEventListener('message', (e) => {
-    const m = /"id":"([^"]+)"/.exec(String(e.data));
-    if (m) acks.reply(m[1]);
-    next();
-  });
-  pace(vu, sendPlan(vu.options.stages, vu, { rate: ${RATE}, warmupMs: 500, drainMs: 3000 }), (seq, plannedAt) => {
-    queue.push({ seq, plannedAt });
-    next();
-  });
-}
-`;
 
 test('a 2 s ack stall: the P99 from the plan shows it (>= ~2 s), the P99 from the actual send hides it', async () => {
   // the stall starts a second into the sending (VUS × RATE sends a second)
