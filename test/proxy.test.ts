@@ -5,7 +5,7 @@ import { startFaultServer, FaultServer } from './fault-server';
 import { CONNECT_ONLY, runCli } from './helpers';
 import { makePki, Pki } from './servers/nginx-mtls';
 import { freePort } from './servers/processes';
-import { hasTinyproxy, startTinyproxy, Tinyproxy } from './servers/tinyproxy';
+import { hasTinyproxy, startLanWsServer, startTinyproxy, Tinyproxy } from './servers/tinyproxy';
 
 /**
  * HTTP CONNECT proxies (lib/node/proxy-connect.ts) through a real tinyproxy: every VU connects
@@ -100,6 +100,19 @@ d('HTTP CONNECT proxy', () => {
     const direct = await runCli('runner', ['run', CONNECT_ONLY, '--target', `ws://${authority}/`, ...run], { env: { HTTP_PROXY: open.url } });
     expect(direct.summary!.connections).toMatchObject({ attempted: N, succeeded: N });
     expect(open.connects(authority) - before).toBe(N); // not one more CONNECT
+  });
+
+  (lanAddress ? test : test.skip)('HTTP_PROXY takes a non-loopback ws:// target through tinyproxy: its log counts every VU', async () => {
+    const lan = await startLanWsServer(lanAddress as string);
+    try {
+      const before = open.connects(lan.authority);
+      const r = await runCli('runner', ['run', CONNECT_ONLY, '--target', lan.url, ...run], { env: { HTTP_PROXY: open.url, NO_PROXY: 'example.com' } });
+      expect(r.summary!.connections).toMatchObject({ attempted: N, succeeded: N, failed: 0 });
+      expect(open.connects(lan.authority) - before).toBe(N);
+      expect(lan.accepted()).toBe(N);
+    } finally {
+      await lan.close();
+    }
   });
 
   (lanAddress ? test : test.skip)('HTTP_PROXY is used for a non-loopback ws:// target, and NO_PROXY sends it direct', async () => {

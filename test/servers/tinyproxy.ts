@@ -39,3 +39,20 @@ export async function startTinyproxy(o: { auth?: { user: string; password: strin
   };
   return { url: `http://127.0.0.1:${port}`, port, log, connects, stop: p.stop };
 }
+
+/** A WebSocket server on `host` (a non-loopback address: the environment's proxies skip loopback) that counts the connections it accepted. */
+export async function startLanWsServer(host: string): Promise<{ url: string; authority: string; accepted: () => number; close: () => Promise<void> }> {
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ host, port: 0 });
+  let accepted = 0;
+  wss.on('connection', () => accepted++);
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  const authority = `${host}:${(wss.address() as { port: number }).port}`;
+  return {
+    url: `ws://${authority}/`, authority, accepted: () => accepted,
+    close: () => new Promise<void>((r) => {
+      for (const c of wss.clients) c.terminate();
+      wss.close(() => r());
+    }),
+  };
+}
