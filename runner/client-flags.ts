@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import tls from 'node:tls';
 import { parseProxyUrl, ProxySettings } from '../lib/node/proxy-route';
 import { ConfigError } from '../lib/scenario/config-error';
 
@@ -21,10 +22,23 @@ function readPem(flag: string, file: string, what: string, marker: RegExp): stri
 export function readClientCert(cert: string | undefined, key: string | undefined): { cert?: string; key?: string } {
   if (cert === undefined && key === undefined) return {};
   if (cert === undefined || key === undefined) throw new ConfigError(`${cert === undefined ? '--key' : '--cert'} needs ${cert === undefined ? '--cert' : '--key'}: a client certificate is the certificate and its private key, each a PEM file`);
-  return {
+  const pair = {
     cert: readPem('--cert', cert, 'the client certificate', /-----BEGIN CERTIFICATE-----/),
     key: readPem('--key', key, 'the private key', /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/),
   };
+  // checked here, once, rather than failing every attempt: an encrypted key, or a key that is not the certificate's
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pair.key)) {
+    throw new ConfigError(`--key: ${key} is encrypted, and wsbench takes no passphrase: give it decrypted (openssl pkey -in ${key} -out client.key)`);
+  }
+  try {
+    tls.createSecureContext(pair);
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? 'error';
+    throw new ConfigError(code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH'
+      ? `--cert and --key do not match: ${key} is not the private key of ${cert}`
+      : `--cert/--key: Node cannot use ${cert} with ${key} (${code})`);
+  }
+  return pair;
 }
 
 /** An environment variable in its upper- or lower-case spelling (upper first, as Go's net/http reads them). */
