@@ -22,6 +22,15 @@ describe('latency from the plan', () => {
     expect(plannedWall(vu, 100)).toBe(vu.wall + 100);
   });
 
+  test('a first timer that fires early waits out the rest: the first call on its plan, the rest on the beat', () => {
+    const vu = new FakeVu();
+    const calls: Array<[number, number]> = [];
+    pace(vu, { startInMs: 100, periodMs: 50, count: 3 }, (i, plannedAt) => calls.push([plannedAt, vu.now()]));
+    for (const t of vu.timers.values()) t.at = 90; // the first timer fires 10 ms early
+    vu.advanceTo(300);
+    expect(calls).toEqual([[100, 100], [150, 150], [200, 200]]);
+  });
+
   test('Requests: the ack round trip from the send and from the plan, side by side; only with a plan', () => {
     const vu = new FakeVu();
     const acks = new Requests(vu, new FakeSocket(), { trend: M.imAckRtt, timeoutMs: 10_000 });

@@ -125,10 +125,17 @@ export function pace(vu: VuContext<object>, plan: SendPlan, fn: (i: number, plan
     }
     if (i >= plan.count && interval !== undefined) vu.clearTimer(interval);
   };
-  vu.setTimeout(() => {
+  const first = (): void => {
+    // a first timer that fired early (a coarse clock) waits out the rest, so the interval keeps the plan's beat
+    const early = t0 - vu.now();
+    if (early > slack) {
+      vu.setTimeout(first, early);
+      return;
+    }
     tick();
     if (i < plan.count) interval = vu.setInterval(tick, plan.periodMs);
-  }, Math.max(0, plan.startInMs));
+  };
+  vu.setTimeout(first, Math.max(0, plan.startInMs));
 }
 
 /** A `plannedAt` of `pace` (the VU's monotonic clock) on the wall clock, as messages carry their send time (`vu.wallNow()`). */
