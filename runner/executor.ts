@@ -55,6 +55,7 @@ export class Executor implements VuHost {
       pongTimeoutMs: cfg.options.pongTimeoutMs,
       pingType: cfg.options.pingType,
       wsOptions: cfg.wsOptions,
+      compression: cfg.options.compression,
       ...(cfg.options.transport === 'raw' ? { client: rawClient } : {}),
     };
     this.hooks = hooksOf(cfg.scenarioOptions);

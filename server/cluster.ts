@@ -145,6 +145,7 @@ export function sumStats(parts: ServerStats[]): ServerStats {
   for (const p of parts) for (const k of Object.keys(out) as Array<keyof ServerStats>) out[k] += p[k];
   // every process restarts together: a restart of the server counts once
   out.restarts = Math.max(0, ...parts.map((p) => p.restarts));
+  out.sendBufferMaxBytes = Math.max(0, ...parts.map((p) => p.sendBufferMaxBytes));
   return out;
 }
 

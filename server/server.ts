@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { RestartGate, RestartMode } from './chaos';
 import { ackFrame, ClientFrame, deliverFrame, errorFrame, parseClientFrame } from './protocol';
+import { SendBufferPolicy, SendBufferWatch } from './send-buffer';
+import { emptyStats, ServerStats } from './stats';
+
+export { emptyStats, type ServerStats };
 
 /** What a delivery is addressed to: every connection of a user, or every member of a room. */
 export type RouteKind = 'user' | 'room';
@@ -31,27 +35,8 @@ export interface ImServerOptions {
   exclusive?: boolean;
   /** Largest frame accepted from a client; larger closes the connection with 1009. Default 1 MiB. */
   maxPayload?: number;
-}
-
-/** Server-side counters, served as JSON at GET /stats: the ground truth for comparing load tools. */
-export interface ServerStats {
-  open: number;
-  accepted: number;
-  rejected: number;
-  closed: number;
-  pings: number;
-  appPings: number;
-  framesIn: number;
-  /** Deliver frames written to this process's connections. */
-  delivered: number;
-  acked: number;
-  /** Deliveries handed to other processes (cluster). */
-  forwarded: number;
-  errors: number;
-  /** Chaos switch (chaos.ts): restarts done, connections they closed, upgrades refused while down. */
-  restarts: number;
-  restartDropped: number;
-  refused: number;
+  /** Deliveries to a connection holding more than this unsent are refused, or it is closed (server/send-buffer.ts). Default: none. */
+  sendBuffer?: SendBufferPolicy;
 }
 
 export interface ImServer {
@@ -70,9 +55,6 @@ interface Conn extends WebSocket {
   rooms?: Set<string>;
 }
 
-export function emptyStats(): ServerStats {
-  return { open: 0, accepted: 0, rejected: 0, closed: 0, pings: 0, appPings: 0, framesIn: 0, delivered: 0, acked: 0, forwarded: 0, errors: 0, restarts: 0, restartDropped: 0, refused: 0 };
-}
 
 const PONG = '{"type":"pong"}';
 
@@ -107,6 +89,7 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
   const rooms = new Directory('room', router);
   const stats = emptyStats();
   const gate = new RestartGate();
+  const watch = new SendBufferWatch(opts.sendBuffer, stats);
   const httpServer = http.createServer((req, res) => {
     if (req.url === '/stats') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -154,7 +137,7 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
     let n = 0;
     if (set) {
       for (const c of set) {
-        if (c !== except && c.readyState === WebSocket.OPEN) {
+        if (c !== except && c.readyState === WebSocket.OPEN && watch.admit(c)) {
           c.send(text);
           n++;
         }

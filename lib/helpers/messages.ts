@@ -1,5 +1,6 @@
 import { M } from '../core/metric-names';
 import { Arrival, SequenceWindow } from './sequence';
+import { isSlowReader } from '../options/flow-options';
 import type { Counter, Trend, VuContext } from '../scenario/types';
 
 /** Settings of a `MessageMeter`. */
@@ -66,7 +67,8 @@ export class MessageMeter {
     this.duplicatedC = vu.counter(M.imDuplicated);
     this.outOfOrderC = vu.counter(M.imOutOfOrder);
     this.staleC = vu.counter(M.imStale);
-    this.latency = vu.trend(M.msgLatency);
+    // a slow or stalled reader's latency is its own: everyone else's stays in ws_msg_latency (docs/slow-readers.md)
+    this.latency = vu.trend(isSlowReader(vu.options, vu.id) ? M.msgLatencySlow : M.msgLatency);
     this.sendSpan = new Span(vu.counter(M.imSendSpan), vu.counter(M.imSenders));
     this.deliverSpan = new Span(vu.counter(M.imDeliverSpan), vu.counter(M.imReceivers));
   }

@@ -1,0 +1,66 @@
+import type net from 'node:net';
+import { M } from '../core/metric-names';
+import type { Recorder } from '../core/recorder';
+
+/**
+ * The bytes of one connection (docs/transport.md, "Compression"): the payloads of its data frames
+ * as the scenario sent and received them (before compression), and what crossed its socket after
+ * the upgrade, read from the socket itself: `bytesWritten` less the upgrade request, `bytesRead`
+ * less the upgrade answer (its length found by `watchUpgradeAnswer`). Recorded once, when it ends.
+ */
+export class WireBook {
+  payloadOut = 0;
+  payloadIn = 0;
+  private socket: net.Socket | undefined;
+  private requestBytes = 0;
+
+  /** The upgrade succeeded: what was written so far is the upgrade request (nothing else goes out before open). */
+  opened(socket: net.Socket | undefined): void {
+    this.socket = socket;
+    this.requestBytes = socket?.bytesWritten ?? 0;
+  }
+
+  /** The connection ended: its counts go to the recorder (nothing when it never opened). */
+  record(rec: Recorder): void {
+    const s = this.socket;
+    if (!s) return;
+    this.socket = undefined;
+    rec.add(M.payloadSent, this.payloadOut);
+    rec.add(M.payloadReceived, this.payloadIn);
+    rec.add(M.wireSent, s.bytesWritten - this.requestBytes);
+    rec.add(M.wireReceived, s.bytesRead - upgradeAnswerBytes(s));
+  }
+}
+
+/** Bytes of a data frame's payload as given to send(). */
+export function payloadBytes(data: string | ArrayBuffer | Uint8Array): number {
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+}
+
+const ANSWER = Symbol('wsbench.upgrade-answer');
+type Watched = net.Socket & { [ANSWER]?: { seen: number; tail: string; bytes: number } };
+
+function onData(this: Watched, chunk: Buffer): void {
+  const w = this[ANSWER];
+  if (!w) return;
+  const text = w.tail + chunk.toString('latin1');
+  const end = text.indexOf('\r\n\r\n');
+  if (end >= 0) {
+    w.bytes = w.seen - w.tail.length + end + 4;
+    this.removeListener('data', onData);
+    return;
+  }
+  w.seen += chunk.length;
+  w.tail = text.slice(-3);
+}
+
+/** Watches the first bytes a socket reads for the end of the upgrade answer's head (the blank line). */
+export function watchUpgradeAnswer(s: net.Socket): void {
+  (s as Watched)[ANSWER] = { seen: 0, tail: '', bytes: 0 };
+  s.prependListener('data', onData);
+}
+
+/** Length of the upgrade answer (status line, headers, blank line); 0 when none was read. */
+export function upgradeAnswerBytes(s: net.Socket): number {
+  return (s as Watched)[ANSWER]?.bytes ?? 0;
+}

@@ -1,0 +1,74 @@
+import { startDeflateServer } from './deflate-server';
+import { runCli, spawnedBadInputLine, writeScenario } from './helpers';
+
+/**
+ * permessage-deflate (`options.compression`, docs/transport.md "Compression") against a real `ws`
+ * server that negotiates it (test/deflate-server.ts): the summary's wire and payload bytes equal
+ * the server's own counts from its sockets, exactly, and compressible payloads take fewer bytes
+ * on the wire than they hold. test/compression-lws.test.ts does the same against Debian's libwebsockets.
+ */
+
+const VUS = 3;
+const MESSAGES = 10;
+/** Each VU sends MESSAGES JSON messages of ~1.2 KB of repeated text; the server echoes each. */
+const scenario = (compression: boolean): string =>
+  writeScenario(`import { hold, ramp } from 'wsbench';
+export const options = { stages: [ramp('0s', ${VUS}), hold('2s')], compression: ${compression} };
+export default function (vu) {
+  const s = vu.connect();
+  s.addEventListener('open', () => {
+    for (let i = 0; i < ${MESSAGES}; i++) s.send(JSON.stringify({ type: 'note', seq: i, vu: vu.id, text: 'hello world '.repeat(100) }));
+  });
+}
+`);
+
+async function runAgainstDeflate(compression: boolean, serverCompresses: boolean) {
+  const server = await startDeflateServer(serverCompresses);
+  try {
+    const r = await runCli('runner', ['run', scenario(compression), '--target', server.url]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    await server.closed(VUS);
+    return { s: r.summary!, counts: server.counts() };
+  } finally {
+    await server.close();
+  }
+}
+
+describe('compression: permessage-deflate against a ws server', () => {
+  it('negotiates it, and the wire and payload bytes are the server\'s own counts', async () => {
+    const { s, counts } = await runAgainstDeflate(true, true);
+    expect(counts.connections).toBe(VUS);
+    expect(counts.extensions).toEqual(Array(VUS).fill('permessage-deflate'));
+    expect(s.messages.frames).toEqual({ sent: VUS * MESSAGES, received: VUS * MESSAGES });
+    const b = s.bytes;
+    expect(b.payloadSent).toBe(counts.payloadIn);
+    expect(b.payloadReceived).toBe(counts.payloadOut);
+    expect(b.wireSent).toBe(counts.wireIn);
+    expect(b.wireReceived).toBe(counts.wireOut);
+    // repeated text compresses: far fewer bytes on the wire than in the payloads
+    expect(b.wireSent!).toBeLessThan(b.payloadSent! / 4);
+    expect(b.wireReceived!).toBeLessThan(b.payloadReceived! / 4);
+    expect(b.ratioSent).toBeCloseTo(b.wireSent! / b.payloadSent!, 4);
+    expect(b.ratioReceived).toBeCloseTo(b.wireReceived! / b.payloadReceived!, 4);
+  }, 60_000);
+
+  it('without it, nothing is negotiated and the wire holds every payload byte plus the frame headers', async () => {
+    const { s, counts } = await runAgainstDeflate(false, true);
+    expect(counts.extensions).toEqual(Array(VUS).fill(''));
+    const b = s.bytes;
+    expect(b.wireSent).toBe(counts.wireIn);
+    expect(b.wireReceived).toBe(counts.wireOut);
+    expect(b.payloadSent).toBe(counts.payloadIn);
+    // each data frame here is 126..65535 bytes: 2 + 2 header bytes, + 4 of mask from the client; its close frame: 2 + 4 + 2 + 9 ("run ended")
+    const perVuPayload = b.payloadSent! / VUS;
+    expect(b.wireSent).toBe(VUS * (perVuPayload + MESSAGES * 8 + 17));
+    expect(b.wireReceived).toBe(b.payloadReceived! + VUS * MESSAGES * 4);
+    expect(b.ratioSent!).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('refuses compression with transport raw in one line, before the run', async () => {
+    const line = await spawnedBadInputLine('runner', ['run', scenario(true), '--transport', 'raw', '--target', 'ws://127.0.0.1:1/']);
+    expect(line).toBe('compression is not supported with transport raw (it offers no permessage-deflate): use --transport ws');
+  }, 30_000);
+});
