@@ -12,8 +12,7 @@ import { ROOT, runCli, spawnedBadInputLine, tmpDir, writeScenario } from './help
  * slowly or stalls. The server's own counters say what it held and refused or closed; the summary
  * keeps everyone else's delivery latency apart from the slow VU's.
  */
-const VUS = 8;
-const SHARE = 0.125; // chosen(0.125, id): VU 7 alone
+const VUS = 8; // share 0.125 chooses VU 7 alone (lib/options/flow-options.ts chosen)
 const LIMIT = 256 * 1024;
 /** Messages each VU's plan sends (the same for every VU, known before the run: lib/helpers/send-plan.ts). */
 const PLANNED = sendPlan([ramp('0s', VUS), hold('8s')], 0, { rate: 25, warmupMs: 500, drainMs: 1000 }).count;
