@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { startDeflateServer } from './deflate-server';
-import { runCli, spawnedBadInputLine, writeScenario } from './helpers';
+import { runCli, spawnedBadInputLine, tmpDir, writeScenario } from './helpers';
 
 /**
  * permessage-deflate (`options.compression`, docs/transport.md "Compression") against a real `ws`
@@ -22,10 +25,10 @@ export default function (vu) {
 }
 `);
 
-async function runAgainstDeflate(compression: boolean, serverCompresses: boolean) {
-  const server = await startDeflateServer(serverCompresses);
+async function runAgainstDeflate(compression: boolean, serverCompresses: boolean, tls?: { key: string; cert: string }, flags: string[] = []) {
+  const server = await startDeflateServer(serverCompresses, tls);
   try {
-    const r = await runCli('runner', ['run', scenario(compression), '--target', server.url]);
+    const r = await runCli('runner', ['run', scenario(compression), '--target', server.url, ...(tls ? ['--insecure'] : []), ...flags]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
     await server.closed(VUS);
@@ -65,6 +68,23 @@ describe('compression: permessage-deflate against a ws server', () => {
     expect(b.wireSent).toBe(VUS * (perVuPayload + MESSAGES * 8 + 17));
     expect(b.wireReceived).toBe(b.payloadReceived! + VUS * MESSAGES * 4);
     expect(b.ratioSent!).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('the raw transport counts the same bytes as the server', async () => {
+    const { s, counts } = await runAgainstDeflate(false, true, undefined, ['--transport', 'raw']);
+    expect([s.bytes.wireSent, s.bytes.wireReceived, s.bytes.payloadSent, s.bytes.payloadReceived]).toEqual([counts.wireIn, counts.wireOut, counts.payloadIn, counts.payloadOut]);
+    expect(s.bytes.payloadSent).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('over wss:// the counts are the TLS sockets\' cleartext, the same on both sides', async () => {
+    const dir = tmpDir('wsbench-deflate-tls-');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem',
+      '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'pipe' });
+    const tls = { key: fs.readFileSync(path.join(dir, 'k.pem'), 'utf8'), cert: fs.readFileSync(path.join(dir, 'c.pem'), 'utf8') };
+    const { s, counts } = await runAgainstDeflate(true, true, tls);
+    expect(counts.extensions).toEqual(Array(VUS).fill('permessage-deflate'));
+    expect([s.bytes.wireSent, s.bytes.wireReceived, s.bytes.payloadSent, s.bytes.payloadReceived]).toEqual([counts.wireIn, counts.wireOut, counts.payloadIn, counts.payloadOut]);
+    expect(s.bytes.wireSent!).toBeLessThan(s.bytes.payloadSent! / 4);
   }, 60_000);
 
   it('refuses compression with transport raw in one line, before the run', async () => {

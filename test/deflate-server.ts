@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 
@@ -28,10 +29,11 @@ export interface DeflateServer {
   close(): Promise<void>;
 }
 
-export async function startDeflateServer(compress = true): Promise<DeflateServer> {
+/** `tls`: serve wss:// with this key and certificate (the counts are then of the TLS socket's cleartext: the frames). */
+export async function startDeflateServer(compress = true, tls?: { key: string; cert: string }): Promise<DeflateServer> {
   const c: DeflateCounts = { connections: 0, extensions: [], wireIn: 0, wireOut: 0, payloadIn: 0, payloadOut: 0 };
   const waiters: Array<{ n: number; done: () => void }> = [];
-  const server = http.createServer();
+  const server = tls ? https.createServer(tls) : http.createServer();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: compress ? { threshold: 0 } : false });
   server.on('upgrade', (req, socket: Socket, head) => {
     const requestBytes = socket.bytesRead - head.length; // the client sends nothing before the 101
@@ -57,7 +59,7 @@ export async function startDeflateServer(compress = true): Promise<DeflateServer
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `ws://127.0.0.1:${port}/`,
+    url: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/`,
     counts: () => ({ ...c, extensions: [...c.extensions] }),
     closed: (n) => (c.connections >= n ? Promise.resolve() : new Promise((done) => waiters.push({ n, done }))),
     close: () =>
