@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { ImServer, startImServer } from '../server/server';
+import { ImServer, ServerStats, startImServer } from '../server/server';
 import type { SendBufferPolicy } from '../server/send-buffer';
 import { sendPlan } from '../lib/helpers/send-plan';
 import { hold, ramp } from '../lib/scenario/stages';
-import { ROOT, runCli, spawnedBadInputLine, tmpDir, writeScenario } from './helpers';
+import { ROOT, runCli, serveCli, spawnedBadInputLine, tmpDir, writeScenario } from './helpers';
 
 /**
  * Slow and stalled readers (docs/slow-readers.md) against the embedded IM server, in-process with
@@ -60,12 +60,24 @@ describe('slow readers against the embedded server', () => {
     expect(slow.count).toBeLessThan(perVu * 7 - server.sendBufferFull + 1);
     expect(s.messages.delivered).toBe(s.messages.latencyMs.count + slow.count);
     expect(slow.p50!).toBeGreaterThan(s.messages.latencyMs.p99!);
+    // it read at its rate: 64 KiB/s over the run, plus at most one burst (test/read-flow.test.ts)
+    expect(slow.count * 16_384).toBeLessThanOrEqual(65_536 * (s.durationSec + s.closeSec + 1) + 192 * 1024);
     console.log(`slow reader: server max buffer ${server.sendBufferMaxBytes} B, refused ${server.sendBufferFull}, delivered ${server.delivered}; `
       + `others' latency n=${s.messages.latencyMs.count} p50 ${s.messages.latencyMs.p50} p99 ${s.messages.latencyMs.p99} ms; slow n=${slow.count} p50 ${slow.p50} p99 ${slow.p99} ms`);
   }, 90_000);
 
-  it('a stalled reader: the server closes it with 1013 past the limit; it reads the close when it resumes', async () => {
-    const { s, server } = await runWith("stall: { share: 0.125, after: '1s', for: '3s' }", { limitBytes: LIMIT, closeCode: 1013 });
+  it('a stalled reader: runner serve --send-buffer-close 1013 closes it past the limit; it reads the close when it resumes', async () => {
+    const serve = await serveCli(['--send-buffer-limit', '256KB', '--send-buffer-close', '1013']);
+    let s: NonNullable<Awaited<ReturnType<typeof runCli>>['summary']>;
+    let server: ServerStats;
+    try {
+      const r = await runCli('runner', ['run', scenario("stall: { share: 0.125, after: '1s', for: '3s' }"), '--target', serve.url]);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      s = r.summary!;
+      server = (await serve.stats()) as unknown as ServerStats;
+    } finally {
+      await serve.stop();
+    }
     expect(s.slowReaders.connections).toBe(1);
     expect(server.sendBufferClosed).toBe(1);
     expect(server.sendBufferMaxBytes).toBeGreaterThan(LIMIT);
@@ -100,6 +112,10 @@ describe('slow readers: refused where they cannot be honoured', () => {
   }, 60_000);
 
   it('bad values: one line each', async () => {
+    const close = await spawnedBadInputLine('runner', ['serve', '--send-buffer-limit', '1MB', '--send-buffer-close', '1000']);
+    expect(close).toBe('--send-buffer-close must be 1008 or 1013 (got 1000)');
+    const alone = await spawnedBadInputLine('runner', ['serve', '--send-buffer-close', '1013']);
+    expect(alone).toBe('--send-buffer-close needs --send-buffer-limit (e.g. --send-buffer-limit 256KB)');
     const share = await spawnedBadInputLine('runner', ['run', scenario('slowReaders: { share: 2, bytesPerSec: 1024 }')]);
     expect(share).toMatch(/options\.slowReaders\.share in .*scenario\.ts must be a number more than 0 and at most 1 \(got 2\)/);
     const key = await spawnedBadInputLine('runner', ['run', scenario("stall: { share: 0.1, after: '1s', during: '2s' }")]);
