@@ -7,12 +7,14 @@ import type { SendBufferPolicy } from '../server/send-buffer';
 export function sendBufferFlags<T>(y: Argv<T>) {
   return y
     .option('send-buffer-limit', { type: 'string', describe: 'refuse deliveries to a connection holding more than this unsent (e.g. 256KB): counted as sendBufferFull' })
-    .option('send-buffer-close', { type: 'number', describe: 'close such a connection instead, with this code: 1008 or 1013 (needs --send-buffer-limit)' });
+    .option('send-buffer-close', { type: 'number', describe: 'close such a connection instead, with this code: 1008 or 1013 (needs --send-buffer-limit)' })
+    .option('compression', { type: 'boolean', describe: 'take permessage-deflate when a client offers it (runner run --compression does, against the embedded server)' });
 }
 
 export interface SendBufferArgs {
   sendBufferLimit?: string;
   sendBufferClose?: number;
+  compression?: boolean;
 }
 
 const SIZE_ROW = { name: 'send-buffer-limit', kind: 'size', doc: '' } as const;

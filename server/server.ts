@@ -37,6 +37,8 @@ export interface ImServerOptions {
   maxPayload?: number;
   /** Deliveries to a connection holding more than this unsent are refused, or it is closed (server/send-buffer.ts). Default: none. */
   sendBuffer?: SendBufferPolicy;
+  /** Take permessage-deflate when a client offers it (every message compressed; docs/transport.md). Default: never. */
+  compression?: boolean;
 }
 
 export interface ImServer {
@@ -98,7 +100,7 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
     }
     res.writeHead(404).end('not found\n');
   });
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: true, maxPayload: opts.maxPayload ?? 1 << 20 });
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: opts.compression ? { threshold: 0 } : false, clientTracking: true, maxPayload: opts.maxPayload ?? 1 << 20 });
 
   httpServer.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');

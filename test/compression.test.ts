@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startDeflateServer } from './deflate-server';
-import { runCli, spawnedBadInputLine, tmpDir, writeScenario } from './helpers';
+import { ROOT, runCli, spawnedBadInputLine, tmpDir, writeScenario } from './helpers';
 
 /**
  * permessage-deflate (`options.compression`, docs/transport.md "Compression") against a real `ws`
@@ -52,6 +52,7 @@ describe('compression: permessage-deflate against a ws server', () => {
     // repeated text compresses: far fewer bytes on the wire than in the payloads
     expect(b.wireSent!).toBeLessThan(b.payloadSent! / 4);
     expect(b.wireReceived!).toBeLessThan(b.payloadReceived! / 4);
+    expect(b.compressedConnections).toBe(VUS);
     expect(b.ratioSent).toBeCloseTo(b.wireSent! / b.payloadSent!, 4);
     expect(b.ratioReceived).toBeCloseTo(b.wireReceived! / b.payloadReceived!, 4);
   }, 60_000);
@@ -60,6 +61,7 @@ describe('compression: permessage-deflate against a ws server', () => {
     const { s, counts } = await runAgainstDeflate(false, true);
     expect(counts.extensions).toEqual(Array(VUS).fill(''));
     const b = s.bytes;
+    expect(b.compressedConnections).toBeNull(); // not offered
     expect(b.wireSent).toBe(counts.wireIn);
     expect(b.wireReceived).toBe(counts.wireOut);
     expect(b.payloadSent).toBe(counts.payloadIn);
@@ -68,6 +70,26 @@ describe('compression: permessage-deflate against a ws server', () => {
     expect(b.wireSent).toBe(VUS * (perVuPayload + MESSAGES * 8 + 17));
     expect(b.wireReceived).toBe(b.payloadReceived! + VUS * MESSAGES * 4);
     expect(b.ratioSent!).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('a server that does not take it: 0 connections compressed, and every byte still counted', async () => {
+    const { s, counts } = await runAgainstDeflate(true, false);
+    expect(counts.extensions).toEqual(Array(VUS).fill(''));
+    expect(s.bytes.compressedConnections).toBe(0);
+    expect([s.bytes.wireSent, s.bytes.wireReceived]).toEqual([counts.wireIn, counts.wireOut]);
+    expect(s.bytes.ratioSent!).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('runner run --compression against the embedded server: it takes deflate, and every message is delivered', async () => {
+    const r = await runCli('runner', ['run', path.join(ROOT, 'scenarios', 'messaging.ts'), '--conns', '10', '--ramp', '1s', '--duration', '4s', '--msg-rate', '5',
+      '--msg-size', '512', '--compression']);
+    expect(r.code).toBe(0);
+    const s = r.summary!;
+    expect(s.bytes.compressedConnections).toBe(10);
+    expect(s.messages.lost).toBe(0);
+    expect(s.messages.delivered).toBe(s.messages.expected);
+    expect(s.bytes.wireSent!).toBeLessThan(s.bytes.payloadSent! / 2); // the padding of --msg-size compresses
+    expect(r.stdout).toContain('Compressed:     10 of 10 connections (permessage-deflate taken)');
   }, 60_000);
 
   it('the raw transport counts the same bytes as the server', async () => {

@@ -36,16 +36,17 @@ describe('slowReaders and stall: which VUs, and how they read', () => {
 
 describe('the bytes and slowReaders blocks', () => {
   test('null figures when nothing recorded them (k6, no connection), never 0', () => {
-    expect(bytesSummary(EMPTY)).toEqual({ payloadSent: null, payloadReceived: null, wireSent: null, wireReceived: null, ratioSent: null, ratioReceived: null });
+    expect(bytesSummary(EMPTY)).toEqual({ payloadSent: null, payloadReceived: null, wireSent: null, wireReceived: null, ratioSent: null, ratioReceived: null, compressedConnections: null });
     expect(slowReadersSummary(EMPTY).connections).toBeNull();
     expect(slowReadersSummary(EMPTY).latencyMs.p50).toBeNull();
     expect(bytesLines(bytesSummary(EMPTY), 'en')).toEqual([]);
   });
 
   test('ratios: wire / payload, null with no payload', () => {
-    const t = { ...EMPTY, counters: { [M.payloadSent]: 1000, [M.wireSent]: 250, [M.payloadReceived]: 0, [M.wireReceived]: 17 } };
+    const t = { ...EMPTY, counters: { [M.payloadSent]: 1000, [M.wireSent]: 250, [M.payloadReceived]: 0, [M.wireReceived]: 17, [M.deflateConns]: 3 } };
     const b = bytesSummary(t);
-    expect(b).toEqual({ payloadSent: 1000, payloadReceived: 0, wireSent: 250, wireReceived: 17, ratioSent: 0.25, ratioReceived: null });
-    expect(bytesLines(b, 'en')).toEqual(['', '--- Bytes ---', 'Sent:           250 wire / 1000 payload (×0.250)', 'Received:       17 wire / 0 payload']);
+    expect(b).toEqual({ payloadSent: 1000, payloadReceived: 0, wireSent: 250, wireReceived: 17, ratioSent: 0.25, ratioReceived: null, compressedConnections: 3 });
+    expect(bytesLines(b, 'en', 4)).toEqual(['', '--- Bytes ---', 'Sent:           250 wire / 1000 payload (×0.250)', 'Received:       17 wire / 0 payload',
+      'Compressed:     3 of 4 connections (permessage-deflate taken)']);
   });
 });

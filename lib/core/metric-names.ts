@@ -64,6 +64,8 @@ export const METRICS = {
   payloadReceived: row('ws_payload_bytes_received', 'counter', 'node', false, 'bytes.payloadReceived'),
   wireSent: row('ws_wire_bytes_sent', 'counter', 'node', false, 'bytes.wireSent'),
   wireReceived: row('ws_wire_bytes_received', 'counter', 'node', false, 'bytes.wireReceived'),
+  /** Of the connections that offered permessage-deflate (options.compression), those whose server took it. */
+  deflateConns: row('ws_deflate_conns', 'counter', 'node', false, 'bytes.compressedConnections'),
   /** Connections of slow or stalled readers (options.slowReaders, options.stall: docs/slow-readers.md). */
   slowReaderConns: row('ws_slow_reader_conns', 'counter', 'node', false, 'slowReaders.connections'),
   // messaging: message-level counts of MessageMeter, merged across processes by summing

@@ -195,7 +195,7 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
   /** @internal */
   onOpen(): void {
     this.stopTimer();
-    this.wire.opened(this.net);
+    this.wire.opened(this.net, this.settings.compression ? this.ws?.extensions : undefined);
     if (this.plan && this.ws && this.net) this.flow = startFlow(this.ws as unknown as Pausable, this.net, this.plan, this.rec);
     if (!this.transportOpened()) this.ws?.terminate();
   }

@@ -15,6 +15,8 @@ export interface WsClientLike {
   readonly readyState: number;
   /** Bytes queued and not yet handed to the kernel. */
   readonly bufferedAmount: number;
+  /** The extensions the server took (`permessage-deflate`), '' when none. */
+  readonly extensions: string;
   /** The subprotocol the server chose, '' when none. */
   readonly protocol: string;
   send(data: string | ArrayBuffer | Uint8Array): void;

@@ -13,11 +13,17 @@ export class WireBook {
   payloadIn = 0;
   private socket: net.Socket | undefined;
   private requestBytes = 0;
+  /** With `compression` asked: whether the server took permessage-deflate. */
+  private deflate: boolean | undefined;
 
-  /** The upgrade succeeded: what was written so far is the upgrade request (nothing else goes out before open). */
-  opened(socket: net.Socket | undefined): void {
+  /**
+   * The upgrade succeeded: what was written so far is the upgrade request (nothing else goes out
+   * before open). `extensions`: what the server took, when compression was offered.
+   */
+  opened(socket: net.Socket | undefined, extensions?: string): void {
     this.socket = socket;
     this.requestBytes = socket?.bytesWritten ?? 0;
+    if (extensions !== undefined) this.deflate = extensions.split(',').includes('permessage-deflate');
   }
 
   /** The connection ended: its counts go to the recorder (nothing when it never opened). */
@@ -29,6 +35,7 @@ export class WireBook {
     rec.add(M.payloadReceived, this.payloadIn);
     rec.add(M.wireSent, s.bytesWritten - this.requestBytes);
     rec.add(M.wireReceived, s.bytesRead - upgradeAnswerBytes(s));
+    if (this.deflate !== undefined) rec.add(M.deflateConns, this.deflate ? 1 : 0);
   }
 }
 

@@ -15,6 +15,8 @@ export interface BytesSummary {
   /** wireSent / payloadSent: below 1 when compression saved bytes; null with no payload to divide by. */
   ratioSent: number | null;
   ratioReceived: number | null;
+  /** With `compression`: connections whose server took permessage-deflate; null when it was not offered (or on k6). */
+  compressedConnections: number | null;
 }
 
 /** The summary's `slowReaders` block (docs/slow-readers.md): the slow and stalled readers' own delivery latency. */
@@ -36,7 +38,10 @@ export function bytesSummary(t: MetricsSnapshot): BytesSummary {
   const payloadReceived = count(t, M.payloadReceived);
   const wireSent = count(t, M.wireSent);
   const wireReceived = count(t, M.wireReceived);
-  return { payloadSent, payloadReceived, wireSent, wireReceived, ratioSent: ratio(wireSent, payloadSent), ratioReceived: ratio(wireReceived, payloadReceived) };
+  return {
+    payloadSent, payloadReceived, wireSent, wireReceived,
+    ratioSent: ratio(wireSent, payloadSent), ratioReceived: ratio(wireReceived, payloadReceived), compressedConnections: count(t, M.deflateConns),
+  };
 }
 
 export function slowReadersSummary(t: MetricsSnapshot): SlowReadersSummary {
