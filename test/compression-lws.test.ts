@@ -42,6 +42,8 @@ maybe('compression against libwebsockets-test-server', () => {
       expect(r.summary!.messages.frames.received).toBeGreaterThanOrEqual(1);
       expect(b.wireSent!).toBeLessThan(b.payloadSent! / 4);
       expect(b.wireReceived!).toBeLessThan(b.payloadReceived!);
+      console.log(`lws: runner wire sent/received ${b.wireSent}/${b.wireReceived}, payload ${b.payloadSent}/${b.payloadReceived}; `
+        + `server inflated ${c.inflated}, compressed frames read ${c.framesIn.join('+')}, writes ${c.writes.join(', ')}`);
     } finally {
       await lws.stop();
     }

@@ -25,6 +25,11 @@ export default function (vu) {
 }
 `);
 
+const show = (what: string, b: { wireSent: number | null; wireReceived: number | null; payloadSent: number | null; payloadReceived: number | null },
+  c: { wireIn: number; wireOut: number; payloadIn: number; payloadOut: number }): void =>
+  console.log(`${what}: runner wire sent/received ${b.wireSent}/${b.wireReceived}, payload ${b.payloadSent}/${b.payloadReceived}; `
+    + `server wire read/written ${c.wireIn}/${c.wireOut}, payload ${c.payloadIn}/${c.payloadOut}`);
+
 async function runAgainstDeflate(compression: boolean, serverCompresses: boolean, tls?: { key: string; cert: string }, flags: string[] = []) {
   const server = await startDeflateServer(serverCompresses, tls);
   try {
@@ -32,6 +37,7 @@ async function runAgainstDeflate(compression: boolean, serverCompresses: boolean
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
     await server.closed(VUS);
+    show(`compression ${compression}, server ${serverCompresses ? 'takes it' : 'does not'}${tls ? ', wss' : ''}${flags.length ? `, ${flags.join(' ')}` : ''}`, r.summary!.bytes, server.counts());
     return { s: r.summary!, counts: server.counts() };
   } finally {
     await server.close();
