@@ -1,6 +1,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ReadFlow } from '../lib/node/read-flow';
+import { RawWebSocket } from '../lib/node/raw-ws';
 
 /**
  * lib/node/read-flow.ts on a real `ws` connection to a server that writes 16 KiB frames as fast as
@@ -10,7 +11,7 @@ import { ReadFlow } from '../lib/node/read-flow';
 const FRAME = 'x'.repeat(16_384);
 const BURST = 192 * 1024;
 
-async function flood(): Promise<{ ws: WebSocket; socket: Socket; close: () => void }> {
+async function flood(raw = false): Promise<{ ws: WebSocket; socket: Socket; close: () => void }> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((r) => wss.once('listening', r));
   wss.on('connection', (c) => {
@@ -20,15 +21,16 @@ async function flood(): Promise<{ ws: WebSocket; socket: Socket; close: () => vo
     const t = setInterval(pump, 20);
     c.on('close', () => clearInterval(t));
   });
-  const ws = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+  const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+  const ws = raw ? (new RawWebSocket(url) as WebSocket) : new WebSocket(url);
   await new Promise((r) => ws.once('open', r));
   return { ws, socket: (ws as unknown as { _socket: Socket })._socket, close: () => (ws.terminate(), wss.close()) };
 }
 
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-test('a rate-limited reader stays within bytesPerSec × time since open, plus one burst', async () => {
-  const { ws, socket, close } = await flood();
+test.each([['ws', false], ['raw', true]])('%s client: a rate-limited reader stays within bytesPerSec × time since open, plus one burst', async (_name, raw) => {
+  const { ws, socket, close } = await flood(raw as boolean);
   const start = performance.now();
   const base = socket.bytesRead;
   const flow = new ReadFlow(ws, socket, { bytesPerSec: 65_536 });
