@@ -45,29 +45,35 @@ export function payloadBytes(data: string | ArrayBuffer | Uint8Array): number {
 }
 
 const ANSWER = Symbol('wsbench.upgrade-answer');
-type Watched = net.Socket & { [ANSWER]?: { seen: number; tail: string; bytes: number } };
+type Watched = net.Socket & { [ANSWER]?: { text: string; bytes: number } };
+/** An interim answer (`100 Continue`) before the upgrade's: its bytes are the upgrade's too. */
+const INTERIM = /^HTTP\/\d\.\d 1(?!01)\d\d/;
 
 function onData(this: Watched, chunk: Buffer): void {
   const w = this[ANSWER];
   if (!w) return;
-  const text = w.tail + chunk.toString('latin1');
-  const end = text.indexOf('\r\n\r\n');
-  if (end >= 0) {
-    w.bytes = w.seen - w.tail.length + end + 4;
-    this.removeListener('data', onData);
-    return;
+  w.text += chunk.toString('latin1');
+  for (let end = w.text.indexOf('\r\n\r\n'); end >= 0; end = w.text.indexOf('\r\n\r\n')) {
+    const interim = INTERIM.test(w.text);
+    w.bytes += end + 4;
+    w.text = w.text.slice(end + 4);
+    if (!interim) {
+      w.text = '';
+      this.removeListener('data', onData);
+      return;
+    }
   }
-  w.seen += chunk.length;
-  w.tail = text.slice(-3);
+  // a head is at most a few KiB (ws and the raw client refuse longer ones): stop watching past that
+  if (w.text.length > 65_536) this.removeListener('data', onData);
 }
 
 /** Watches the first bytes a socket reads for the end of the upgrade answer's head (the blank line). */
 export function watchUpgradeAnswer(s: net.Socket): void {
-  (s as Watched)[ANSWER] = { seen: 0, tail: '', bytes: 0 };
+  (s as Watched)[ANSWER] = { text: '', bytes: 0 };
   s.prependListener('data', onData);
 }
 
-/** Length of the upgrade answer (status line, headers, blank line); 0 when none was read. */
+/** Length of the upgrade answer (status line, headers, blank line, and any interim answer before it); 0 when none was read. */
 export function upgradeAnswerBytes(s: net.Socket): number {
   return (s as Watched)[ANSWER]?.bytes ?? 0;
 }
