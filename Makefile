@@ -107,6 +107,11 @@ bench-peers-ping: dist/cli.js
 bench-peers-messaging: dist/cli.js
 	LOAD=messaging bash bench/peers/run.sh
 
+## bench-compression: the generator's CPU per message without and with permessage-deflate, side by side (CONNS=100 RATE=20 HOLD=15s)
+.PHONY: bench-compression
+bench-compression: dist/cli.js
+	node bench/compression.js
+
 ## bench-ws-200k: 200,000 connections, runner + embedded server cluster on this machine, pings every 30 s; prints limits, the report and the targets (CONNS= RAMP_S= DURATION_S=)
 bench-ws-200k: dist/cli.js
 	bash bench/ws-200k.sh

@@ -7,6 +7,7 @@ import type { MetricDecl } from '../lib/k6/names';
 import { K6_LEGACY_DEFINE } from '../lib/k6/legacy';
 import { k6Options, Unmapped } from '../lib/k6/options';
 import { resolveOptions } from '../lib/options/options';
+import { checkK6Flow } from '../lib/options/flow-options';
 import type { ScenarioOptions, VuFunction } from '../lib/scenario/types';
 import { bundleMetrics, reachedModules } from './k6-metrics';
 import { esbuildError, publicAliases, scenarioName } from './scenario';
@@ -137,6 +138,7 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
   }
   const mod = await load();
   const resolved = resolveOptions(name, { ...mod.options, target: undefined }, {}, '', file);
+  checkK6Flow(resolved, file);
   const metrics = bundleMetrics(o.root, reached, resolved.metrics);
   const { unmapped } = k6Options(resolved, name, metrics);
   // 2. the bundle: k6's `options` and default function around the scenario

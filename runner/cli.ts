@@ -8,6 +8,7 @@ import { compareCommand } from './compare';
 import { report, reportFlags } from './report-k6';
 import { AllArgs, runCommand, wsbenchCommand } from './run-command';
 import { serveCommand, Streams } from './serve';
+import { sendBufferFlags } from './send-buffer-flags';
 import { VERSION } from './version';
 import { chaosFlags } from './chaos-flags';
 import { redactWrites } from './redact-streams';
@@ -67,7 +68,7 @@ function runnerCli(io: Streams, done: Done): Argv {
       'serve',
       'start the embedded IM server (ws://host:port/ws)',
       (y) =>
-        chaosFlags(y)
+        sendBufferFlags(chaosFlags(y))
           .option('port', { type: 'number', default: 30084, describe: 'port (0: any free port)' })
           .option('host', { type: 'string', default: '127.0.0.1' })
           .option('path', { type: 'string', default: '/ws' })

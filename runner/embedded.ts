@@ -18,8 +18,9 @@ export interface Embedded {
  * Starts the embedded server as a child process (a cluster primary with `workers` processes),
  * so that the runner's workers and the server never share an open-files limit or an event loop.
  */
-export function startEmbedded(workers: number, host = '127.0.0.1'): Promise<Embedded> {
-  const child: ChildProcess = fork(built('cli'), ['serve', '--port', '0', '--host', host, '--workers', String(workers), '--managed'], {
+export function startEmbedded(workers: number, host = '127.0.0.1', compression = false): Promise<Embedded> {
+  const args = ['serve', '--port', '0', '--host', host, '--workers', String(workers), '--managed', ...(compression ? ['--compression'] : [])];
+  const child: ChildProcess = fork(built('cli'), args, {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

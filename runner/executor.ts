@@ -59,6 +59,7 @@ export class Executor implements VuHost {
       pingType: cfg.options.pingType,
       wsOptions: cfg.wsOptions,
       proxy: cfg.proxy,
+      compression: cfg.options.compression,
       ...(cfg.options.transport === 'raw' ? { client: rawClient } : {}),
     };
     this.hooks = hooksOf(cfg.scenarioOptions);

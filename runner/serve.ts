@@ -2,9 +2,10 @@ import { ConfigError } from '../lib/scenario/config-error';
 import { startServer } from '../server/cluster';
 import { startChaos } from '../server/chaos';
 import { ChaosArgs, chaosOptions } from './chaos-flags';
+import { SendBufferArgs, sendBufferOptions } from './send-buffer-flags';
 import type { ServeMsg } from './embedded';
 
-export interface ServeArgs extends ChaosArgs {
+export interface ServeArgs extends ChaosArgs, SendBufferArgs {
   port: number;
   host: string;
   path: string;
@@ -24,12 +25,13 @@ export interface Streams {
  */
 export async function serveCommand(a: ServeArgs, io: Streams): Promise<number> {
   const chaos = chaosOptions(a);
+  const sendBuffer = sendBufferOptions(a);
   const workers = a.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) throw new ConfigError(`--workers must be a whole number >= 1 (got ${a.workers})`);
   if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new ConfigError(`--port must be 0-65535 (got ${a.port})`);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ workers, port: a.port, host: a.host, path: a.path });
+    server = await startServer({ workers, port: a.port, host: a.host, path: a.path, sendBuffer, compression: !!a.compression });
   } catch (err) {
     throw new ConfigError(`cannot start the server on ${a.host}:${a.port}: ${(err as Error).message}`);
   }

@@ -1,6 +1,7 @@
 import { bundleForNode, removeBundle, scenarioName } from '../build/scenario';
 import { ConfigError } from '../lib/scenario/config-error';
 import { checkModule, Overrides, resolveOptions } from '../lib/options/options';
+import { checkNodeFlow } from '../lib/options/flow-options';
 import { maxTarget, planStages } from '../lib/scenario/stages';
 import type { ResolvedOptions } from '../lib/scenario/types';
 import { isLoopbackTarget, sourceAddresses } from './addresses';
@@ -58,13 +59,14 @@ async function prepare(cfg: SetupConfig, bundle: string): Promise<Setup> {
   const ov = cfg.overrides ?? {};
   // resolved once without a target, so that bad options fail before a server starts
   const options = resolveOptions(name, mod.options, ov, 'ws://127.0.0.1:1/ws', file);
+  checkNodeFlow(options);
   const conns = maxTarget(planStages(options.stages));
   const workerCount = cfg.workers ?? workersFor(Math.ceil(conns / (cfg.segment?.count ?? 1)));
   if (!Number.isInteger(workerCount) || workerCount < 1) throw new ConfigError(`--workers must be a whole number >= 1 (got ${cfg.workers})`);
   const wantsEmbedded = ov.target === undefined && !(typeof mod.options.target === 'string' && mod.options.target);
   refuseImpossible(planOf(options, conns, workerCount, wantsEmbedded, cfg), !!cfg.force, cfg.onNote); // before anything starts
   if (!wantsEmbedded) return { bundle, options, workerCount };
-  const embedded = await startEmbedded(cfg.serverWorkers ?? workersFor(conns));
+  const embedded = await startEmbedded(cfg.serverWorkers ?? workersFor(conns), undefined, options.compression); // it takes deflate when the run offers it
   return { bundle, options: resolveOptions(name, mod.options, ov, embedded.url, file), workerCount, embedded };
 }
 

@@ -2,6 +2,7 @@ import cluster, { Worker } from 'node:cluster';
 import { built } from '../build/paths';
 import type { RestartMode } from './chaos';
 import { emptyStats, ImServer, RouteKind, ServerStats, startImServer } from './server';
+import type { SendBufferPolicy } from './send-buffer';
 
 /**
  * The embedded server over several processes (Node's cluster module): the primary only
@@ -15,6 +16,9 @@ export interface ClusterOptions {
   port: number;
   host: string;
   path: string;
+  /** Every process's send-buffer policy (server/send-buffer.ts). */
+  sendBuffer?: SendBufferPolicy;
+  compression?: boolean;
 }
 
 type Msg =
@@ -66,7 +70,7 @@ export interface ServerHandle {
 /** Starts the server in this process (workers = 1) or as a cluster whose primary is this process. */
 export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
   if (o.workers <= 1) {
-    const s = await startImServer({ port: o.port, host: o.host, path: o.path });
+    const s = await startImServer({ port: o.port, host: o.host, path: o.path, sendBuffer: o.sendBuffer, compression: o.compression });
     return { url: s.url, port: s.port, workers: 1, stats: async () => s.stats(), restart: (m, d) => s.restart(m, d), close: () => s.close() };
   }
   cluster.setupPrimary({ exec: built('server-worker'), args: [], silent: false });
@@ -77,7 +81,7 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
   const ports = await Promise.all(
     Array.from({ length: o.workers }, () =>
       new Promise<number>((resolve, reject) => {
-        const w = cluster.fork({ WSBENCH_SERVER: JSON.stringify({ port: o.port, host: o.host, path: o.path }) });
+        const w = cluster.fork({ WSBENCH_SERVER: JSON.stringify({ port: o.port, host: o.host, path: o.path, sendBuffer: o.sendBuffer, compression: o.compression }) });
         workers.push(w);
         w.once('exit', (code) => reject(new Error(`embedded server worker exited with code ${code}`)));
         w.on('exit', () => holders.drop(w));
@@ -145,12 +149,13 @@ export function sumStats(parts: ServerStats[]): ServerStats {
   for (const p of parts) for (const k of Object.keys(out) as Array<keyof ServerStats>) out[k] += p[k];
   // every process restarts together: a restart of the server counts once
   out.restarts = Math.max(0, ...parts.map((p) => p.restarts));
+  out.sendBufferMaxBytes = Math.max(0, ...parts.map((p) => p.sendBufferMaxBytes));
   return out;
 }
 
 /** Body of a cluster worker (server-worker.ts calls it). */
 export async function runClusterWorker(): Promise<void> {
-  const o = JSON.parse(process.env.WSBENCH_SERVER ?? '{}') as { port: number; host: string; path: string };
+  const o = JSON.parse(process.env.WSBENCH_SERVER ?? '{}') as { port: number; host: string; path: string; sendBuffer?: SendBufferPolicy; compression?: boolean };
   const send = (m: Msg): void => {
     process.send?.(m);
   };

@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { RestartGate, RestartMode } from './chaos';
 import { ackFrame, ClientFrame, deliverFrame, errorFrame, parseClientFrame } from './protocol';
+import { SendBufferPolicy, SendBufferWatch } from './send-buffer';
+import { emptyStats, ServerStats } from './stats';
+
+export { emptyStats, type ServerStats };
 
 /** What a delivery is addressed to: every connection of a user, or every member of a room. */
 export type RouteKind = 'user' | 'room';
@@ -31,27 +35,10 @@ export interface ImServerOptions {
   exclusive?: boolean;
   /** Largest frame accepted from a client; larger closes the connection with 1009. Default 1 MiB. */
   maxPayload?: number;
-}
-
-/** Server-side counters, served as JSON at GET /stats: the ground truth for comparing load tools. */
-export interface ServerStats {
-  open: number;
-  accepted: number;
-  rejected: number;
-  closed: number;
-  pings: number;
-  appPings: number;
-  framesIn: number;
-  /** Deliver frames written to this process's connections. */
-  delivered: number;
-  acked: number;
-  /** Deliveries handed to other processes (cluster). */
-  forwarded: number;
-  errors: number;
-  /** Chaos switch (chaos.ts): restarts done, connections they closed, upgrades refused while down. */
-  restarts: number;
-  restartDropped: number;
-  refused: number;
+  /** Deliveries to a connection holding more than this unsent are refused, or it is closed (server/send-buffer.ts). Default: none. */
+  sendBuffer?: SendBufferPolicy;
+  /** Take permessage-deflate when a client offers it (every message compressed; docs/transport.md). Default: never. */
+  compression?: boolean;
 }
 
 export interface ImServer {
@@ -70,9 +57,6 @@ interface Conn extends WebSocket {
   rooms?: Set<string>;
 }
 
-export function emptyStats(): ServerStats {
-  return { open: 0, accepted: 0, rejected: 0, closed: 0, pings: 0, appPings: 0, framesIn: 0, delivered: 0, acked: 0, forwarded: 0, errors: 0, restarts: 0, restartDropped: 0, refused: 0 };
-}
 
 const PONG = '{"type":"pong"}';
 
@@ -107,6 +91,7 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
   const rooms = new Directory('room', router);
   const stats = emptyStats();
   const gate = new RestartGate();
+  const watch = new SendBufferWatch(opts.sendBuffer, stats);
   const httpServer = http.createServer((req, res) => {
     if (req.url === '/stats') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -115,7 +100,7 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
     }
     res.writeHead(404).end('not found\n');
   });
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: true, maxPayload: opts.maxPayload ?? 1 << 20 });
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: opts.compression ? { threshold: 0 } : false, clientTracking: true, maxPayload: opts.maxPayload ?? 1 << 20 });
 
   httpServer.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -154,7 +139,7 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
     let n = 0;
     if (set) {
       for (const c of set) {
-        if (c !== except && c.readyState === WebSocket.OPEN) {
+        if (c !== except && c.readyState === WebSocket.OPEN && watch.admit(c)) {
           c.send(text);
           n++;
         }

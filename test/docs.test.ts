@@ -139,6 +139,9 @@ describe('docs/outputs.md names every summary field, and only real ones', () => 
 const CONDITIONAL = [
   'runner.workers[].died', // scale.test.ts: a worker killed mid-run
   'thresholds.<expression>.note', // declared-metrics.test.ts: a threshold that cannot be judged after the run
+  // slow-readers.test.ts: a run with slow readers (options.slowReaders) sending messages
+  'bytes.compressedConnections', // compression.test.ts: a run with options.compression
+  'slowReaders.connections', ...['min', 'max', 'avg', 'stddev', 'p50', 'p90', 'p95', 'p99'].map((k) => `slowReaders.latencyMs.${k}`),
 ];
 
 

@@ -76,7 +76,7 @@ describe('the real table', () => {
   test('the generic rows resolve to their defaults', () => {
     expect(defaultsOf()).toEqual({
       pingIntervalMs: 30_000, pongTimeoutMs: 10_000, connectTimeoutMs: 10_000, handshakeTimeoutMs: 10_000,
-      mode: 'connect-only', pingType: 'protocol', transport: 'ws', maxMessageBytes: 1_048_576,
+      mode: 'connect-only', pingType: 'protocol', transport: 'ws', maxMessageBytes: 1_048_576, compression: false,
     });
     const o: ScenarioOptions = { stages, connectTimeout: '3s' };
     expect(resolveOptions('t', o, {}, 'ws://127.0.0.1:1/ws').handshakeTimeoutMs).toBe(3000);
@@ -85,7 +85,7 @@ describe('the real table', () => {
   test('a key far from every option lists them all, in the order of the table', () => {
     expect(() => resolved(OPTIONS, { qqq: 1 })).toThrow(
       `options.qqq in ${FILE} is not an option (options are stages, target, pingInterval, pongTimeout, connectTimeout, handshakeTimeout, `
-      + 'mode, pingType, transport, thresholds, headers, protocols, tokens, reconnect, maxMessageSize, metrics, extra) Scenario-specific settings go under extra: { qqq: ... }',
+      + 'mode, pingType, transport, compression, slowReaders, stall, thresholds, headers, protocols, tokens, reconnect, maxMessageSize, metrics, extra) Scenario-specific settings go under extra: { qqq: ... }',
     );
   });
 
@@ -99,7 +99,7 @@ describe('the real table', () => {
 
   test('every k6 variable the bundle reads', () => {
     expect(OPTIONS.flatMap((r) => ('k6Env' in r ? [r.k6Env] : []))).toEqual(
-      ['TARGET', 'PING_INTERVAL', 'RECONNECT', 'RECONNECT_INITIAL', 'RECONNECT_MAX', 'RECONNECT_JITTER'],
+      ['TARGET', 'PING_INTERVAL', 'COMPRESSION', 'RECONNECT', 'RECONNECT_INITIAL', 'RECONNECT_MAX', 'RECONNECT_JITTER'],
     );
   });
 });

@@ -59,10 +59,21 @@ export const METRICS = {
   vusStopped: row('vus_stopped', 'counter', 'node', false),
   scheduleLag: row('runner_schedule_lag', 'trend', 'node', false, 'runner.workers[].scheduleLagMs'),
   loopDelay: row('runner_event_loop_delay', 'trend', 'node', false),
+  // bytes of data frames' payloads (before compression) and of everything on the wire after the upgrade (lib/node/wire-book.ts)
+  payloadSent: row('ws_payload_bytes_sent', 'counter', 'node', false, 'bytes.payloadSent'),
+  payloadReceived: row('ws_payload_bytes_received', 'counter', 'node', false, 'bytes.payloadReceived'),
+  wireSent: row('ws_wire_bytes_sent', 'counter', 'node', false, 'bytes.wireSent'),
+  wireReceived: row('ws_wire_bytes_received', 'counter', 'node', false, 'bytes.wireReceived'),
+  /** Of the connections that offered permessage-deflate (options.compression), those whose server took it. */
+  deflateConns: row('ws_deflate_conns', 'counter', 'node', false, 'bytes.compressedConnections'),
+  /** Connections of slow or stalled readers (options.slowReaders, options.stall: docs/slow-readers.md). */
+  slowReaderConns: row('ws_slow_reader_conns', 'counter', 'node', false, 'slowReaders.connections'),
   // messaging: message-level counts of MessageMeter, merged across processes by summing
   msgLatency: row('ws_msg_latency', 'trend', 'messages', false, 'messages.latencyMs'),
   /** The same from the message's planned send time (a `pace`d send's; docs/messaging.md, "Latency from the plan"). */
   msgLatencyFromPlan: row('ws_msg_latency_from_plan', 'trend', 'messages', false, 'messages.latencyFromPlanMs'),
+  /** The delivery latency of slow and stalled readers, kept apart from everyone else's (ws_msg_latency). */
+  msgLatencySlow: row('ws_msg_latency_slow', 'trend', 'messages', false, 'slowReaders.latencyMs'),
   imSent: row('im_sent', 'counter', 'messages', false, 'messages.sent'),
   imExpected: row('im_expected', 'counter', 'messages', false, 'messages.expected'),
   imDelivered: row('im_delivered', 'counter', 'messages', false, 'messages.delivered'),

@@ -1,5 +1,6 @@
 import { M } from '../core/metric-names';
 import { Arrival, SequenceWindow } from './sequence';
+import { isSlowReader } from '../options/flow-options';
 import type { Counter, Trend, VuContext } from '../scenario/types';
 
 /** Settings of a `MessageMeter`. */
@@ -56,7 +57,7 @@ export class MessageMeter {
   private readonly outOfOrderC: Counter;
   private readonly staleC: Counter;
   private readonly latency: Trend;
-  private readonly latencyFromPlan: Trend;
+  private readonly latencyFromPlan: Trend | undefined;
   private readonly sendSpan: Span;
   private readonly deliverSpan: Span;
 
@@ -68,8 +69,11 @@ export class MessageMeter {
     this.duplicatedC = vu.counter(M.imDuplicated);
     this.outOfOrderC = vu.counter(M.imOutOfOrder);
     this.staleC = vu.counter(M.imStale);
-    this.latency = vu.trend(M.msgLatency);
-    this.latencyFromPlan = vu.trend(M.msgLatencyFromPlan);
+    // a slow or stalled reader's latency is its own: everyone else's stays in ws_msg_latency (docs/slow-readers.md);
+    // its latency from the plan is not kept, so that ws_msg_latency_from_plan is everyone else's too
+    const slow = isSlowReader(vu.options, vu.id);
+    this.latency = vu.trend(slow ? M.msgLatencySlow : M.msgLatency);
+    this.latencyFromPlan = slow ? undefined : vu.trend(M.msgLatencyFromPlan);
     this.sendSpan = new Span(vu.counter(M.imSendSpan), vu.counter(M.imSenders));
     this.deliverSpan = new Span(vu.counter(M.imDeliverSpan), vu.counter(M.imReceivers));
   }
@@ -100,7 +104,7 @@ export class MessageMeter {
     if (sentAtWall !== undefined || plannedAtWall !== undefined) {
       const now = this.vu.wallNow();
       if (sentAtWall !== undefined) this.latency.add(now - sentAtWall);
-      if (plannedAtWall !== undefined) this.latencyFromPlan.add(now - plannedAtWall);
+      if (plannedAtWall !== undefined) this.latencyFromPlan?.add(now - plannedAtWall);
     }
     this.deliverSpan.mark(this.vu.now());
     return a;

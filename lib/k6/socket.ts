@@ -14,6 +14,8 @@ export interface K6SocketSettings {
   pingType: PingType;
   /** k6 < 1.5 (a `--k6-legacy` bundle): close events carry no code (lib/k6/legacy.ts). */
   legacyCloseEvents?: boolean;
+  /** `options.compression`: offer permessage-deflate (k6's `compression: 'deflate'`). */
+  compression?: boolean;
   /** The VU's clock, in ms (lib/k6/clock.ts). */
   clock: () => number;
 }
@@ -62,7 +64,7 @@ export class K6Socket extends ConnectionState<K6SocketSettings> implements Socke
     try {
       // k6 takes the sub-protocols as a string or an array, though its typings say null
       const protocols = (params?.protocols ?? null) as null;
-      const p = { tags: { name: tags.name }, ...(params?.headers ? { headers: params.headers } : {}) };
+      const p = { tags: { name: tags.name }, ...(params?.headers ? { headers: params.headers } : {}), ...(settings.compression ? { compression: 'deflate' } : {}) };
       ws = new WebSocket(url, protocols, p as unknown as null);
     } catch (err) {
       // a URL k6 refuses: a failed attempt, never an exception out of the VU (as on Node)

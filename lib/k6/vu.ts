@@ -36,6 +36,7 @@ export class K6Vu extends VuBook implements VuContext {
       connectTimeoutMs: options.connectTimeoutMs,
       pongTimeoutMs: options.pongTimeoutMs,
       pingType: options.pingType,
+      compression: options.compression,
       legacyCloseEvents: isLegacyBuild(),
       clock: k6Clock(),
     };

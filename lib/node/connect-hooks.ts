@@ -1,13 +1,14 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { TransportHooks } from './transport';
+import { watchUpgradeAnswer } from './wire-book';
 
 /** The hooks of a raw socket: its shared listeners find them here, not in closures of their own. */
 const HOOKS = Symbol('wsbench.hooks');
 type Hooked<T> = T & { [HOOKS]: TransportHooks };
 
 function rawOnConnect(this: Hooked<net.Socket>): void {
-  this[HOOKS].tcpUp();
+  this[HOOKS].tcpUp(this);
 }
 function rawOnTransportUp(this: Hooked<net.Socket>): void {
   this[HOOKS].transportUp();
@@ -30,6 +31,7 @@ export function hookSocket(s: net.Socket, hooks: TransportHooks, upEvent: 'conne
   (s as Hooked<net.Socket>)[HOOKS] = hooks;
   if (upEvent) s.once(upEvent, rawOnTransportUp);
   s.on('error', rawOnError);
+  watchUpgradeAnswer(s);
   return s;
 }
 

@@ -48,14 +48,16 @@ export function connectViaProxy(opts: ConnectOpts, hooks: TransportHooks, secure
       done(err);
       return;
     }
-    hooks.tcpUp();
     if (!secure) {
+      hooks.tcpUp(s);
       hookSocket(s, hooks, undefined);
       hooks.transportUp();
       done(null, s);
       return;
     }
+    // the TLS socket's bytes are the connection's, as on a direct wss:// one (lib/node/wire-book.ts)
     const t = tls.connect({ ...tlsOptions(opts), socket: s });
+    hooks.tcpUp(t);
     done(null, hookSocket(t, hooks, 'secureConnect'));
   };
   const onData = (chunk: Buffer): void => {

@@ -1,33 +1,19 @@
+import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type WebSocket from 'ws';
 import { ConnectionState } from '../core/connection-state';
 import type { SocketOwner } from '../core/listeners';
 import { classifyError } from '../core/errors';
-import { APP_PONG_PREFIX, ConnectParams, PingType, Socket } from '../scenario/types';
+import { APP_PONG_PREFIX, ConnectParams, Socket } from '../scenario/types';
 import type { Meter } from './meter';
 import { leave } from './leave';
-import type { ProxyResolver } from './proxy-route';
-import type { TransportHooks, WsClientFactory, WsClientLike } from './transport';
+import type { TransportHooks, WsClientLike } from './transport';
+import type { SocketSettings } from './socket-settings';
+import type { ReadPlan } from '../options/flow-options';
+import { Pausable, ReadFlow, startFlow } from './read-flow';
+import { payloadBytes, WireBook } from './wire-book';
 import { wsClient } from './ws-client';
 
-/** Settings shared by every socket of a worker. */
-export interface SocketSettings {
-  /** The whole attempt: TCP connect, TLS, upgrade. */
-  connectTimeoutMs: number;
-  /** The upgrade alone, from TCP (and TLS) up to the 101 answer. Default: connectTimeoutMs. */
-  handshakeTimeoutMs?: number;
-  pongTimeoutMs: number;
-  pingType: PingType;
-  /** Largest message accepted from the server; larger ones close the connection with 1009. */
-  maxMessageBytes?: number;
-  /** Extra `ws` client options (TLS: `rejectUnauthorized`, `ca`). */
-  wsOptions: WebSocket.ClientOptions;
-  /** The WebSocket client (lib/node/transport.ts). Default: `ws`. */
-  client?: WsClientFactory;
-  /** Each connection's HTTP proxy, if any (lib/node/proxy-route.ts). */
-  proxy?: ProxyResolver;
-}
-
+export type { SocketSettings };
 export type { SocketOwner };
 
 const CONNECTING = 0;
@@ -77,14 +63,17 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
   private readonly ws: WsClientLike | undefined;
   private timer: NodeJS.Timeout | undefined;
   private phase = 0;
+  private net: net.Socket | undefined;
+  private flow: ReadFlow | undefined;
+  private readonly wire = new WireBook();
 
-  constructor(url: string, params: ConnectParams | undefined, localAddress: string | undefined, meter: Meter, settings: SocketSettings, owner: SocketOwner) {
+  constructor(url: string, params: ConnectParams | undefined, localAddress: string | undefined, meter: Meter, settings: SocketSettings, owner: SocketOwner, private readonly plan?: ReadPlan) {
     super(meter, settings, owner);
     try {
       this.ws = (settings.client ?? wsClient)(
         {
           url, protocols: params?.protocols, headers: params?.headers, localAddress, maxPayload: settings.maxMessageBytes ?? 1_048_576,
-          options: settings.wsOptions, proxy: settings.proxy?.(url),
+          options: settings.wsOptions, compression: settings.compression, proxy: settings.proxy?.(url),
         },
         this,
       );
@@ -130,7 +119,9 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
   send(data: string | ArrayBuffer | Uint8Array): void {
     const ws = this.ws;
     if (!ws || ws.readyState !== OPEN) return;
-    if (this.admitSend(ws.bufferedAmount)) ws.send(data);
+    if (!this.admitSend(ws.bufferedAmount)) return;
+    this.wire.payloadOut += payloadBytes(data);
+    ws.send(data);
   }
 
   ping(): void {
@@ -139,6 +130,7 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
     const seq = this.pingSent();
     const frame = this.appPingFrame;
     if (frame !== undefined) {
+      this.wire.payloadOut += payloadBytes(frame);
       ws.send(frame);
       return;
     }
@@ -161,8 +153,7 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
   leave(code: number, reason: string): void {
     if (this.ws && !this.closingByUs && leave(this.ws, code, reason)) {
       this.closeByUs();
-      this.stopTimer();
-      this.transportClosed(code, reason);
+      this.onClose(code, reason);
       return;
     }
     this.close(code, reason);
@@ -175,7 +166,8 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
   }
 
   /** @internal TransportHooks */
-  tcpUp(): void {
+  tcpUp(socket: net.Socket): void {
+    this.net = socket;
     this.phase |= TCP_UP;
   }
 
@@ -206,6 +198,8 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
   /** @internal */
   onOpen(): void {
     this.stopTimer();
+    this.wire.opened(this.net, this.settings.compression ? this.ws?.extensions : undefined);
+    if (this.plan && this.ws && this.net) this.flow = startFlow(this.ws as unknown as Pausable, this.net, this.plan, this.rec);
     if (!this.transportOpened()) this.ws?.terminate();
   }
 
@@ -217,11 +211,14 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
   /** @internal */
   onClose(code: number, reason: string): void {
     this.stopTimer();
+    this.flow?.stop();
+    this.wire.record(this.rec);
     this.transportClosed(code, reason);
   }
 
   /** @internal */
   onMessage(data: Buffer, isBinary: boolean): void {
+    this.wire.payloadIn += data.length;
     if (this.awaitsAppPong && this.isAppPongFrame(data, isBinary)) {
       // a heartbeat, like a protocol pong: not in ws_msgs_received (app pings are not in ws_msgs_sent)
       this.pongReceived();

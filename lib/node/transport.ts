@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { ClientOptions } from 'ws';
 
 /**
@@ -14,6 +15,8 @@ export interface WsClientLike {
   readonly readyState: number;
   /** Bytes queued and not yet handed to the kernel. */
   readonly bufferedAmount: number;
+  /** The extensions the server took (`permessage-deflate`), '' when none. */
+  readonly extensions: string;
   /** The subprotocol the server chose, '' when none. */
   readonly protocol: string;
   send(data: string | ArrayBuffer | Uint8Array): void;
@@ -43,8 +46,8 @@ export interface WsClientLike {
  * uses them to name the phase that timed out, and to class a reset after open).
  */
 export interface TransportHooks {
-  /** TCP is connected. */
-  tcpUp(): void;
+  /** TCP is connected: the socket below the WebSocket (its bytes and flow control: lib/node/wire-book.ts, lib/node/read-flow.ts). */
+  tcpUp(socket: Socket): void;
   /** TCP and, for wss://, TLS are up: the upgrade request goes out now. */
   transportUp(): void;
   /** An error of the TCP/TLS socket itself (after the upgrade too: a reset is ECONNRESET). */
@@ -70,6 +73,8 @@ export interface ConnectRequest {
   localAddress?: string;
   /** Largest message accepted; a larger one fails the connection with 1009. */
   maxPayload: number;
+  /** Offer permessage-deflate (the `ws` client; the raw one refuses it). */
+  compression?: boolean;
   /** TLS and other `ws`-style options (`rejectUnauthorized`, `ca`, `cert`, `key`; `handshakeTimeout` is not used). */
   options: ClientOptions;
   /** The HTTP proxy to tunnel through (lib/node/proxy-connect.ts), or undefined to connect direct. */

@@ -5,6 +5,7 @@ import type { ConnectParams, Counter, Rate, ResolvedOptions, Socket, Trend, VuCo
 import { ScenarioHooks, vuConnection } from '../core/vu-connection';
 import type { Meter } from './meter';
 import { NodeSocket, SocketOwner, SocketSettings } from './socket';
+import { readPlanFor } from '../options/flow-options';
 
 export { OTHER_SCENARIO_ERRORS } from '../core/vu-book';
 
@@ -52,7 +53,8 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
   /** Opens a socket to `url` (default: the target), placeholders `${vu}`/`${token}` expanded, default headers added. */
   connect(url?: string, params?: ConnectParams): Socket {
     const c = vuConnection(this.host.options, this.host.hooks, this.id, url, params);
-    const s = new NodeSocket(c.url, c.params, this.host.localAddressFor(this.id), this.host.meter, this.host.settings, this);
+    const plan = readPlanFor(this.host.options, this.id); // a slow or stalled reader (docs/slow-readers.md)
+    const s = new NodeSocket(c.url, c.params, this.host.localAddressFor(this.id), this.host.meter, this.host.settings, this, plan);
     if (!this.socket) this.socket = s;
     else (this.moreSockets ??= new Set()).add(s);
     this.host.socketCreated(s);

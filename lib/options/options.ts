@@ -4,6 +4,7 @@ import { readValue } from './kinds';
 import { checkKeys } from './keys';
 import { checkMetrics } from './metrics-option';
 import { resolveReconnect } from './reconnect-options';
+import { resolveSlowReaders, resolveStall } from './flow-options';
 import { OPTIONS, OptionRow, OptionTable, resolvedKey, rowNamed } from './table';
 import type { ReconnectOptions, ResolvedOptions, ScenarioOptions, VuFunction } from '../scenario/types';
 import { checkHeaders, checkProtocols, checkTargetTemplate, checkTokens } from '../core/vu-connection';
@@ -155,6 +156,10 @@ function resolve(scenario: string, opts: ScenarioOptions<object>, o: Overrides, 
   if (protocols) resolved.protocols = protocols;
   const reconnect = reconnectOf(opts.reconnect, o.reconnect);
   if (reconnect) resolved.reconnect = reconnect;
+  const slowReaders = resolveSlowReaders(opts.slowReaders);
+  const stall = resolveStall(opts.stall);
+  if (slowReaders) resolved.slowReaders = slowReaders;
+  if (stall) resolved.stall = stall;
   return resolved;
 }
 

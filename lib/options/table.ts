@@ -80,6 +80,18 @@ export const OPTIONS = [
     doc: 'WebSocket client of the Node engine: ws | raw (own upgrade over net/tls, ws framing; lighter); k6 ignores it',
   },
   {
+    name: 'compression', kind: 'boolean', default: false, flag: 'compression', k6Env: 'COMPRESSION', see: 'transport.md#compression',
+    doc: 'offer permessage-deflate (ws perMessageDeflate on Node, compression: deflate on k6); not with --transport raw',
+  },
+  {
+    name: 'slowReaders', kind: 'custom', defaultDoc: 'none', see: 'slow-readers.md',
+    doc: 'a share of VUs that read slowly: { share: 0.05, bytesPerSec: 1024 } (Node only; the k6 build refuses it)',
+  },
+  {
+    name: 'stall', kind: 'custom', defaultDoc: 'none', see: 'slow-readers.md',
+    doc: "a share of VUs that stop reading for a while: { share: 0.05, after: '5s', for: '10s' } (Node only)",
+  },
+  {
     name: 'thresholds', kind: 'custom', flagType: 'list', flag: 'threshold', defaultDoc: "the seed's goals", see: 'outputs.md#thresholds',
     doc: 'pass/fail criteria on summary fields, e.g. "connectLatencyMs.p99<100"; the flag repeats, and replaces them',
   },

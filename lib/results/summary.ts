@@ -3,6 +3,7 @@ import { M } from '../core/metric-names';
 import { MetricsSnapshot, statsOf } from '../metrics/registry';
 import { customMetrics, Declared } from './custom-metrics';
 import { MessagesSummary, messagesSummary } from './message-summary';
+import { BytesSummary, bytesSummary, SlowReadersSummary, slowReadersSummary } from './flow-summary';
 import { Health, healthOf } from './report/health';
 import { redactUrl } from '../core/redact';
 import { Stats, summaryStats } from './stats';
@@ -64,6 +65,10 @@ export interface Summary {
   };
   /** IM messages (lib/results/message-summary.ts): sent, received, lost, latencyMs, and delivery details. */
   messages: MessagesSummary;
+  /** Payload and wire bytes, and their ratio (lib/results/flow-summary.ts); null figures on k6. */
+  bytes: BytesSummary;
+  /** The slow and stalled readers' own connections and delivery latency (lib/results/flow-summary.ts). */
+  slowReaders: SlowReadersSummary;
   vus: { started: number; failed: number };
   /** Custom metrics recorded by the scenario (counters, trends as stats, rates as fractions). */
   metrics: Record<string, number | null | Stats>;
@@ -142,6 +147,8 @@ export function buildSummary(i: SummaryInput): Summary {
       rttMs: summaryStats(i.totals, M.ping),
     },
     messages: messagesSummary(i.totals),
+    bytes: bytesSummary(i.totals),
+    slowReaders: slowReadersSummary(i.totals),
     vus: { started: c(M.vusStarted), failed: c(M.vusFailed) },
     metrics: custom.metrics,
     runner: { workers: i.workers, warnings: [...i.warnings, ...custom.warnings] },

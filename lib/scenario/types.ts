@@ -63,6 +63,12 @@ export interface ScenarioOptions<E extends object = Record<string, unknown>> {
   transport?: Transport;
   /** Traffic mode; scenarios may read it from `vu.options.mode`. Default "connect-only". */
   mode?: Mode;
+  /** Offer permessage-deflate on every connection (Node: ws's `perMessageDeflate`; k6: `compression: 'deflate'`). Default false. */
+  compression?: boolean;
+  /** A share of VUs (by VU index) that read at most `bytesPerSec` (Node only: docs/slow-readers.md). Default: none. */
+  slowReaders?: SlowReaders;
+  /** A share of VUs (by VU index) that stop reading `after` their open, `for` a while (Node only). Default: none. */
+  stall?: Stall;
   /** Pass/fail criteria on summary fields, e.g. `['connectLatencyMs.p99 < 100']`. */
   thresholds?: string[];
   /**
@@ -77,6 +83,26 @@ export interface ScenarioOptions<E extends object = Record<string, unknown>> {
    * Every other key of `options` is checked: an unknown one is an error, not a silent no-op.
    */
   extra?: E;
+}
+
+/** `options.slowReaders`: `share` of the VUs (0 to 1) read at most `bytesPerSec` bytes a second. */
+export interface SlowReaders {
+  share: number;
+  bytesPerSec: number;
+}
+
+/** `options.stall`: `share` of the VUs (0 to 1) stop reading `after` their connection opened, `for` that long. */
+export interface Stall {
+  share: number;
+  after: Duration;
+  for: Duration;
+}
+
+/** Resolved `options.stall`, in ms. */
+export interface ResolvedStall {
+  share: number;
+  afterMs: number;
+  forMs: number;
 }
 
 /** Backoff of `reconnect`: the n-th consecutive retry waits min(maxDelay, initialDelay × factor^(n−1)), less a random share `jitter`. */
@@ -124,6 +150,9 @@ export interface ResolvedOptions<E extends object = Record<string, unknown>> {
   mode: Mode;
   pingType: PingType;
   transport: Transport;
+  compression: boolean;
+  slowReaders?: SlowReaders;
+  stall?: ResolvedStall;
   thresholds: string[];
   /** `options.metrics`, checked ({} when none declared). */
   metrics: Record<string, CustomMetricKind>;

@@ -3,6 +3,7 @@ import { hasSamples, Stats } from '../stats';
 import type { Summary } from '../summary';
 import { gradeLabel, healthOf } from './health';
 import { messageLines } from './messages';
+import { bytesLines, slowReaderLines } from './flow-lines';
 import { waveLines } from './waves';
 
 export type Lang = 'en' | 'zh';
@@ -79,7 +80,7 @@ export function formatSummary(s: Summary, lang: Lang = 'en', extra: (s: Summary,
   out.push('', `--- ${L.heartbeat} ---`);
   out.push(row(L.pings, s.heartbeat.pingsSent), row(L.pongs, s.heartbeat.pongsReceived), row(L.pongRate, s.heartbeat.pongRate === null ? 'n/a (no pings sent)' : withGrade(pct(s.heartbeat.pongRate), gradeLabel(h.pongRate, lang))));
   if (hasSamples(s.heartbeat.rttMs)) out.push(row(`${L.rtt} P50/P99`, `${ms(s.heartbeat.rttMs.p50)} / ${ms(s.heartbeat.rttMs.p99)}`, 24));
-  out.push(...messageLines(s.messages, lang));
+  out.push(...messageLines(s.messages, lang), ...slowReaderLines(s.slowReaders, lang), ...bytesLines(s.bytes, lang, s.connections.succeeded));
   out.push(...extra(s, lang));
   if (s.runner.warnings.length > 0) {
     out.push('', `--- ${L.warnings} ---`);
