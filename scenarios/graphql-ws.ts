@@ -1,5 +1,5 @@
 import { hold, ramp, ScenarioOptions, VuContext } from '../lib';
-import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, sendPlan } from '../lib/helpers';
+import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, plannedWall, sendPlan } from '../lib/helpers';
 import { GRAPHQL_WS_SUBPROTOCOL, GraphqlWs, graphqlWsMetrics } from '../lib/protocols';
 
 /** `extra` of this scenario: the messaging settings and the topics' prefix. */
@@ -35,14 +35,14 @@ export default function (vu: VuContext<GraphqlWsExtra>): void {
   const meter = new MessageMeter(vu);
   gql.onReady(() => gql.subscribe({ query: SUBSCRIPTION, variables: { topic: `${prefix}${vu.id}` } }, {
     next: (r) => {
-      const [from, seq, ts] = String(r.data?.messages).split(' ', 3);
-      meter.delivered(String(from), Number(seq), Number(ts));
+      const [from, seq, ts, planned] = String(r.data?.messages).split(' ', 4);
+      meter.delivered(String(from), Number(seq), Number(ts), Number(planned));
     },
   }));
   const pad = 'x'.repeat(s.msgSize);
-  pace(vu, sendPlan(vu.options.stages, vu.id, { rate: s.msgRate, warmupMs: s.warmupMs, drainMs: s.drainMs }), (seq) => {
-    const head = `${vu.id} ${seq} ${Math.round(vu.wallNow() * 1000) / 1000} `;
-    if (gql.execute({ query: MUTATION, variables: { topic: to, body: head + pad.slice(head.length) } })) meter.sent(1);
+  pace(vu, sendPlan(vu.options.stages, vu.id, { rate: s.msgRate, warmupMs: s.warmupMs, drainMs: s.drainMs }), (seq, plannedAt) => {
+    const head = `${vu.id} ${seq} ${Math.round(vu.wallNow() * 1000) / 1000} ${Math.round(plannedWall(vu, plannedAt) * 1000) / 1000} `;
+    if (gql.execute({ query: MUTATION, variables: { topic: to, body: head + pad.slice(head.length) } }, {}, plannedAt)) meter.sent(1);
   });
   gql.socket.addEventListener('close', () => meter.flush());
 }

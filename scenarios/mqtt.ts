@@ -1,5 +1,5 @@
 import { hold, ramp, ScenarioOptions, VuContext } from '../lib';
-import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, sendPlan } from '../lib/helpers';
+import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, plannedWall, sendPlan } from '../lib/helpers';
 import { mqtt, mqttMetrics, MqttVersion, QoS } from '../lib/protocols';
 
 /** `extra` of this scenario: the messaging settings, the QoS and MQTT version, the broker's user name, the topics' prefix. */
@@ -33,13 +33,13 @@ export default function (vu: VuContext<MqttExtra>): void {
   const meter = new MessageMeter(vu);
   client.onReady(() => client.subscribe(`${prefix}${vu.id}`));
   client.onMessage((m) => {
-    const [from, seq, ts] = m.text().split(' ', 3);
-    meter.delivered(String(from), Number(seq), Number(ts));
+    const [from, seq, ts, planned] = m.text().split(' ', 4);
+    meter.delivered(String(from), Number(seq), Number(ts), Number(planned));
   });
   const pad = 'x'.repeat(s.msgSize);
-  pace(vu, sendPlan(vu.options.stages, vu.id, { rate: s.msgRate, warmupMs: s.warmupMs, drainMs: s.drainMs }), (seq) => {
-    const head = `${vu.id} ${seq} ${Math.round(vu.wallNow() * 1000) / 1000} `;
-    if (client.publish(to, head + pad.slice(head.length))) meter.sent(1);
+  pace(vu, sendPlan(vu.options.stages, vu.id, { rate: s.msgRate, warmupMs: s.warmupMs, drainMs: s.drainMs }), (seq, plannedAt) => {
+    const head = `${vu.id} ${seq} ${Math.round(vu.wallNow() * 1000) / 1000} ${Math.round(plannedWall(vu, plannedAt) * 1000) / 1000} `;
+    if (client.publish(to, head + pad.slice(head.length), { plannedAt })) meter.sent(1);
   });
   vu.onStop(() => client.disconnect()); // MQTT DISCONNECT before the runner's close
   socket.addEventListener('close', () => meter.flush());

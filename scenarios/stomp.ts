@@ -1,5 +1,5 @@
 import { hold, M, ramp, ScenarioOptions, VuContext } from '../lib';
-import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, requestMetrics, sendPlan } from '../lib/helpers';
+import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, plannedWall, requestMetrics, sendPlan } from '../lib/helpers';
 import { Stomp, STOMP_PROTOCOLS, StompExtra, stompMetrics, stompSettings } from '../lib/protocols';
 
 /**
@@ -35,13 +35,14 @@ export default function (vu: VuContext<MessagingExtra & StompExtra>): void {
   stomp.ready(() => {
     stomp.subscribe(`${st.stompPrefix}${vu.id}`, (m) => {
       const seq = Number(m.headers['wsb-seq']);
-      if (Number.isInteger(seq)) meter.delivered(m.headers['wsb-from'] ?? '', seq, Number(m.headers['wsb-ts']));
+      if (Number.isInteger(seq)) meter.delivered(m.headers['wsb-from'] ?? '', seq, Number(m.headers['wsb-ts']), Number(m.headers['wsb-planned']));
       if (st.stompAck !== 'auto') stomp.ack(m);
     }, { ack: st.stompAck });
   });
-  pace(vu, sendPlan(vu.options.stages, vu.id, { rate: s.msgRate, warmupMs: s.warmupMs, drainMs: s.drainMs }), (seq) => {
-    const headers = { 'wsb-from': String(vu.id), 'wsb-seq': String(seq), 'wsb-ts': String(vu.wallNow()) };
-    if (stomp.send(to, body, headers)) meter.sent(1);
+  pace(vu, sendPlan(vu.options.stages, vu.id, { rate: s.msgRate, warmupMs: s.warmupMs, drainMs: s.drainMs }), (seq, plannedAt) => {
+    const planned = String(plannedWall(vu, plannedAt));
+    const headers = { 'wsb-from': String(vu.id), 'wsb-seq': String(seq), 'wsb-ts': String(vu.wallNow()), 'wsb-planned': planned };
+    if (stomp.send(to, body, headers, true, plannedAt)) meter.sent(1);
   });
   // STOMP DISCONNECT before the runner's close; RabbitMQ's web_stomp sends no receipt for it (lib/protocols/stomp-client.ts)
   vu.onStop(() => stomp.disconnect({ receipt: false }));

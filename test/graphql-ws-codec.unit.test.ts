@@ -81,9 +81,12 @@ describe('graphql-ws settings (lib/protocols/graphql-ws-config.ts)', () => {
   });
 
   test('what a session records, for options.metrics', () => {
-    expect(graphqlWsMetrics()).toEqual({ graphql_ws_ack_ms: 'trend', graphql_ws_errors: 'counter', im_ack_rtt: 'trend', im_ack_timeouts: 'counter' });
+    expect(graphqlWsMetrics()).toEqual({
+      graphql_ws_ack_ms: 'trend', graphql_ws_errors: 'counter', im_ack_rtt: 'trend', im_ack_rtt_from_plan: 'trend', im_ack_timeouts: 'counter',
+    });
     expect(graphqlWsMetrics({ results: { trend: 'send_ms', acks: true } })).toEqual({
-      graphql_ws_ack_ms: 'trend', graphql_ws_errors: 'counter', send_ms: 'trend', send_ms_timeouts: 'counter', im_ack_rtt: 'trend', im_ack_timeouts: 'counter',
+      graphql_ws_ack_ms: 'trend', graphql_ws_errors: 'counter', send_ms: 'trend', send_ms_timeouts: 'counter',
+      im_ack_rtt: 'trend', im_ack_rtt_from_plan: 'trend', im_ack_timeouts: 'counter',
     });
   });
 });

@@ -75,10 +75,11 @@ export class GraphqlWs {
 
   /**
    * Runs a query or mutation; its first result (`next`) is timed in the results' trend, and counts as
-   * a timeout when none comes in time. False (nothing sent) when not acknowledged.
+   * a timeout when none comes in time; with `plannedAt` (`pace`'s planned send time) it is timed from
+   * the plan too. False (nothing sent) when not acknowledged.
    */
-  execute(op: GraphqlOperation, sink: GraphqlSink = {}): boolean {
-    return this.start(op, { sink, timed: true }) !== undefined;
+  execute(op: GraphqlOperation, sink: GraphqlSink = {}, plannedAt?: number): boolean {
+    return this.start(op, { sink, timed: true }, plannedAt) !== undefined;
   }
 
   /** Stops an operation (the client's `complete`): no more of its messages reach its sink. */
@@ -92,12 +93,12 @@ export class GraphqlWs {
     this.socket.close(1000, 'Normal Closure');
   }
 
-  private start(op: GraphqlOperation, o: Operation): string | undefined {
+  private start(op: GraphqlOperation, o: Operation, plannedAt?: number): string | undefined {
     if (!this.ready || this.socket.readyState !== 1) return undefined;
     const id = String(++this.nextId);
     this.ops.set(id, o);
     const frame = encodeSubscribe(id, op);
-    if (o.timed) this.results.send(id, frame);
+    if (o.timed) this.results.send(id, frame, { plannedAt });
     else this.socket.send(frame);
     return id;
   }

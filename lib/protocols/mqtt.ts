@@ -38,6 +38,8 @@ export interface MqttOptions {
 export interface MqttPublishOptions {
   qos?: QoS;
   retain?: boolean;
+  /** `pace`'s planned send time (vu.now()'s clock): the ack is also timed from it (docs/messaging.md, "Latency from the plan"). */
+  plannedAt?: number;
 }
 
 export interface MqttSubscribeOptions {
@@ -137,7 +139,7 @@ class MqttClient implements MqttSession {
     const qos = checkQos(opts.qos ?? this.qos, 'publish qos');
     const id = qos > 0 ? this.packetId() : 0;
     const frame = encodePublish(this.version, { topic, payload: bytesOf(body), qos, retain: opts.retain ?? false, dup: false, id });
-    if (qos > 0) return this.acks.send(id, frame, onAck);
+    if (qos > 0) return this.acks.send(id, frame, { onReply: onAck, plannedAt: opts.plannedAt });
     this.socket.send(frame);
     return true;
   }

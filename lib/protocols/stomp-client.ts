@@ -73,13 +73,14 @@ export class Stomp {
 
   /**
    * SEND `body` to `destination`. With `receipt` (default true) the broker's RECEIPT is timed in
-   * the receipts' trend, and a missing one counts as a timeout. False when the session is not connected.
+   * the receipts' trend (from `plannedAt` too, `pace`'s planned send time), and a missing one counts as a
+   * timeout. False when the session is not connected.
    */
-  send(destination: string, body: string, headers: Record<string, string> = {}, receipt = true): boolean {
+  send(destination: string, body: string, headers: Record<string, string> = {}, receipt = true, plannedAt?: number): boolean {
     if (!this.connected || this.socket.readyState !== 1) return false;
     if (!receipt) return this.write('SEND', { ...headers, destination }, body);
     const id = `r-${this.nextReceipt++}`;
-    return this.receipts.send(id, encodeFrame('SEND', { ...headers, destination, receipt: id }, body));
+    return this.receipts.send(id, encodeFrame('SEND', { ...headers, destination, receipt: id }, body), { plannedAt });
   }
 
   /** ACK (or NACK) a message of a `client` or `client-individual` subscription (STOMP 1.2: by its `ack` header). */
