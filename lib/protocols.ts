@@ -10,3 +10,5 @@ export type { ProtocolMessage, ProtocolSession } from './protocols/session';
 export { fromUtf8, utf8 } from './protocols/bytes';
 export { Stomp, STOMP_PROTOCOLS, stompMetrics, stompSettings } from './protocols/stomp';
 export type { AckMode, StompExtra, StompMessage, StompOptions } from './protocols/stomp';
+export { SocketIO, socketioMetrics, socketioSettings, socketioUrl, Namespace, PacketType } from './protocols/socketio';
+export type { AckHandler, Auth, EngineOpen, EventHandler, SocketIOExtra, SocketIOOptions } from './protocols/socketio';

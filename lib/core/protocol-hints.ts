@@ -2,7 +2,7 @@
  * Hints of the failure classes of lib/protocols/ (lib/core/errors.ts puts them before its own;
  * first match wins): the broker's setting or the scenario's option behind each. The classes are
  * made by lib/protocols/mqtt-reasons.ts `mqttClass`, lib/protocols/mqtt.ts and
- * lib/protocols/stomp-errors.ts.
+ * lib/protocols/stomp-errors.ts, lib/protocols/socketio-errors.ts.
  */
 export const PROTOCOL_HINTS: Array<[RegExp, string]> = [
   [/^MQTT CONNACK (4|5|134|135) /, 'the broker refused the credentials: check the username and password of mqtt() (their ${vu}/${token}, --tokens) and the broker\'s password_file / acl_file'],
@@ -18,4 +18,9 @@ export const PROTOCOL_HINTS: Array<[RegExp, string]> = [
   [/^STOMP ERROR: Bad CONNECT|^STOMP ERROR: .*(?:[Aa]ccess refused|[Ll]ogin|[Pp]asscode|[Aa]uthenticat)/, 'the broker refused the STOMP login: check the login and passcode, and the virtual host (the CONNECT host header; RabbitMQ: the user\'s vhost permissions)'],
   [/^STOMP ERROR/, 'the broker sent a STOMP ERROR frame (its message is in the class): check the destination names, the user\'s permissions and the frames the scenario sends'],
   [/^STOMP no CONNECTED/, 'the connection closed before the broker answered CONNECT: check the subprotocol (v12.stomp), the endpoint path (RabbitMQ: /ws) and the broker log'],
+  [/^Socket\.IO CONNECT_ERROR /, 'the server refused the namespace (its middleware called next(new Error(message))): check the auth payload (its ${token}, --tokens) and the namespace name'],
+  [/^Socket\.IO ping timeout/, 'no server ping within pingInterval + pingTimeout: the server is overloaded or gone, or something between holds its frames'],
+  [/^Socket\.IO (open|CONNECT) timeout/, 'no open packet or CONNECT answer within the handshake timeout: is the target a Socket.IO v3/v4 server (path /socket.io/, EIO=4) serving that namespace?'],
+  [/^Socket\.IO malformed/, 'a message that is no Engine.IO 4 or Socket.IO packet: is the target a Socket.IO v3/v4 server (v2 speaks EIO=3)?'],
+  [/^Socket\.IO DISCONNECT by the server/, 'the server app disconnected the socket (socket.disconnect() on its side): see its log'],
 ];
