@@ -19,7 +19,7 @@ export const PROTOCOL_HINTS: Array<[RegExp, string]> = [
   [/^STOMP ERROR/, 'the broker sent a STOMP ERROR frame (its message is in the class): check the destination names, the user\'s permissions and the frames the scenario sends'],
   [/^STOMP no CONNECTED/, 'the connection closed before the broker answered CONNECT: check the subprotocol (v12.stomp), the endpoint path (RabbitMQ: /ws) and the broker log'],
   [/^Socket\.IO CONNECT_ERROR /, 'the server refused the namespace (its middleware called next(new Error(message))): check the auth payload (its ${token}, --tokens) and the namespace name'],
-  [/^Socket\.IO ping timeout/, 'no server ping within pingInterval + pingTimeout: the server is overloaded or gone, or something between holds its frames'],
+  [/^Socket\.IO ping timeout/, 'no server ping within pingInterval + pingTimeout of our pong: the server drops such a connection for a late pong. The server or the load generator is overloaded (see the CPU warnings), or the server is gone; raise its pingTimeout'],
   [/^Socket\.IO (open|CONNECT) timeout/, 'no open packet or CONNECT answer within the handshake timeout: is the target a Socket.IO v3/v4 server (path /socket.io/, EIO=4) serving that namespace?'],
   [/^Socket\.IO malformed/, 'a message that is no Engine.IO 4 or Socket.IO packet: is the target a Socket.IO v3/v4 server (v2 speaks EIO=3)?'],
   [/^Socket\.IO DISCONNECT by the server/, 'the server app disconnected the socket (socket.disconnect() on its side): see its log'],

@@ -64,10 +64,14 @@ function app(o: SioServerOptions, counts: SioCounts): { http: http.Server; io: S
     counts.open++;
     counts.peak = Math.max(counts.peak, counts.open);
     conn.on('packetCreate', (p) => {
-      if (p.type === 'ping') (counts.pings++, outstanding++);
+      if (p.type !== 'ping') return;
+      counts.pings++;
+      outstanding++;
     });
     conn.on('packet', (p) => {
-      if (p.type === 'pong') (counts.pongs++, outstanding--);
+      if (p.type !== 'pong') return;
+      counts.pongs++;
+      outstanding--;
     });
     conn.on('close', (reason) => {
       counts.open--;
