@@ -25,7 +25,7 @@ describe('Engine.IO framing', () => {
   });
 });
 
-describe('Socket.IO packets through socket.io-parser', () => {
+describe('Socket.IO packets (lib/protocols/socketio-codec.ts)', () => {
   test('CONNECT with auth, EVENT with an ack id, ACK: one text message each, after the Engine.IO message type 4', () => {
     expect(encodePacket({ type: PacketType.CONNECT, nsp: '/chat', data: { token: 't' } })).toEqual(['40/chat,{"token":"t"}']);
     expect(encodePacket({ type: PacketType.CONNECT, nsp: '/' })).toEqual(['40']);
@@ -45,7 +45,28 @@ describe('Socket.IO packets through socket.io-parser', () => {
     expect([...new Uint8Array(((p as Packet).data as [string, { body: ArrayBuffer }])[1].body)]).toEqual([1, 2, 255]);
   });
 
+  test('decoding: the namespace without data, an ack id without namespace, a BINARY_ACK rebuilt as the ACK it carries', () => {
+    const r = new PacketReader();
+    expect(r.push('1/chat,')).toEqual([{ type: PacketType.DISCONNECT, nsp: '/chat' }]);
+    expect(r.push('1/chat')).toEqual([{ type: PacketType.DISCONNECT, nsp: '/chat' }]);
+    expect(r.push('312[1,"a"]')).toEqual([{ type: PacketType.ACK, nsp: '/', id: 12, data: [1, 'a'] }]);
+    expect(r.push('4/chat,{"message":"no"}')).toEqual([{ type: PacketType.CONNECT_ERROR, nsp: '/chat', data: { message: 'no' } }]);
+    expect(r.push('62-/chat,5[{"_placeholder":true,"num":1},{"_placeholder":true,"num":0}]')).toEqual([]);
+    const [a, b] = [new Uint8Array([1]).buffer, new Uint8Array([2]).buffer];
+    expect(r.push(a)).toEqual([]);
+    expect(r.push(b)).toEqual([{ type: PacketType.ACK, nsp: '/chat', id: 5, data: [b, a] }]);
+    expect(encodePacket({ type: PacketType.ACK, nsp: '/chat', id: 5, data: [new Uint8Array([3]).buffer] })[0]).toBe('461-/chat,5[{"_placeholder":true,"num":0}]');
+  });
+
   test('no packet: SocketIOMalformed, and the reader starts afresh', () => {
+    for (const bad of ['', '7', '2/chat,{"not":"an array"}', '0/chat,', '2[]', '5x-["a"]', '2/chat,[broken']) {
+      expect(() => new PacketReader().push(bad)).toThrow(SocketIOMalformed);
+    }
+    const half = new PacketReader();
+    half.push('51-["f",{"_placeholder":true,"num":3}]');
+    expect(() => half.push(new Uint8Array([1]).buffer)).toThrow('placeholder 3 names no attachment');
+    half.push('51-["f",{"_placeholder":true,"num":0}]');
+    expect(() => half.push('2["text while an attachment is due"]')).toThrow(SocketIOMalformed);
     const r = new PacketReader();
     expect(() => r.push('9x')).toThrow(SocketIOMalformed);
     expect(() => r.push(new Uint8Array([1]).buffer)).toThrow(SocketIOMalformed); // an attachment nobody announced

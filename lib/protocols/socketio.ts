@@ -1,8 +1,8 @@
 /**
  * Socket.IO v4 over its WebSocket transport (docs/protocols.md, "Socket.IO"): the `SocketIO`
  * connection over one wsbench Socket, its namespaces, the Engine.IO framing and heartbeat, and the
- * metrics they record (declare them with `socketioMetrics()`). Pure TypeScript and socket.io-parser's
- * pure build: it bundles for the Node runner and for stock k6.
+ * metrics they record (declare them with `socketioMetrics()`). Pure TypeScript: it bundles for the
+ * Node runner and for stock k6.
  */
 import { requestMetrics, RequestOptions } from '../helpers/request';
 import { ConfigError } from '../scenario/config-error';
@@ -17,7 +17,7 @@ export { Namespace } from './socketio-namespace';
 export type { AckHandler, Auth, EventHandler } from './socketio-namespace';
 export { EIO, parseOpen, socketioUrl } from './socketio-engine';
 export type { EngineOpen } from './socketio-engine';
-export { encodePacket, PacketReader, PacketType, SocketIOMalformed } from './socketio-codec';
+export { decodeText, encodePacket, PacketReader, PacketType, SocketIOMalformed } from './socketio-codec';
 export type { Packet } from './socketio-codec';
 export { EngineHeartbeat, PING_TIMEOUT, PING_TIMEOUTS, PINGS_RECEIVED } from './socketio-heartbeat';
 export { connectErrorClass, CONNECT_ERRORS } from './socketio-errors';
