@@ -6,6 +6,8 @@ import { EIO, EngineOpen } from './socketio-engine';
 export const PINGS_RECEIVED = 'socketio_pings_received';
 /** Connections the server would drop for a late pong (engine.io's "ping timeout"): they fail as `PING_TIMEOUT`. */
 export const PING_TIMEOUTS = 'socketio_ping_timeouts';
+/** Our pong → the server's next ping, less pingInterval, ms (not `ws_ping`, which k6 records itself). */
+export const PING_RTT = 'socketio_ping_rtt_ms';
 /** The class of such a connection. */
 export const PING_TIMEOUT = 'Socket.IO ping timeout';
 
@@ -20,9 +22,9 @@ export const PING_TIMEOUT = 'Socket.IO ping timeout';
  * - each pong we send is a ping sent (`heartbeat.pingsSent`: our heartbeat frames);
  * - each server ping in time is a pong received (`heartbeat.pongsReceived`, `ws_pong_rate` true);
  *   a ping timeout is `ws_pong_rate` false;
- * - the round trip (`heartbeat.rttMs`) is the time from our pong to the server's next ping, less
- *   pingInterval: the pong's way there, the server's timer and the ping's way back (none for the
- *   first ping, which follows the open packet, not a pong).
+ * - the round trip (`socketio_ping_rtt_ms`; `heartbeat.rttMs` stays null, as `ws_ping` is k6's own)
+ *   is the time from our pong to the server's next ping, less pingInterval: the pong's way there, the
+ *   server's timer and the ping's way back (none for the first ping, which follows the open packet).
  */
 export class EngineHeartbeat {
   private open: EngineOpen | undefined;
@@ -41,7 +43,7 @@ export class EngineHeartbeat {
     this.pongsSent = vu.counter(M.pings);
     this.onTime = vu.counter(M.pongs);
     this.rate = vu.rate(M.pongRate);
-    this.rtt = vu.trend(M.ping);
+    this.rtt = vu.trend(PING_RTT);
     this.received = vu.counter(PINGS_RECEIVED);
     this.timeouts = vu.counter(PING_TIMEOUTS);
   }

@@ -9,7 +9,7 @@ import { ConfigError } from '../scenario/config-error';
 import type { CustomMetricKind } from '../scenario/types';
 import { ACKS, CONNECT_MS, OPEN_MS } from './socketio-client';
 import { CONNECT_ERRORS } from './socketio-errors';
-import { PING_TIMEOUTS, PINGS_RECEIVED } from './socketio-heartbeat';
+import { PING_RTT, PING_TIMEOUTS, PINGS_RECEIVED } from './socketio-heartbeat';
 
 export { SocketIO, ACK_MS, CONNECT_MS, OPEN_MS } from './socketio-client';
 export type { SocketIOOptions } from './socketio-client';
@@ -19,14 +19,14 @@ export { EIO, parseOpen, socketioUrl } from './socketio-engine';
 export type { EngineOpen } from './socketio-engine';
 export { decodeText, encodePacket, PacketReader, PacketType, SocketIOMalformed } from './socketio-codec';
 export type { Packet } from './socketio-codec';
-export { EngineHeartbeat, PING_TIMEOUT, PING_TIMEOUTS, PINGS_RECEIVED } from './socketio-heartbeat';
+export { EngineHeartbeat, PING_RTT, PING_TIMEOUT, PING_TIMEOUTS, PINGS_RECEIVED } from './socketio-heartbeat';
 export { connectErrorClass, CONNECT_ERRORS } from './socketio-errors';
 
 /** What a `SocketIO` connection records by name, for `options.metrics` (its acks' `Requests` included: `acks` as in its options). */
 export function socketioMetrics(acks: RequestOptions = ACKS): Record<string, CustomMetricKind> {
   return {
     [OPEN_MS]: 'trend', [CONNECT_MS]: 'trend', ...requestMetrics(acks),
-    [PINGS_RECEIVED]: 'counter', [PING_TIMEOUTS]: 'counter', [CONNECT_ERRORS]: 'counter',
+    [PINGS_RECEIVED]: 'counter', [PING_RTT]: 'trend', [PING_TIMEOUTS]: 'counter', [CONNECT_ERRORS]: 'counter',
   };
 }
 
