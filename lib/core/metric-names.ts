@@ -78,6 +78,16 @@ export const METRICS = {
   stompConnected: row('stomp_connected_ms', 'trend', 'scenario', false),
   stompHeartbeatsMissed: row('stomp_heartbeats_missed', 'counter', 'scenario', false),
   stompErrorFrames: row('stomp_error_frames', 'counter', 'scenario', false),
+  // a Socket.IO connection's own (lib/protocols/socketio.ts `socketioMetrics()`): the open packet, a namespace's CONNECT,
+  // acks, the server's pings (all, their round trip, the connections it would drop for a late pong), CONNECT_ERRORs
+  socketioOpen: row('socketio_open_ms', 'trend', 'scenario', false),
+  socketioConnect: row('socketio_connect_ms', 'trend', 'scenario', false),
+  socketioAck: row('socketio_ack_ms', 'trend', 'scenario', false),
+  socketioAckTimeouts: row('socketio_ack_ms_timeouts', 'counter', 'scenario', false),
+  socketioPingsReceived: row('socketio_pings_received', 'counter', 'scenario', false),
+  socketioPingRtt: row('socketio_ping_rtt_ms', 'trend', 'scenario', false),
+  socketioPingTimeouts: row('socketio_ping_timeouts', 'counter', 'scenario', false),
+  socketioConnectErrors: row('socketio_connect_errors', 'counter', 'scenario', false),
   // reconnect recovery: retries, retries that failed, time a dropped VU was down, connect latency of the reconnects
   reconnects: row('ws_reconnects', 'counter', 'reconnect', false, 'connections.reconnects'),
   reconnectFailures: row('ws_reconnect_failures', 'counter', 'reconnect', false),

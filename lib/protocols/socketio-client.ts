@@ -1,3 +1,4 @@
+import { M } from '../core/metric-names';
 import { RequestOptions, Requests } from '../helpers/request';
 import type { Socket, VuContext } from '../scenario/types';
 import { Handshake } from './session';
@@ -7,12 +8,12 @@ import { CONNECT_TIMEOUT, MALFORMED, OPEN_TIMEOUT, SERVER_DISCONNECT } from './s
 import { EngineHeartbeat } from './socketio-heartbeat';
 import { AckHandler, Auth, Namespace, NamespaceHost } from './socketio-namespace';
 
-/** WebSocket open → the Engine.IO open packet, ms. */
-export const OPEN_MS = 'socketio_open_ms';
+/** WebSocket open → the Engine.IO open packet, ms (the names: lib/core/metric-names.ts). */
+export const OPEN_MS = M.socketioOpen;
 /** A namespace's CONNECT → the server's CONNECT answer, ms. */
-export const CONNECT_MS = 'socketio_connect_ms';
+export const CONNECT_MS = M.socketioConnect;
 /** An event emitted with an ack → its ACK, ms (also the summary's acks). */
-export const ACK_MS = 'socketio_ack_ms';
+export const ACK_MS = M.socketioAck;
 
 /** Settings of a `SocketIO` connection. */
 export interface SocketIOOptions {

@@ -1,5 +1,7 @@
+import { M } from '../core/metric-names';
+
 /** CONNECT_ERROR packets received (on k6 too, which keeps no failure classes). */
-export const CONNECT_ERRORS = 'socketio_connect_errors';
+export const CONNECT_ERRORS = M.socketioConnectErrors;
 
 /** Quoted names and long numbers: replaced, so that a class holds no per-VU id. */
 const IDS = /'[^']*'|"[^"]*"|\d{3,}/g;

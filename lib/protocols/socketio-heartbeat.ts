@@ -3,11 +3,11 @@ import type { Counter, Rate, Socket, Trend, VuContext } from '../scenario/types'
 import { EIO, EngineOpen } from './socketio-engine';
 
 /** Server pings received. */
-export const PINGS_RECEIVED = 'socketio_pings_received';
+export const PINGS_RECEIVED = M.socketioPingsReceived;
 /** Connections the server would drop for a late pong (engine.io's "ping timeout"): they fail as `PING_TIMEOUT`. */
-export const PING_TIMEOUTS = 'socketio_ping_timeouts';
+export const PING_TIMEOUTS = M.socketioPingTimeouts;
 /** Our pong → the server's next ping, less pingInterval, ms (not `ws_ping`, which k6 records itself). */
-export const PING_RTT = 'socketio_ping_rtt_ms';
+export const PING_RTT = M.socketioPingRtt;
 /** The class of such a connection. */
 export const PING_TIMEOUT = 'Socket.IO ping timeout';
 
