@@ -21,6 +21,7 @@ socketioSettings(options.extra ?? {});
 export default function (vu: VuContext<MessagingExtra & SocketIOExtra>): void {
   const s = messagingSettings(vu.options.extra);
   const x = socketioSettings(vu.options.extra);
+  if (s.roomSize > 0) throw new Error('scenarios/socketio.ts sends to the next user\'s room only: --room-size must be 0');
   const url = socketioUrl(vu.options.target, x.ioPath);
   const again = vu.options.reconnect;
   const socket = again ? new ReconnectingSocket(vu, () => vu.connect(url), again) : vu.connect(url);

@@ -78,6 +78,32 @@ describe('Socket.IO: 1,000 VUs chatting through a socket.io v4 app', () => {
   });
 });
 
+test('Socket.IO: bodies as binary attachments (extra.ioBinary): every one a BINARY_EVENT the server decoded, relayed and delivered', async () => {
+  const vus = 50;
+  const server = await startSocketIOServer({ tokens: [TOKEN] });
+  try {
+    const file = path.join(tmpDir('wsbench-sio-bin-'), 'binary.ts');
+    fs.writeFileSync(file, [
+      `import run, { options as base } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'socketio.ts'))};`,
+      'export const options = { ...base, extra: { ...base.extra, ioBinary: true } };',
+      'export default run;', '',
+    ].join('\n'));
+    const r = await runCli('runner', ['run', file, '--target', server.url, '--conns', String(vus), '--ramp', '1s', '--duration', '3s',
+      '--msg-rate', '4', '--msg-size', '1000', '--tokens', tokens(TOKEN), ...ONLY_COUNTS]);
+    expect(r.code).toBe(0);
+    const s = r.summary!;
+    // 2 s hold at 4/s: warmup 0.5 s and drain 0.5 s leave 1 s, 4 messages each
+    const sent = vus * 4;
+    expect(s.messages).toMatchObject({ sent, delivered: sent, acked: sent, lost: 0 });
+    await until(() => server.counts.open === 0, 30_000);
+    expect(server.counts).toMatchObject({ received: sent, binary: sent, relayed: sent });
+    // each message: its text frame and its 1000-byte attachment
+    expect(s.messages.frames.sent).toBeGreaterThanOrEqual(2 * sent);
+  } finally {
+    await server.close();
+  }
+});
+
 test('Socket.IO: an auth refusal of the server app is one CONNECT_ERROR class with its message and a hint', async () => {
   const vus = 200;
   const server = await startSocketIOServer({ tokens: [TOKEN], refusal: 'invalid token for this chat' });
