@@ -78,6 +78,9 @@ export const METRICS = {
   stompConnected: row('stomp_connected_ms', 'trend', 'scenario', false),
   stompHeartbeatsMissed: row('stomp_heartbeats_missed', 'counter', 'scenario', false),
   stompErrorFrames: row('stomp_error_frames', 'counter', 'scenario', false),
+  // a graphql-ws session's own (lib/protocols/graphql-ws.ts `graphqlWsMetrics()`): connection_init → connection_ack, GraphQL errors
+  graphqlWsAck: row('graphql_ws_ack_ms', 'trend', 'scenario', false),
+  graphqlWsErrors: row('graphql_ws_errors', 'counter', 'scenario', false),
   // a Socket.IO connection's own (lib/protocols/socketio.ts `socketioMetrics()`): the open packet, a namespace's CONNECT,
   // acks, the server's pings (all, their round trip, the connections it would drop for a late pong), CONNECT_ERRORs
   socketioOpen: row('socketio_open_ms', 'trend', 'scenario', false),
