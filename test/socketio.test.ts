@@ -9,7 +9,7 @@ import type { Summary } from '../lib/results/summary';
 
 /**
  * scenarios/socketio.ts against a chat app on the real `socket.io` package (test/servers/socketio-server.ts),
- * through `wsbench --mode messaging --protocol socketio` and `runner run`: wsbench's figures held to
+ * through `runner run` and `wsbench --mode messaging --protocol socketio`: wsbench's figures held to
  * the server's own counts. The app pings every 1 s (pingTimeout 20 s: a busy machine is no late pong).
  */
 const VUS = 1000;
@@ -27,26 +27,33 @@ const count = (s: Summary, name: string): number => (s.metrics[name] as { count:
 describe('Socket.IO: 1,000 VUs chatting through a socket.io v4 app', () => {
   let server: SioServer;
   let s: Summary;
-  // 3 s ramp, 5 s hold at 1 message/s: sending from 1 s into the hold (warmup) to 1.25 s before its end (drain, a quarter of it): 2 each
-  const perVu = sendPlan([ramp('3s', VUS), hold('5s')], 0, { rate: 1 }).count;
+  // 3 s ramp, 6 s hold at 1 message/s. Sending starts 2 s into the hold (extra.msgWarmup: every VU's join is in on a
+  // busy machine, so that a message finds its room) and ends 1.5 s before its end (drain, a quarter of it): 2 each
+  const perVu = sendPlan([ramp('3s', VUS), hold('6s')], 0, { rate: 1, warmupMs: 2000 }).count;
   const sent = VUS * perVu;
 
   beforeAll(async () => {
     server = await startSocketIOServer({ pingInterval: 1000, pingTimeout: 20_000, tokens: [TOKEN] });
-    const r = await runCli('wsbench', ['--mode', 'messaging', '--protocol', 'socketio', '--target', server.url, '--conns', String(VUS),
-      '--ramp', '3s', '--duration', '8s', '--msg-rate', '1', '--tokens', tokens(TOKEN), ...ONLY_COUNTS]);
+    const file = path.join(tmpDir('wsbench-sio-1000-'), 'chat.ts');
+    fs.writeFileSync(file, [
+      `import run, { options as base } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'socketio.ts'))};`,
+      "export const options = { ...base, extra: { ...base.extra, msgWarmup: '2s' } };",
+      'export default run;', '',
+    ].join('\n'));
+    const r = await runCli('runner', ['run', file, '--target', server.url, '--conns', String(VUS),
+      '--ramp', '3s', '--duration', '9s', '--msg-rate', '1', '--tokens', tokens(TOKEN), ...ONLY_COUNTS]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
     s = r.summary!;
     // every connection the runner closed has closed on the server too: its counts are final
     await until(() => server.counts.open === 0, 30_000);
-    console.log(`Socket.IO ${VUS} VUs: ${JSON.stringify({ connections: s.connections, messages: { ...s.messages, latencyMs: undefined, ackRttMs: s.messages.ackRttMs.p50 }, heartbeat: s.heartbeat })}; server: ${JSON.stringify(server.counts)}`);
+    console.log(`Socket.IO ${VUS} VUs: ${JSON.stringify({ connections: s.connections, messages: { ...s.messages, latencyMs: undefined, ackRttMs: s.messages.ackRttMs.p50 }, heartbeat: s.heartbeat, pingRttP50: (s.metrics.socketio_ping_rtt_ms as { p50: number | null }).p50 })}; server: ${JSON.stringify(server.counts)}`);
   }, 120_000);
   afterAll(() => server?.close());
 
   test('connects = the server\'s; the open packet and the CONNECT timed once per VU', () => {
     expect(perVu).toBe(2);
-    expect(s.scenario).toBe('socketio');
+    expect(s.scenario).toBe('chat');
     expect(s.connections).toMatchObject({ attempted: VUS, succeeded: VUS, failed: 0, disconnected: 0, peak: VUS, errors: {} });
     expect(server.counts).toMatchObject({ connects: VUS, refused: 0, joins: VUS, peak: VUS });
     expect(count(s, 'socketio_open_ms')).toBe(VUS);
@@ -85,15 +92,16 @@ test('Socket.IO: bodies as binary attachments (extra.ioBinary): every one a BINA
     const file = path.join(tmpDir('wsbench-sio-bin-'), 'binary.ts');
     fs.writeFileSync(file, [
       `import run, { options as base } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'socketio.ts'))};`,
-      'export const options = { ...base, extra: { ...base.extra, ioBinary: true } };',
+      "export const options = { ...base, extra: { ...base.extra, ioBinary: true, msgWarmup: '1s' } };",
       'export default run;', '',
     ].join('\n'));
-    const r = await runCli('runner', ['run', file, '--target', server.url, '--conns', String(vus), '--ramp', '1s', '--duration', '3s',
+    const r = await runCli('runner', ['run', file, '--target', server.url, '--conns', String(vus), '--ramp', '1s', '--duration', '4s',
       '--msg-rate', '4', '--msg-size', '1000', '--tokens', tokens(TOKEN), ...ONLY_COUNTS]);
     expect(r.code).toBe(0);
     const s = r.summary!;
-    // 2 s hold at 4/s: warmup 0.5 s and drain 0.5 s leave 1 s, 4 messages each
-    const sent = vus * 4;
+    // 3 s hold at 4/s: warmup 1 s (every join in first) and drain 0.75 s leave 1.25 s
+    const sent = vus * sendPlan([ramp('1s', vus), hold('3s')], 0, { rate: 4, warmupMs: 1000 }).count;
+    expect(sent).toBe(vus * 5);
     expect(s.messages).toMatchObject({ sent, delivered: sent, acked: sent, lost: 0 });
     await until(() => server.counts.open === 0, 30_000);
     expect(server.counts).toMatchObject({ received: sent, binary: sent, relayed: sent });
@@ -108,11 +116,13 @@ test('Socket.IO: an auth refusal of the server app is one CONNECT_ERROR class wi
   const vus = 200;
   const server = await startSocketIOServer({ tokens: [TOKEN], refusal: 'invalid token for this chat' });
   try {
-    const r = await runCli('runner', ['run', path.join(ROOT, 'scenarios', 'socketio.ts'), '--target', server.url, '--conns', String(vus),
+    // the seed tool's command: wsbench --mode messaging --protocol socketio runs scenarios/socketio.ts
+    const r = await runCli('wsbench', ['--mode', 'messaging', '--protocol', 'socketio', '--target', server.url, '--conns', String(vus),
       '--ramp', '1s', '--duration', '2s', '--tokens', tokens('wrong'), ...ONLY_COUNTS]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
     const s = r.summary!;
+    expect(s.scenario).toBe('socketio');
     const cls = 'Socket.IO CONNECT_ERROR /chat: invalid token for this chat';
     expect(s.connections.errors).toEqual({ [cls]: vus });
     // the connection closes on purpose after the refusal: one failure per VU, not also a disconnect
