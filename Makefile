@@ -111,6 +111,11 @@ bench-peers-messaging: dist/cli.js
 bench-ws-200k: dist/cli.js
 	bash bench/ws-200k.sh
 
+## bench-curve: cost per connection at 10K, 50K, 100K, 200K connections (833/s, held 60 s, pings every 30 s), wsbench and the floor, each against a server cluster; the Markdown tables (LOADS= HOLD_S= PACE= PING_S= OUT_DIR= PLAN_ONLY=1)
+.PHONY: bench-curve
+bench-curve: dist/cli.js
+	node bench/curve.js
+
 ## bench-k6: 500 VUs over 10 s, held 20 s, pings every 5 s, on real k6 (WSBENCH_K6= or PATH): the wsbench bundle vs a hand-written k6/websockets script, CPU and peak RSS side by side; without k6: one line, exit 0
 .PHONY: bench-k6
 bench-k6: dist/cli.js

@@ -8,7 +8,7 @@ export { SequenceWindow } from './helpers/sequence';
 export type { Arrival } from './helpers/sequence';
 export { MessageMeter } from './helpers/messages';
 export type { MessageMeterOptions } from './helpers/messages';
-export { durationSetting, pace, peakWindow, sendPlan } from './helpers/send-plan';
+export { durationSetting, pace, peakWindow, plannedWall, sendPlan } from './helpers/send-plan';
 export type { PeakWindow, SendPlan, SendPlanOptions } from './helpers/send-plan';
 export { ReconnectingSocket } from './helpers/reconnect';
 export { checkMessaging, messagingSettings, MESSAGING_DEFAULTS } from './helpers/messaging-settings';

@@ -1,3 +1,4 @@
+import type { ClientTransport } from '../lib/node/client-settings';
 import { ConfigError } from '../lib/scenario/config-error';
 import type { Share } from '../lib/scenario/stages';
 import type { ResolvedOptions } from '../lib/scenario/types';
@@ -5,13 +6,13 @@ import { Accounting, newTally } from './accounting';
 import type { FromWorker, ToWorker } from './ipc';
 import { startWorker, WorkerHandle, workersAsThreads } from './worker-handle';
 
-/** What every worker loads: the scenario, the options, this generator's segment, sources and TLS settings. */
+/** What every worker loads: the scenario, the options, this generator's segment, sources and how to connect (TLS, client certificate, proxy). */
 export interface WorkerLoad {
   bundle: string;
   options: ResolvedOptions;
   segment: Share['segment'];
   sources: string[];
-  tls: { insecure: boolean; ca?: string };
+  client: ClientTransport;
 }
 
 /**
@@ -127,7 +128,7 @@ export class Coordinator {
         this.checkFinished();
       });
       const share: Share = { segment: load.segment, worker: { index, count } };
-      proc.send({ t: 'load', bundle: load.bundle, options: load.options, share, localAddresses: load.sources, tls: load.tls } satisfies ToWorker);
+      proc.send({ t: 'load', bundle: load.bundle, options: load.options, share, localAddresses: load.sources, client: load.client } satisfies ToWorker);
     });
   }
 

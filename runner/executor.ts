@@ -4,6 +4,7 @@ import { M } from '../lib/core/metric-names';
 import { Meter } from '../lib/node/meter';
 import { rawClient } from '../lib/node/raw-client';
 import type { NodeSocket } from '../lib/node/socket';
+import type { ProxyResolver } from '../lib/node/proxy-route';
 import { NodeVu, VuHost } from '../lib/node/vu';
 import { planStages, planVuEvents, Share, totalDurationMs, VuEvent } from '../lib/scenario/stages';
 import type { ResolvedOptions, ScenarioOptions, VuFunction } from '../lib/scenario/types';
@@ -20,6 +21,8 @@ export interface ExecutorConfig {
   /** Source addresses to rotate over (by VU index); empty lets the kernel choose. */
   localAddresses: string[];
   wsOptions: ClientOptions;
+  /** Each connection's HTTP proxy (lib/node/proxy-route.ts); undefined: all direct. */
+  proxy?: ProxyResolver;
 }
 
 /**
@@ -55,6 +58,7 @@ export class Executor implements VuHost {
       pongTimeoutMs: cfg.options.pongTimeoutMs,
       pingType: cfg.options.pingType,
       wsOptions: cfg.wsOptions,
+      proxy: cfg.proxy,
       ...(cfg.options.transport === 'raw' ? { client: rawClient } : {}),
     };
     this.hooks = hooksOf(cfg.scenarioOptions);

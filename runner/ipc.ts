@@ -1,4 +1,5 @@
 import type { MetricsSnapshot } from '../lib/metrics/registry';
+import type { ClientTransport } from '../lib/node/client-settings';
 import type { WorkerSample } from '../lib/results/record';
 import type { Share } from '../lib/scenario/stages';
 import type { ResolvedOptions } from '../lib/scenario/types';
@@ -11,7 +12,7 @@ export type ToWorker =
       options: ResolvedOptions;
       share: Share;
       localAddresses: string[];
-      tls: { insecure: boolean; ca?: string };
+      client: ClientTransport;
     }
   /** Wall-clock epoch ms at which the run's clock reads 0 (common to all workers). */
   | { t: 'go'; startAtWall: number }

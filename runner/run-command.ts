@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../lib/scenario/config-error';
+import { proxySettings, readClientCert } from './client-flags';
 import { readCaFile } from './connect-flags';
 import { execute } from './execute';
 import { checkLang, checkWorkers, dashboardFrom, overridesFrom, parseSegment, RunArgs } from './flags';
@@ -32,6 +33,9 @@ export interface AllArgs extends RunArgs {
   threshold?: string[];
   localAddress?: string;
   insecure?: boolean;
+  cert?: string;
+  key?: string;
+  proxy?: string;
   quiet?: boolean;
   out?: string | string[];
   force?: boolean;
@@ -52,6 +56,8 @@ export function runCommand(scenarioFile: string, a: AllArgs, io: Streams): Promi
       localAddress: a.localAddress,
       insecure: a.insecure,
       ca: readCaFile(a.ca),
+      ...readClientCert(a.cert, a.key),
+      proxy: proxySettings(a.proxy, process.env),
       force: a.force,
     },
     summaryExport: a.summaryExport,

@@ -23,6 +23,13 @@ export const RUN_FLAGS = [
   { name: 'localAddress', kind: 'string', flag: 'local-address', doc: 'source addresses to rotate over: list or CIDR (127.0.0.0/24)' },
   { name: 'insecure', kind: 'boolean', flag: 'insecure', default: false, doc: 'accept any TLS certificate (self-signed)' },
   { name: 'ca', kind: 'string', flag: 'ca', doc: 'PEM file of a private CA for wss://' },
+  // mTLS and proxies (runner/client-flags.ts; docs/transport.md)
+  { name: 'cert', kind: 'string', flag: 'cert', doc: 'PEM file of the client certificate for wss:// (mTLS); with --key' },
+  { name: 'key', kind: 'string', flag: 'key', doc: "PEM file of the client certificate's private key (unencrypted); with --cert" },
+  {
+    name: 'proxy', kind: 'string', flag: 'proxy', defaultDoc: 'HTTP_PROXY / HTTPS_PROXY / NO_PROXY',
+    doc: 'HTTP proxy for every connection (a CONNECT tunnel): http://host:port or http://user:password@host:port',
+  },
   { name: 'lang', kind: 'enum', values: ['en', 'zh'], flag: 'lang', default: 'en', doc: 'report language: en | zh' },
   { name: 'quiet', kind: 'boolean', flag: 'quiet', default: false, doc: 'no live progress' },
   { name: 'out', kind: 'string', flag: 'out', doc: 'k6-style output streamed during the run: json=FILE (NDJSON points, one batch per second)' },

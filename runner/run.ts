@@ -3,7 +3,9 @@ import { RunMeta, summarise } from '../lib/results/summarise';
 import type { Summary } from '../lib/results/summary';
 import type { ResolvedOptions } from '../lib/scenario/types';
 import { redactOptions } from '../lib/core/vu-connection';
-import { learnSecrets } from '../lib/core/redact';
+import { learnSecrets, redactor } from '../lib/core/redact';
+import { clientSecrets } from '../lib/node/client-settings';
+import type { ProxySettings } from '../lib/node/proxy-route';
 import type { ServerStats } from '../server/server';
 import { Accounting, LiveView } from './accounting';
 import { Coordinator } from './coordinator';
@@ -14,6 +16,10 @@ export type { LiveView } from './accounting';
 export interface RunConfig extends SetupConfig {
   insecure?: boolean;
   ca?: string;
+  /** `--cert`/`--key` (PEM text) and the proxy (runner/client-flags.ts). */
+  cert?: string;
+  key?: string;
+  proxy?: ProxySettings;
   /**
    * Called once a second with the record of the second that just ended (every worker's part merged
    * exactly; shared: do not change it) and the live view.
@@ -86,6 +92,7 @@ export class Run {
   async start(): Promise<RunResult> {
     const setup = (this.setup = await setUp(this.cfg));
     learnSecrets(setup.options); // every output of this process masks them (lib/core/redact.ts)
+    redactor.add(clientSecrets({ insecure: false, key: this.cfg.key, proxy: this.cfg.proxy }));
     try {
       const books = (this.books = new Accounting(setup.options, this.cfg.onSecond));
       this.coordinator = new Coordinator(books);
@@ -104,7 +111,7 @@ export class Run {
     try {
       await coordinator.launch(setup.workerCount, {
         bundle: setup.bundle, options: setup.options, segment: cfg.segment ?? { index: 0, count: 1 }, sources,
-        tls: { insecure: !!cfg.insecure, ca: cfg.ca },
+        client: { insecure: !!cfg.insecure, ca: cfg.ca, cert: cfg.cert, key: cfg.key, proxy: cfg.proxy },
       });
     } catch (err) {
       coordinator.kill(); // one worker refused the scenario: the others must not stay behind

@@ -4,7 +4,9 @@ import { M } from '../lib/core/metric-names';
 import { reportScenarioError } from '../lib/node/vu';
 import { checkModule } from '../lib/options/options';
 import { setRunClock } from '../lib/core/run-clock';
-import { learnSecrets } from '../lib/core/redact';
+import { learnSecrets, redactor } from '../lib/core/redact';
+import { clientSecrets, tlsClientOptions } from '../lib/node/client-settings';
+import { proxyResolver } from '../lib/node/proxy-route';
 import { redactWrites } from './redact-streams';
 import { Executor } from './executor';
 import { busyPct, machineCpuTimes } from './machine';
@@ -58,6 +60,7 @@ function fatal(err: Error): void {
 
 function load(m: Extract<ToWorker, { t: 'load' }>): void {
   learnSecrets(m.options); // a scenario error that quotes a token is printed masked
+  redactor.add(clientSecrets(m.client));
   redactWrites(process.stderr);
   const { vu, options } = checkModule(loadBundle(m.bundle, m.options.scenario), m.options.scenario);
   executor = new Executor({
@@ -66,7 +69,8 @@ function load(m: Extract<ToWorker, { t: 'load' }>): void {
     vuFn: vu,
     scenarioOptions: options,
     localAddresses: m.localAddresses,
-    wsOptions: { rejectUnauthorized: !m.tls.insecure, ...(m.tls.ca ? { ca: m.tls.ca } : {}) },
+    wsOptions: tlsClientOptions(m.client),
+    proxy: proxyResolver(m.client.proxy, m.options.connectTimeoutMs),
   });
   send({ t: 'ready', plannedStarts: executor.plannedStarts, baseRssBytes: residentSetSize(0) });
 }

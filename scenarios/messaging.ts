@@ -1,5 +1,5 @@
 import { hold, keepAlive, M, ramp, ScenarioOptions, VuContext } from '../lib';
-import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, requestMetrics, Requests, sendPlan } from '../lib/helpers';
+import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, plannedWall, requestMetrics, Requests, sendPlan } from '../lib/helpers';
 
 /** The acks of sent messages: their round trip and their timeouts, under wsbench's names (the `messages` block). */
 const ACKS = { trend: M.imAckRtt, timeouts: M.imAckTimeouts };
@@ -8,7 +8,9 @@ const ACKS = { trend: M.imAckRtt, timeouts: M.imAckTimeouts };
  * IM traffic over the embedded server's protocol (docs/messaging.md): VU i connects as
  * user i, and once every VU is up sends `msgSize`-byte messages at `msgRate` per second to user
  * i+1 (wrapping), or to its room of `roomSize` users. Measured: send→ack round trip
- * (`im_ack_rtt`), delivery latency (`ws_msg_latency`), sent/acked/delivered/lost/duplicated/out
+ * (`im_ack_rtt`), delivery latency (`ws_msg_latency`), both also from each message's planned send
+ * time (`im_ack_rtt_from_plan`, `ws_msg_latency_from_plan`: the body starts `@<planned wall ms>|`),
+ * sent/acked/delivered/lost/duplicated/out
  * of order, throughput. Sending stops `msgDrain` before the hold ends, so that the last messages
  * arrive before the runner closes the connections.
  */
@@ -56,7 +58,7 @@ const DELIVER_PREFIX = '{"type":"deliver","from":"';
  * then the body) without parsing the body; undefined when the frame is shaped otherwise (then
  * JSON.parse decides). A `"` inside a JSON string is always escaped, so the markers cannot match inside values.
  */
-function readDeliver(text: string): { from: string; seq: number; ts: number } | undefined {
+function readDeliver(text: string): { from: string; seq: number; ts: number; planned?: number } | undefined {
   if (!text.startsWith(DELIVER_PREFIX)) return undefined;
   const fromEnd = text.indexOf('"', DELIVER_PREFIX.length);
   const idAt = fromEnd < 0 ? -1 : text.indexOf('"id":"', fromEnd);
@@ -67,7 +69,17 @@ function readDeliver(text: string): { from: string; seq: number; ts: number } | 
   const seq = Number(text.slice(idAt + 6, idEnd));
   const ts = Number(text.slice(idEnd + 7, tsEnd));
   if (tsEnd < 0 || !Number.isInteger(seq) || seq < 0 || !Number.isFinite(ts)) return undefined;
-  return { from: text.slice(DELIVER_PREFIX.length, fromEnd), seq, ts };
+  return { from: text.slice(DELIVER_PREFIX.length, fromEnd), seq, ts, planned: plannedOf(text, tsEnd) };
+}
+
+const PLANNED_PREFIX = ',"body":"@';
+
+/** The planned send time a body starts with (`@<wall ms>|`), read from `at` (the comma before "body"). */
+function plannedOf(text: string, at: number): number | undefined {
+  if (!text.startsWith(PLANNED_PREFIX, at)) return undefined;
+  const end = text.indexOf('|', at + PLANNED_PREFIX.length);
+  const v = end < 0 ? NaN : Number(text.slice(at + PLANNED_PREFIX.length, end));
+  return Number.isFinite(v) ? v : undefined;
 }
 
 export default function (vu: VuContext<MessagingExtra>): void {
@@ -93,12 +105,13 @@ export default function (vu: VuContext<MessagingExtra>): void {
   const head = s.roomSize > 0 ? `{"type":"send","room":"${to}","id":"` : `{"type":"send","to":"${to}","id":"`;
   if (padding.length < s.msgSize) padding = 'x'.repeat(s.msgSize);
 
-  pace(vu, sendPlan(vu.options.stages, vu.id, { rate: s.msgRate, warmupMs: s.warmupMs, drainMs: s.drainMs }), (seq) => {
+  pace(vu, sendPlan(vu.options.stages, vu.id, { rate: s.msgRate, warmupMs: s.warmupMs, drainMs: s.drainMs }), (seq, plannedAt) => {
     if (socket.readyState !== 1) return; // not open: nothing sent, nothing expected
     // to the microsecond: a rounded number prints 4× faster than the full double
-    const start = `${head}${seq}","ts":${Math.round(vu.wallNow() * 1000) / 1000},"body":"`;
+    const planned = Math.round(plannedWall(vu, plannedAt) * 1000) / 1000;
+    const start = `${head}${seq}","ts":${Math.round(vu.wallNow() * 1000) / 1000},"body":"@${planned}|`;
     const frame = `${start}${padding.slice(0, Math.max(0, s.msgSize - start.length - 2))}"}`;
-    acks.send(String(seq), frame);
+    acks.send(String(seq), frame, { plannedAt });
     meter.sent(receivers);
   });
 
@@ -112,7 +125,7 @@ export default function (vu: VuContext<MessagingExtra>): void {
     }
     const d = readDeliver(text);
     if (d) {
-      meter.delivered(d.from, d.seq, d.ts);
+      meter.delivered(d.from, d.seq, d.ts, d.planned);
       return;
     }
     const f = parse(text);

@@ -32,6 +32,7 @@ describe('the metric table (lib/core/metric-names.ts)', () => {
 describe('options.metrics', () => {
   test('requestMetrics: exactly the trend and the timeouts counter a Requests records', () => {
     expect(requestMetrics({ trend: 'login_ms' })).toEqual({ login_ms: 'trend', login_ms_timeouts: 'counter' });
+    expect(requestMetrics({ trend: 'login_ms', fromPlan: true })).toEqual({ login_ms: 'trend', login_ms_timeouts: 'counter', login_ms_from_plan: 'trend' });
     expect(requestMetrics({ trend: 'rtt', timeouts: 'lost' })).toEqual({ rtt: 'trend', lost: 'counter' });
   });
 

@@ -98,7 +98,9 @@ describe('Requests: replies matched by key, latency into a trend, timeouts count
     expect(m.ackRttMs.count).toBe(1);
     expect(m.ackTimeouts).toBe(1);
     expect(vu.count('puback_ms_timeouts')).toBe(1);
-    expect(requestMetrics({ trend: 'puback_ms', acks: true })).toEqual({ puback_ms: 'trend', puback_ms_timeouts: 'counter', im_ack_rtt: 'trend', im_ack_timeouts: 'counter' });
-    expect(requestMetrics({ trend: 'im_ack_rtt', timeouts: 'im_ack_timeouts', acks: true })).toEqual({ im_ack_rtt: 'trend', im_ack_timeouts: 'counter' });
+    expect(requestMetrics({ trend: 'puback_ms', acks: true })).toEqual({
+      puback_ms: 'trend', puback_ms_timeouts: 'counter', im_ack_rtt: 'trend', im_ack_rtt_from_plan: 'trend', im_ack_timeouts: 'counter',
+    });
+    expect(requestMetrics({ trend: 'im_ack_rtt', timeouts: 'im_ack_timeouts', acks: true })).toEqual({ im_ack_rtt: 'trend', im_ack_rtt_from_plan: 'trend', im_ack_timeouts: 'counter' });
   });
 });

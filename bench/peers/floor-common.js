@@ -31,10 +31,12 @@ function parseArgs(argv) {
     else if (k === '--warmup-ms') a.warmupMs = num(k, v);
     else if (k === '--transport') a.transport = v;
     else if (k === '--out') a.out = v;
+    else if (k === '--sources') a.sources = v.split(',').filter(Boolean);
+    else if (k === '--latencies-out') a.latenciesOut = v;
     else fail(`unknown argument ${k}`);
   }
   if (!a.url || !a.out || !(a.conns >= 1) || a.rampMs === undefined || a.holdMs === undefined) {
-    fail('usage: --url ws://… --conns N --ramp-ms MS --hold-ms MS --out summary.json [--ping-ms MS] [--mode connect|messaging --rate R --size B --send-ms MS] [--transport ws|raw]');
+    fail('usage: --url ws://… --conns N --ramp-ms MS --hold-ms MS --out summary.json [--ping-ms MS] [--mode connect|messaging --rate R --size B --send-ms MS] [--transport ws|raw] [--sources ip,ip,…] [--latencies-out file]');
   }
   if (a.mode !== 'connect' && a.mode !== 'messaging') fail(`--mode takes connect or messaging (got '${a.mode}')`);
   return a;
@@ -111,6 +113,8 @@ function writeSummary(a, stats, tool) {
     rssMb: Math.round(process.memoryUsage.rss() / 1048576),
   };
   fs.writeFileSync(a.out, JSON.stringify(out, null, 2) + '\n');
+  // every sample, as raw float64, for a parent that merges several floors' percentiles (floor-multi.js)
+  if (a.latenciesOut) fs.writeFileSync(a.latenciesOut, Buffer.from(stats.latencies.buffer, 0, stats.nLat * 8));
 }
 
-module.exports = { parseArgs, newStats, countError, schedule, sendFrame, writeSummary, BUCKETS };
+module.exports = { parseArgs, newStats, countError, schedule, sendFrame, writeSummary, percentile, BUCKETS };

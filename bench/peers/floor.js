@@ -6,6 +6,7 @@
  *
  *   node bench/peers/floor.js --url ws://127.0.0.1:PORT/ws --conns 10000 --ramp-ms 30000 --hold-ms 30000 \
  *     [--ping-ms 5000] [--mode messaging --rate 10 --size 256 --send-ms 30000] [--transport raw] --out summary.json
+ *     [--sources 127.0.0.1,127.0.0.2] [--latencies-out lat.f64]   (as floor-multi.js runs it)
  *
  * --transport raw uses wsbench's RawWebSocket (lib/node/raw-ws.ts, bundled by run.sh into
  * bench/.peers/raw-ws.js): the same client with its own upgrade, to show what that path saves.
@@ -49,7 +50,9 @@ function open(i) {
   stats.attempted++;
   starts[i] = performance.now();
   const url = a.mode === 'messaging' ? `${a.url}?uid=${i}` : a.url;
-  const ws = new Client(url, { perMessageDeflate: false });
+  // --sources: connection i from source address i mod n, as the runner rotates them (runner/executor.ts)
+  const localAddress = a.sources ? a.sources[i % a.sources.length] : undefined;
+  const ws = new Client(url, localAddress ? { perMessageDeflate: false, localAddress } : { perMessageDeflate: false });
   ws.i = i;
   ws.on('open', onOpen);
   ws.on('error', onError);

@@ -10,6 +10,8 @@
  * the CPU figure is the sum of those last values. RSS is summed over the tree at each sample and
  * the peak sum kept. It stops when the root is gone (or on SIGTERM/SIGINT) and writes the JSON.
  *
+ * Required as a module (bench/curve-procs.js), it exports parseStat, readAll, treeOf, getconf.
+ *
  * Known error of the method: the CPU a process spends after its last sample (at most one
  * interval), and processes that live less than one interval, are not counted.
  */
@@ -142,4 +144,5 @@ function main() {
   if (!sample()) finish();
 }
 
-main();
+if (require.main === module) main();
+else module.exports = { parseStat, readAll, treeOf, getconf }; // bench/curve-procs.js samples trees with them

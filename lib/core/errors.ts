@@ -3,6 +3,9 @@ import { PROTOCOL_HINTS } from './protocol-hints';
 /** Failure classes a person can act on, with what to do about each (first match wins). */
 const HINTS: Array<[RegExp, string]> = [
   ...PROTOCOL_HINTS,
+  [/^proxy HTTP 407/, 'the proxy wants credentials: give them in the proxy URL, http://user:password@host:port (--proxy or HTTPS_PROXY)'],
+  [/^proxy HTTP/, 'the proxy refused the CONNECT tunnel (its access rules: allowed ports, ConnectPort, ACLs): check its log'],
+  [/^proxy/, 'the proxy (--proxy, or HTTP_PROXY/HTTPS_PROXY) could not be reached or broke off: check its address and that it runs'],
   [/^EMFILE|^ENFILE/, 'open-files limit reached: lower connections per worker (--workers), or raise `ulimit -n`'],
   [/^EADDRNOTAVAIL|^EADDRINUSE/, 'ephemeral ports exhausted: rotate source addresses with --local-address (or widen net.ipv4.ip_local_port_range)'],
   [/^connect timeout|^ETIMEDOUT/, 'TCP connect timed out: the server\'s SYN/accept backlog overflowed (somaxconn, tcp_max_syn_backlog), a firewall drops packets, or the host is down'],
@@ -13,6 +16,7 @@ const HINTS: Array<[RegExp, string]> = [
   [/^HTTP 5\d\d/, 'the server rejected the upgrade: it is overloaded or refusing connections (check its limits and logs)'],
   [/^HTTP 401|^HTTP 403/, 'the server refused the credentials: check --tokens, the ${token} in the target, or the auth headers'],
   [/^HTTP 4\d\d/, 'the server refused the upgrade: check the path, auth headers or tokens'],
+  [/CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|HANDSHAKE_FAILURE|CLIENT_CERT/, 'the server refused the client certificate (or wants one): give --cert and --key, signed by a CA the server trusts'],
   [/^TLS/, 'TLS handshake failed: use --ca for a private CA or --insecure for a self-signed certificate'],
   [/^ENOTFOUND|^EAI_AGAIN/, 'the target host name does not resolve'],
   [/^bad handshake/, 'the server answered the upgrade wrongly (subprotocol or headers): check --subprotocol and the server'],
@@ -55,6 +59,8 @@ const WS_PROTOCOL: Record<string, string> = {
 export function classifyError(err: unknown): string {
   const e = err as { code?: string; message?: string };
   const message = e?.message ?? String(err);
+  // a proxy's failure is named by lib/node/proxy-connect.ts, whatever errno lies under it
+  if (e?.code === 'WSBENCH_PROXY') return message.slice(0, 60);
   const http = /Unexpected server response: (\d+)/.exec(message);
   if (http) return `HTTP ${http[1]}`;
   if (/handshake has timed out/i.test(message)) return 'timeout';

@@ -61,6 +61,8 @@ export const METRICS = {
   loopDelay: row('runner_event_loop_delay', 'trend', 'node', false),
   // messaging: message-level counts of MessageMeter, merged across processes by summing
   msgLatency: row('ws_msg_latency', 'trend', 'messages', false, 'messages.latencyMs'),
+  /** The same from the message's planned send time (a `pace`d send's; docs/messaging.md, "Latency from the plan"). */
+  msgLatencyFromPlan: row('ws_msg_latency_from_plan', 'trend', 'messages', false, 'messages.latencyFromPlanMs'),
   imSent: row('im_sent', 'counter', 'messages', false, 'messages.sent'),
   imExpected: row('im_expected', 'counter', 'messages', false, 'messages.expected'),
   imDelivered: row('im_delivered', 'counter', 'messages', false, 'messages.delivered'),
@@ -74,6 +76,8 @@ export const METRICS = {
   // the send → ack round trip of scenarios/messaging.ts (a `Requests` it declares)
   imAckRtt: row('im_ack_rtt', 'trend', 'scenario', false, 'messages.ackRttMs'),
   imAckTimeouts: row('im_ack_timeouts', 'counter', 'scenario', false, 'messages.ackTimeouts'),
+  /** The send → ack round trip from the planned send time: a late send's wait counts (docs/messaging.md). */
+  imAckRttFromPlan: row('im_ack_rtt_from_plan', 'trend', 'scenario', false, 'messages.ackRttFromPlanMs'),
   // a STOMP session's own (lib/protocols/stomp.ts `stompMetrics()`): CONNECT → CONNECTED, server heart-beats missed, ERROR frames
   stompConnected: row('stomp_connected_ms', 'trend', 'scenario', false),
   stompHeartbeatsMissed: row('stomp_heartbeats_missed', 'counter', 'scenario', false),

@@ -42,7 +42,8 @@ class Span {
  * has drained. Use one meter per receiving connection (the duplicate window is per connection).
  *
  * Recorded: `im_sent`, `im_expected`, `im_delivered` (unique), `im_duplicated`, `im_out_of_order`,
- * `im_stale`, `ws_msg_latency` (delivery latency from the sender's wall clock, ms), and the send
+ * `im_stale`, `ws_msg_latency` (delivery latency from the sender's wall clock, ms) and
+ * `ws_msg_latency_from_plan` (the same from the planned send time, for paced sends), and the send
  * and delivery spans that give throughput (`im_senders`, `im_send_span_ms`, `im_receivers`,
  * `im_deliver_span_ms`).
  */
@@ -55,6 +56,7 @@ export class MessageMeter {
   private readonly outOfOrderC: Counter;
   private readonly staleC: Counter;
   private readonly latency: Trend;
+  private readonly latencyFromPlan: Trend;
   private readonly sendSpan: Span;
   private readonly deliverSpan: Span;
 
@@ -67,6 +69,7 @@ export class MessageMeter {
     this.outOfOrderC = vu.counter(M.imOutOfOrder);
     this.staleC = vu.counter(M.imStale);
     this.latency = vu.trend(M.msgLatency);
+    this.latencyFromPlan = vu.trend(M.msgLatencyFromPlan);
     this.sendSpan = new Span(vu.counter(M.imSendSpan), vu.counter(M.imSenders));
     this.deliverSpan = new Span(vu.counter(M.imDeliverSpan), vu.counter(M.imReceivers));
   }
@@ -81,9 +84,10 @@ export class MessageMeter {
   /**
    * A message arrived: `pair` names its sender (and room), `seq` its place in the sender's order.
    * `sentAtWall`: the sender's `vu.wallNow()` at send, for the delivery latency (only the first
-   * copy of a message is timed). Returns how it arrived.
+   * copy of a message is timed). `plannedAtWall`: when the sender planned to send it (`plannedWall`
+   * of `pace`'s time), for `ws_msg_latency_from_plan`. Returns how it arrived.
    */
-  delivered(pair: string, seq: number, sentAtWall?: number): Arrival {
+  delivered(pair: string, seq: number, sentAtWall?: number, plannedAtWall?: number): Arrival {
     const a = this.window.arrive(pair, seq);
     if (a === 'duplicate') {
       this.duplicatedC.add(1);
@@ -93,7 +97,11 @@ export class MessageMeter {
     this.deliveredC.add(1);
     if (a === 'reordered') this.outOfOrderC.add(1);
     else if (a === 'stale') this.staleC.add(1);
-    if (sentAtWall !== undefined) this.latency.add(this.vu.wallNow() - sentAtWall);
+    if (sentAtWall !== undefined || plannedAtWall !== undefined) {
+      const now = this.vu.wallNow();
+      if (sentAtWall !== undefined) this.latency.add(now - sentAtWall);
+      if (plannedAtWall !== undefined) this.latencyFromPlan.add(now - plannedAtWall);
+    }
     this.deliverSpan.mark(this.vu.now());
     return a;
   }

@@ -16,34 +16,60 @@ export interface RequestOptions {
    * Default: true when `trend` is `im_ack_rtt` itself, else false.
    */
   acks?: boolean;
+  /**
+   * Also time each reply from its request's planned send time (`send(…, { plannedAt })` with `pace`'s
+   * time), into `<trend>_from_plan` (docs/messaging.md, "Latency from the plan"). Acks always are,
+   * into `im_ack_rtt_from_plan`; this adds the twin of a trend of another name. Default false.
+   */
+  fromPlan?: boolean;
 }
 
-type Names = Pick<RequestOptions, 'trend' | 'timeouts' | 'acks'>;
+type Names = Pick<RequestOptions, 'trend' | 'timeouts' | 'acks' | 'fromPlan'>;
+interface NameSet {
+  trend: string;
+  timeouts: string;
+  /** The trend of latencies from the planned send time (`send(…, { plannedAt })`), when recorded. */
+  fromPlan?: string;
+}
 
-/** The names a `Requests` records: its trend, its timeouts counter (`timeouts`, else `<trend>_timeouts`), and wsbench's ack pair when they are not those. */
-function requestNames(opts: Names): { trend: string; timeouts: string; acks?: { trend: string; timeouts: string } } {
-  const own = { trend: opts.trend, timeouts: opts.timeouts ?? `${opts.trend}_timeouts` };
+/** The trend of a `Requests` timed from the plan: `im_ack_rtt_from_plan` for `im_ack_rtt`, else `<trend>_from_plan`. */
+const fromPlanOf = (trend: string): string => (trend === M.imAckRtt ? M.imAckRttFromPlan : `${trend}_from_plan`);
+
+/** The names a `Requests` records: its trend (and its from-the-plan twin), its timeouts counter (`timeouts`, else `<trend>_timeouts`), and wsbench's ack names when they are not those. */
+function requestNames(opts: Names): NameSet & { acks?: NameSet } {
+  const timed = opts.fromPlan === true || opts.trend === M.imAckRtt;
+  const own = { trend: opts.trend, timeouts: opts.timeouts ?? `${opts.trend}_timeouts`, ...(timed ? { fromPlan: fromPlanOf(opts.trend) } : {}) };
   if (!opts.acks || opts.trend === M.imAckRtt) return own;
-  return { ...own, acks: { trend: M.imAckRtt, timeouts: M.imAckTimeouts } };
+  return { ...own, acks: { trend: M.imAckRtt, timeouts: M.imAckTimeouts, fromPlan: M.imAckRttFromPlan } };
+}
+
+/** How a request was sent: the callback of its reply, and when it was planned to leave (`pace`'s second argument). */
+export interface SendOptions {
+  onReply?: (latencyMs: number) => void;
+  /** The planned send time on `vu.now()`'s clock: the reply's latency from it goes into `<trend>_from_plan` too. */
+  plannedAt?: number;
 }
 
 /**
  * The declarations of what `new Requests(vu, socket, opts)` records, exactly: `{ [trend]: 'trend',
- * [timeouts ?? trend + '_timeouts']: 'counter' }`, and with `acks` `im_ack_rtt` and `im_ack_timeouts`.
+ * [timeouts ?? trend + '_timeouts']: 'counter' }`, `[trend + '_from_plan']: 'trend'` with `fromPlan`,
+ * and with `acks` wsbench's three ack names (`im_ack_rtt`, `im_ack_rtt_from_plan`, `im_ack_timeouts`).
  * Spread them into `options.metrics`: `metrics: { ...requestMetrics({ trend: 'login_ms' }) }`
  * declares `login_ms` and `login_ms_timeouts`.
  */
 export function requestMetrics(opts: Names): Record<string, CustomMetricKind> {
   const n = requestNames(opts);
   const own: Record<string, CustomMetricKind> = { [n.trend]: 'trend', [n.timeouts]: 'counter' };
-  return n.acks ? { ...own, [n.acks.trend]: 'trend', [n.acks.timeouts]: 'counter' } : own;
+  if (n.fromPlan) own[n.fromPlan] = 'trend';
+  if (!n.acks) return own;
+  return { ...own, [n.acks.trend]: 'trend', [n.acks.fromPlan as string]: 'trend', [n.acks.timeouts]: 'counter' };
 }
 
 /** One figure recorded under the helper's own name and, for acks, under wsbench's as well. */
 class Both<T extends Counter | Trend> {
-  constructor(private readonly own: T, private readonly ack: T | undefined) {}
+  constructor(private readonly own: T | undefined, private readonly ack: T | undefined) {}
   add(v: number): void {
-    this.own.add(v);
+    this.own?.add(v);
     this.ack?.add(v);
   }
 }
@@ -60,17 +86,23 @@ class Both<T extends Counter | Trend> {
  */
 export class Requests<K = string> {
   private readonly trend: Both<Trend>;
+  /** Undefined when nothing is timed from the plan (no `fromPlan`, no acks). */
+  private readonly fromPlan: Both<Trend> | undefined;
   private readonly timeouts: Both<Counter>;
   readonly timeoutMs: number;
   /** Send times by key, in send order (Map keeps insertion order): the oldest is first. */
   private readonly waiting = new Map<K, number>();
   private readonly callbacks = new Map<K, (latencyMs: number) => void>();
+  /** Planned send times of the requests that have one (paced sends): how late each left is added to its latency. */
+  private readonly planned = new Map<K, number>();
   private timer: unknown;
 
   constructor(private readonly vu: VuContext<object>, private readonly socket: Socket, opts: RequestOptions) {
     if (typeof opts.trend !== 'string' || opts.trend === '') throw new Error('Requests: options.trend must name a trend, e.g. "im_ack_rtt"');
     const names = requestNames(opts);
     this.trend = new Both(vu.trend(names.trend), names.acks && vu.trend(names.acks.trend));
+    const ackPlan = names.acks?.fromPlan;
+    this.fromPlan = names.fromPlan || ackPlan ? new Both(names.fromPlan ? vu.trend(names.fromPlan) : undefined, ackPlan ? vu.trend(ackPlan) : undefined) : undefined;
     this.timeouts = new Both(vu.counter(names.timeouts), names.acks && vu.counter(names.acks.timeouts));
     this.timeoutMs = opts.timeoutMs ?? vu.options.pongTimeoutMs;
     if (!(this.timeoutMs > 0)) throw new Error(`Requests: options.timeoutMs must be more than 0 (got ${opts.timeoutMs})`);
@@ -90,20 +122,24 @@ export class Requests<K = string> {
   /**
    * Sends `data` as the request `key` and starts its clock. Returns false, sending nothing,
    * when the socket is not open. A key still waiting for its reply cannot be reused (throws).
+   * The third argument is the reply's callback, or `{ onReply, plannedAt }` for a paced send.
    */
-  send(key: K, data: string | ArrayBuffer | Uint8Array, onReply?: (latencyMs: number) => void): boolean {
+  send(key: K, data: string | ArrayBuffer | Uint8Array, how?: ((latencyMs: number) => void) | SendOptions): boolean {
     if (this.socket.readyState !== 1) return false;
-    this.track(key, onReply);
+    this.track(key, how);
     this.socket.send(data);
     return true;
   }
 
   /** Starts the clock of request `key` without sending (when the frame goes out some other way). */
-  track(key: K, onReply?: (latencyMs: number) => void): void {
+  track(key: K, how?: ((latencyMs: number) => void) | SendOptions): void {
     if (this.waiting.has(key)) throw new Error(`Requests: key ${String(key)} is already waiting for its reply; keys must be unique`);
     const now = this.vu.now();
     this.waiting.set(key, now);
-    if (onReply) this.callbacks.set(key, onReply);
+    const o = typeof how === 'function' ? { onReply: how } : how;
+    if (o?.onReply) this.callbacks.set(key, o.onReply);
+    // a send planned for later than it left (cannot happen with pace) is timed from the send
+    if (this.fromPlan && o?.plannedAt !== undefined && Number.isFinite(o.plannedAt)) this.planned.set(key, Math.min(now, o.plannedAt));
     if (this.timer === undefined) this.arm(now);
   }
 
@@ -118,12 +154,15 @@ export class Requests<K = string> {
     const latency = this.vu.now() - at;
     const cb = this.callbacks.size > 0 ? this.callbacks.get(key) : undefined;
     if (cb) this.callbacks.delete(key);
+    const plannedAt = this.planned.size > 0 ? this.planned.get(key) : undefined;
+    if (plannedAt !== undefined) this.planned.delete(key);
     if (latency > this.timeoutMs) {
       // the reply came after the timer should have fired (a busy event loop): still a timeout
       this.timeouts.add(1);
       return undefined;
     }
     this.trend.add(latency);
+    if (plannedAt !== undefined) this.fromPlan?.add(latency + (at - plannedAt));
     cb?.(latency);
     return latency;
   }
@@ -146,6 +185,7 @@ export class Requests<K = string> {
     if (this.waiting.size > 0) this.timeouts.add(this.waiting.size);
     this.waiting.clear();
     this.callbacks.clear();
+    this.planned.clear();
     if (this.timer !== undefined) this.vu.clearTimer(this.timer);
     this.timer = undefined;
   }
@@ -168,6 +208,7 @@ export class Requests<K = string> {
       if (at > limit) break;
       this.waiting.delete(key);
       this.callbacks.delete(key);
+      this.planned.delete(key);
       n++;
     }
     if (n > 0) this.timeouts.add(n);

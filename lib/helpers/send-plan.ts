@@ -103,22 +103,42 @@ export function durationSetting(value: unknown, what: string): number | undefine
  * Calls `fn(0) … fn(count − 1)` every `periodMs`, the first after `startInMs`, on the VU's timers.
  * Each call is due at start + i × period: a late timer is caught up at once, so exactly `count`
  * calls happen (unless the VU ends first) and timer drift never accumulates. One interval timer.
+ *
+ * `fn` also gets the time call i was planned for (`vu.now()`'s clock: `pace`'s call + startInMs +
+ * i × period), whenever it really runs: hand it to `Requests.send` (`{ plannedAt }`) and
+ * `plannedWall(vu, plannedAt)` to `MessageMeter.delivered`, and latency is measured from the plan
+ * as well as from the send (docs/messaging.md, "Latency from the plan").
  */
-export function pace(vu: VuContext<object>, plan: SendPlan, fn: (i: number) => void): void {
+export function pace(vu: VuContext<object>, plan: SendPlan, fn: (i: number, plannedAt: number) => void): void {
   if (plan.count <= 0) return;
   let i = 0;
-  let t0 = 0;
+  // the plan's own origin: a first timer that fires late does not move the plan
+  const t0 = vu.now() + Math.max(0, plan.startInMs);
   let interval: unknown;
   // a timer may fire a hair before its time on the monotonic clock: a small tolerance keeps it from skipping a beat
   const slack = Math.min(2, plan.periodMs / 10);
   const tick = (): void => {
     const due = Math.min(plan.count, Math.floor((vu.now() - t0 + slack) / plan.periodMs) + 1);
-    while (i < due) fn(i++);
+    while (i < due) {
+      fn(i, t0 + i * plan.periodMs);
+      i++;
+    }
     if (i >= plan.count && interval !== undefined) vu.clearTimer(interval);
   };
-  vu.setTimeout(() => {
-    t0 = vu.now();
+  const first = (): void => {
+    // a first timer that fired early (a coarse clock) waits out the rest, so the interval keeps the plan's beat
+    const early = t0 - vu.now();
+    if (early > slack) {
+      vu.setTimeout(first, early);
+      return;
+    }
     tick();
     if (i < plan.count) interval = vu.setInterval(tick, plan.periodMs);
-  }, Math.max(0, plan.startInMs));
+  };
+  vu.setTimeout(first, Math.max(0, plan.startInMs));
+}
+
+/** A `plannedAt` of `pace` (the VU's monotonic clock) on the wall clock, as messages carry their send time (`vu.wallNow()`). */
+export function plannedWall(vu: VuContext<object>, plannedAt: number): number {
+  return vu.wallNow() - (vu.now() - plannedAt);
 }

@@ -11,11 +11,12 @@ import type { Prepared } from './prepare';
 import { K6ScenarioJson, RunPlan, runPlan } from './run-plan';
 import { emptyThresholdWarnings, K6SummaryData } from './summary';
 import { K6Vu } from './vu';
+import { K6TlsAuth, tlsAuthFromEnv } from './tls-auth';
 
 export type { BundleMeta } from './meta';
 
 export interface K6Entry {
-  options: K6Options;
+  options: K6Options & K6TlsAuth;
   /** k6's default function: one iteration is one VU's whole life. */
   iteration(): void;
   /** k6's handleSummary: warns of thresholds that judged no data, then lets k6 print its own summary. */
@@ -69,7 +70,8 @@ export function k6Entry(mod: unknown, meta: BundleMeta, prepareOnce: () => Prepa
   let plan: { run: RunPlan; options: ResolvedOptions } | undefined;
   let lived = false;
   return {
-    options: k6Opts,
+    // the client certificate is read here, in each init context, and never enters the shared prepared options
+    options: { ...k6Opts, ...tlsAuthFromEnv(__ENV, (file) => open(file)) },
     iteration(): void {
       if (!plan) {
         try {

@@ -127,6 +127,8 @@ function targetOf(path: string[], f: Fillable): Target {
       if (field === 'sent') return count(M.msgsSent);
       if (field === 'received') return count(M.msgsReceived);
       if (field === 'latencyMs') return trend(M.msgLatency);
+      if (field === 'latencyFromPlanMs') return trend(M.msgLatencyFromPlan);
+      if (field === 'ackRttFromPlanMs') return trend(M.imAckRttFromPlan);
       if (field === 'lost') return { why: 'k6 has no lost-message count' };
       break;
     case 'vus':

@@ -1,7 +1,8 @@
 import type tls from 'node:tls';
 import { ConnectOpts, connectWithHooks } from './connect-hooks';
+import { connectViaProxy } from './proxy-connect';
 import { RawWebSocket } from './raw-ws';
-import type { ConnectRequest, TransportHooks, WsClientFactory, WsClientLike } from './transport';
+import type { ConnectRequest, ProxyRoute, TransportHooks, WsClientFactory, WsClientLike } from './transport';
 
 /**
  * The `transport: 'raw'` client (lib/node/transport.ts): RawWebSocket, which writes the upgrade
@@ -15,5 +16,7 @@ export const rawClient: WsClientFactory = (req: ConnectRequest, hooks: Transport
     maxPayload: req.maxPayload,
     headers: req.headers,
     localAddress: req.localAddress,
-    createConnection: (opts: ConnectOpts) => connectWithHooks(opts, hooks, req.url.startsWith('wss:')),
+    createConnection: req.proxy
+      ? (opts: ConnectOpts, done) => connectViaProxy(opts, hooks, req.url.startsWith('wss:'), req.proxy as ProxyRoute, done)
+      : (opts: ConnectOpts) => connectWithHooks(opts, hooks, req.url.startsWith('wss:')),
   }) as unknown as WsClientLike;

@@ -1,7 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import WebSocket from 'ws';
+import { tlsOptions } from './connect-hooks';
 import { checkProtocols, checkUpgrade, codedError, HeaderValue, isUpgradeAnswer, MAX_HEAD_BYTES, newKey, parseResponseHead, parseTarget, requestHead } from './raw-upgrade';
+import { bodyNamesRefusal, REFUSAL_BODY_BYTES, refusalError } from './refused-upgrade';
 
 /**
  * A WebSocket client that does its own upgrade over `net`/`tls` and then hands the socket to
@@ -25,9 +27,14 @@ export interface RawClientOptions extends tls.ConnectionOptions {
   perMessageDeflate?: false;
   localAddress?: string;
   family?: number;
-  /** Makes the TCP (or TLS) socket, as ws's option does; receives the same kind of options object. */
-  createConnection?: (opts: net.NetConnectOpts & tls.ConnectionOptions & { path?: string; socketPath?: string }) => net.Socket;
+  /**
+   * Makes the TCP (or TLS) socket, as ws's option does; receives the same kind of options object.
+   * Like Node's http client, it may return nothing and hand the socket to `done` later (a proxy tunnel).
+   */
+  createConnection?: (opts: ConnectOpts, done: (err: Error | null, socket?: net.Socket) => void) => net.Socket | void;
 }
+
+type ConnectOpts = net.NetConnectOpts & tls.ConnectionOptions & { path?: string; socketPath?: string };
 
 /** ws's private members this class builds on (stable through ws 8: WebSocketServer uses them). */
 interface WsInternals {
@@ -50,22 +57,17 @@ const ABORTED = 'WebSocket was closed before the connection was established';
 const FRAMING = { allowSynchronousEvents: true, generateMask: undefined, maxBufferedChunks: 256 * 1024, maxFragments: 16 * 1024, skipUTF8Validation: false };
 const WS_DEFAULTS = { autoPong: true, maxPendingAutoPongs: 60, closeTimeout: 30_000 };
 
-function netConnect(opts: net.NetConnectOpts & { path?: string; socketPath?: string }): net.Socket {
-  (opts as { path?: string }).path = opts.socketPath;
-  return net.connect(opts);
-}
-
-function tlsConnect(opts: tls.ConnectionOptions & { path?: string }): net.Socket {
-  opts.path = undefined;
-  if (!opts.servername && opts.servername !== '') opts.servername = net.isIP(opts.host ?? '') ? '' : opts.host;
-  return tls.connect(opts);
-}
+const netConnect = (opts: ConnectOpts): net.Socket => net.connect({ ...opts, path: opts.socketPath } as net.NetConnectOpts);
+const tlsConnect = (opts: ConnectOpts): net.Socket => tls.connect(tlsOptions(opts));
 
 export class RawWebSocket extends WebSocket {
   /** During the upgrade only (all dropped at open): the socket, the key sent, the answer so far. */
   private rawSocket: Tagged | undefined;
   private rawKey: string | undefined;
   private rawHead: Buffer | undefined;
+  /** A refusal whose body is being read, to name it (lib/node/refused-upgrade.ts): its status, the body so far, the bytes wanted. */
+  private rawBody: { status: number; text: string; need: number } | undefined;
+  private rawSecure = false;
   private readonly rawProtocols: readonly string[];
   private readonly rawMaxPayload: number;
 
@@ -94,9 +96,26 @@ export class RawWebSocket extends WebSocket {
     const head = requestHead(target, key, list, options.headers, auth);
     const connect = options.createConnection ?? (target.secure ? tlsConnect : netConnect);
     const { headers: _h, maxPayload: _m, handshakeTimeout, perMessageDeflate: _p, createConnection: _c, ...transport } = options;
-    const socket = connect({ ...transport, host: target.host, port: target.port, path: target.path, socketPath: undefined }) as Tagged;
-    this.rawSocket = socket;
     this.rawKey = key;
+    this.rawSecure = target.secure;
+    const later = (err: Error | null, s?: net.Socket): void => this.onSocket(err, s, head, handshakeTimeout);
+    const socket = connect({ ...transport, host: target.host, port: target.port, path: target.path, socketPath: undefined }, later);
+    if (socket) this.attach(socket, head, handshakeTimeout);
+  }
+
+  /** @internal the socket of a createConnection that answered later: dropped if the attempt ended meanwhile */
+  onSocket(err: Error | null, socket: net.Socket | undefined, head: string, handshakeTimeout: number | undefined): void {
+    if (this.readyState !== WebSocket.CONNECTING) {
+      socket?.on('error', ignore).destroy();
+      return;
+    }
+    if (err || !socket) fail(this, err ?? new Error('no socket'), false);
+    else this.attach(socket, head, handshakeTimeout);
+  }
+
+  private attach(raw: net.Socket, head: string, handshakeTimeout: number | undefined): void {
+    const socket = raw as Tagged;
+    this.rawSocket = socket;
     socket[kRaw] = this;
     socket.on('data', rawOnData);
     socket.on('error', rawOnError);
@@ -122,6 +141,7 @@ export class RawWebSocket extends WebSocket {
 
   /** @internal bytes of the answer to the upgrade */
   onHandshakeData(chunk: Buffer): void {
+    if (this.rawBody) return this.onRefusalBody(chunk.toString('latin1'));
     const buf = this.rawHead ? Buffer.concat([this.rawHead, chunk]) : chunk;
     const end = buf.indexOf('\r\n\r\n', Math.max(0, (this.rawHead?.length ?? 0) - 3), 'latin1');
     if (end < 0 || end > MAX_HEAD_BYTES) {
@@ -133,7 +153,12 @@ export class RawWebSocket extends WebSocket {
     const res = parseResponseHead(buf.toString('latin1', 0, end));
     if (res instanceof Error) return fail(this, res);
     if (res.status >= 100 && res.status < 200 && res.status !== 101) return this.onHandshakeData(buf.subarray(end + 4)); // 1xx information: the answer follows
-    if (!isUpgradeAnswer(res)) return fail(this, new Error(`Unexpected server response: ${res.status}`));
+    if (!isUpgradeAnswer(res)) {
+      if (!bodyNamesRefusal(res.status, this.rawSecure)) return fail(this, refusalError(res.status, ''));
+      const need = Math.min(Number(res.headers.get('content-length') ?? REFUSAL_BODY_BYTES) || 0, REFUSAL_BODY_BYTES);
+      this.rawBody = { status: res.status, text: '', need };
+      return this.onRefusalBody(buf.toString('latin1', end + 4));
+    }
     const verdict = checkUpgrade(res, this.rawKey as string, this.rawProtocols);
     if ('error' in verdict) return fail(this, new Error(verdict.error));
     const socket = this.rawSocket as Tagged;
@@ -142,9 +167,18 @@ export class RawWebSocket extends WebSocket {
     internals(this).setSocket(socket, buf.subarray(end + 4), { ...FRAMING, maxPayload: this.rawMaxPayload });
   }
 
-  /** @internal the socket before the upgrade finished: every failure is one error, then close */
+  /** @internal the socket before the upgrade finished: every failure is one error, then close (a refusal: with what its body said) */
   onHandshakeError(err: Error): void {
-    fail(this, err, false);
+    const refused = this.rawBody;
+    if (refused) fail(this, refusalError(refused.status, refused.text));
+    else fail(this, err, false);
+  }
+
+  private onRefusalBody(text: string): void {
+    const r = this.rawBody as { status: number; text: string; need: number };
+    r.text += text;
+    // whole: its Content-Length read, or the last chunk of a chunked body (a server may keep the connection open)
+    if (r.text.length >= r.need || r.text.includes('\r\n0\r\n\r\n') || r.text.startsWith('0\r\n\r\n')) fail(this, refusalError(r.status, r.text));
   }
 
   /** @internal */
@@ -153,6 +187,7 @@ export class RawWebSocket extends WebSocket {
     this.rawSocket = undefined;
     this.rawKey = undefined;
     this.rawHead = undefined;
+    this.rawBody = undefined;
     return s;
   }
 }

@@ -6,6 +6,7 @@ import { classifyError } from '../core/errors';
 import { APP_PONG_PREFIX, ConnectParams, PingType, Socket } from '../scenario/types';
 import type { Meter } from './meter';
 import { leave } from './leave';
+import type { ProxyResolver } from './proxy-route';
 import type { TransportHooks, WsClientFactory, WsClientLike } from './transport';
 import { wsClient } from './ws-client';
 
@@ -23,6 +24,8 @@ export interface SocketSettings {
   wsOptions: WebSocket.ClientOptions;
   /** The WebSocket client (lib/node/transport.ts). Default: `ws`. */
   client?: WsClientFactory;
+  /** Each connection's HTTP proxy, if any (lib/node/proxy-route.ts). */
+  proxy?: ProxyResolver;
 }
 
 export type { SocketOwner };
@@ -79,7 +82,10 @@ export class NodeSocket extends ConnectionState<SocketSettings> implements Socke
     super(meter, settings, owner);
     try {
       this.ws = (settings.client ?? wsClient)(
-        { url, protocols: params?.protocols, headers: params?.headers, localAddress, maxPayload: settings.maxMessageBytes ?? 1_048_576, options: settings.wsOptions },
+        {
+          url, protocols: params?.protocols, headers: params?.headers, localAddress, maxPayload: settings.maxMessageBytes ?? 1_048_576,
+          options: settings.wsOptions, proxy: settings.proxy?.(url),
+        },
         this,
       );
     } catch (err) {

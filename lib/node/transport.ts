@@ -51,6 +51,16 @@ export interface TransportHooks {
   rawError(err: Error & { code?: string }): void;
 }
 
+/** Where one connection's HTTP CONNECT tunnel goes (lib/node/proxy-route.ts picks it per URL; lib/node/proxy-connect.ts opens it). */
+export interface ProxyRoute {
+  host: string;
+  port: number;
+  /** The Proxy-Authorization value (`Basic …`), from the proxy URL's user and password. */
+  authorization?: string;
+  /** The proxy must answer CONNECT within this (the attempt's connect timeout): a proxy that never answers holds no socket. */
+  timeoutMs: number;
+}
+
 /** One connection to open. */
 export interface ConnectRequest {
   url: string;
@@ -60,8 +70,10 @@ export interface ConnectRequest {
   localAddress?: string;
   /** Largest message accepted; a larger one fails the connection with 1009. */
   maxPayload: number;
-  /** TLS and other `ws`-style options (`rejectUnauthorized`, `ca`, `handshakeTimeout` is not used). */
+  /** TLS and other `ws`-style options (`rejectUnauthorized`, `ca`, `cert`, `key`; `handshakeTimeout` is not used). */
   options: ClientOptions;
+  /** The HTTP proxy to tunnel through (lib/node/proxy-connect.ts), or undefined to connect direct. */
+  proxy?: ProxyRoute;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface MessagesSummary {
   lost: number;
   /** Delivery latency, send (sender's wall clock) to arrival (receiver's wall clock), first copies only. */
   latencyMs: Stats;
+  /** Delivery latency from the planned send time (paced sends that carried it; docs/messaging.md, "Latency from the plan"). */
+  latencyFromPlanMs: Stats;
   /** Deliveries the senders expected: 1 per message to a peer, members − 1 per message to a room. */
   expected: number;
   /** Unique deliveries. */
@@ -37,6 +39,8 @@ export interface MessagesSummary {
   throughput: { sentPerSec: number | null; deliveredPerSec: number | null };
   /** Send → ack round trip. */
   ackRttMs: Stats;
+  /** Planned send → ack: a send that left late waits the delay too, so a stalled generator or server cannot hide. */
+  ackRttFromPlanMs: Stats;
   /** WebSocket data frames, whatever they carried (heartbeats excluded). */
   frames: { sent: number; received: number };
 }
@@ -66,6 +70,7 @@ export function messagesSummary(totals: MetricsSnapshot): MessagesSummary {
     received: delivered + duplicated,
     lost,
     latencyMs: summaryStats(totals, M.msgLatency),
+    latencyFromPlanMs: summaryStats(totals, M.msgLatencyFromPlan),
     expected,
     delivered,
     lossRate: expected > 0 ? Math.round((lost / expected) * 1e6) / 1e6 : null,
@@ -79,6 +84,7 @@ export function messagesSummary(totals: MetricsSnapshot): MessagesSummary {
       deliveredPerSec: ratePerSec(delivered, c(M.imReceivers), c(M.imDeliverSpan)),
     },
     ackRttMs,
+    ackRttFromPlanMs: summaryStats(totals, M.imAckRttFromPlan),
     frames: { sent: c(M.msgsSent), received: c(M.msgsReceived) },
   };
 }
