@@ -12,3 +12,5 @@ export { Stomp, STOMP_PROTOCOLS, stompMetrics, stompSettings } from './protocols
 export type { AckMode, StompExtra, StompMessage, StompOptions } from './protocols/stomp';
 export { GraphqlWs, GRAPHQL_WS_SUBPROTOCOL, graphqlWsMetrics } from './protocols/graphql-ws';
 export type { GraphqlOperation, GraphqlResult, GraphqlSink, GraphqlWsOptions } from './protocols/graphql-ws';
+export { SocketIO, socketioMetrics, socketioSettings, socketioUrl, Namespace, PacketType } from './protocols/socketio';
+export type { AckHandler, Auth, EngineOpen, EventHandler, SocketIOExtra, SocketIOOptions } from './protocols/socketio';

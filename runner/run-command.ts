@@ -19,6 +19,7 @@ export const PROTOCOL_SCENARIOS: Record<string, string> = {
   mqtt: path.join(ROOT, 'scenarios', 'mqtt.ts'),
   stomp: path.join(ROOT, 'scenarios', 'stomp.ts'),
   'graphql-ws': path.join(ROOT, 'scenarios', 'graphql-ws.ts'),
+  socketio: path.join(ROOT, 'scenarios', 'socketio.ts'),
 };
 
 export interface AllArgs extends RunArgs {

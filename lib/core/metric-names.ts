@@ -96,6 +96,16 @@ export const METRICS = {
   // a graphql-ws session's own (lib/protocols/graphql-ws.ts `graphqlWsMetrics()`): connection_init → connection_ack, GraphQL errors
   graphqlWsAck: row('graphql_ws_ack_ms', 'trend', 'scenario', false),
   graphqlWsErrors: row('graphql_ws_errors', 'counter', 'scenario', false),
+  // a Socket.IO connection's own (lib/protocols/socketio.ts `socketioMetrics()`): the open packet, a namespace's CONNECT,
+  // acks, the server's pings (all, their round trip, the connections it would drop for a late pong), CONNECT_ERRORs
+  socketioOpen: row('socketio_open_ms', 'trend', 'scenario', false),
+  socketioConnect: row('socketio_connect_ms', 'trend', 'scenario', false),
+  socketioAck: row('socketio_ack_ms', 'trend', 'scenario', false),
+  socketioAckTimeouts: row('socketio_ack_ms_timeouts', 'counter', 'scenario', false),
+  socketioPingsReceived: row('socketio_pings_received', 'counter', 'scenario', false),
+  socketioPingRtt: row('socketio_ping_rtt_ms', 'trend', 'scenario', false),
+  socketioPingTimeouts: row('socketio_ping_timeouts', 'counter', 'scenario', false),
+  socketioConnectErrors: row('socketio_connect_errors', 'counter', 'scenario', false),
   // reconnect recovery: retries, retries that failed, time a dropped VU was down, connect latency of the reconnects
   reconnects: row('ws_reconnects', 'counter', 'reconnect', false, 'connections.reconnects'),
   reconnectFailures: row('ws_reconnect_failures', 'counter', 'reconnect', false),

@@ -2,7 +2,8 @@
  * Hints of the failure classes of lib/protocols/ (lib/core/errors.ts puts them before its own;
  * first match wins): the broker's setting or the scenario's option behind each. The classes are
  * made by lib/protocols/mqtt-reasons.ts `mqttClass`, lib/protocols/mqtt.ts,
- * lib/protocols/stomp-errors.ts and lib/protocols/graphql-ws-config.ts (graphql-ws's close codes: graphql-ws-codec.ts `CLOSE_CODES`).
+ * lib/protocols/stomp-errors.ts, lib/protocols/graphql-ws-config.ts (graphql-ws's close codes: graphql-ws-codec.ts `CLOSE_CODES`)
+ * and lib/protocols/socketio-errors.ts.
  */
 export const PROTOCOL_HINTS: Array<[RegExp, string]> = [
   [/^MQTT CONNACK (4|5|134|135) /, 'the broker refused the credentials: check the username and password of mqtt() (their ${vu}/${token}, --tokens) and the broker\'s password_file / acl_file'],
@@ -29,4 +30,9 @@ export const PROTOCOL_HINTS: Array<[RegExp, string]> = [
   [/^graphql-ws connection_ack timeout/, 'no connection_ack within the handshake timeout: is the target a graphql-ws endpoint (subprotocol graphql-transport-ws), is its onConnect slow?'],
   [/^graphql-ws error/, 'the server answered an operation with GraphQL errors (the first is in the class): check the query, its variables and the schema'],
   [/^graphql-ws (invalid message|subprotocol)/, 'the server does not speak graphql-transport-ws (the legacy subscriptions-transport-ws is another protocol): check the endpoint'],
+  [/^Socket\.IO CONNECT_ERROR /, 'the server refused the namespace (its middleware called next(new Error(message))): check the auth payload (its ${token}, --tokens) and the namespace name'],
+  [/^Socket\.IO ping timeout/, 'no server ping within pingInterval + pingTimeout of our pong: the server drops such a connection for a late pong. The server or the load generator is overloaded (see the CPU warnings), or the server is gone; raise its pingTimeout'],
+  [/^Socket\.IO (open|CONNECT) timeout/, 'no open packet or CONNECT answer within the handshake timeout: is the target a Socket.IO v3/v4 server (path /socket.io/, EIO=4) serving that namespace?'],
+  [/^Socket\.IO malformed/, 'a message that is no Engine.IO 4 or Socket.IO packet: is the target a Socket.IO v3/v4 server (v2 speaks EIO=3)?'],
+  [/^Socket\.IO DISCONNECT by the server/, 'the server app disconnected the socket (socket.disconnect() on its side): see its log'],
 ];
