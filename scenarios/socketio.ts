@@ -1,5 +1,5 @@
 import { hold, ramp, ScenarioOptions, VuContext } from '../lib';
-import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, ReconnectingSocket, sendPlan } from '../lib/helpers';
+import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, plannedWall, ReconnectingSocket, sendPlan } from '../lib/helpers';
 import { SocketIO, SocketIOExtra, socketioMetrics, socketioSettings, socketioUrl } from '../lib/protocols';
 
 /**
@@ -31,12 +31,13 @@ export default function (vu: VuContext<MessagingExtra & SocketIOExtra>): void {
   const to = `${x.ioRoomPrefix}${(vu.id + 1) % peakWindow(vu.options.stages).vus}`;
   chat.ready(() => chat.emit(x.ioJoin, [`${x.ioRoomPrefix}${vu.id}`])); // again after each reconnect
   chat.on(x.ioEvent, ([m]) => {
-    const { from, seq, ts } = m as { from: number; seq: number; ts: number };
-    meter.delivered(String(from), seq, ts);
+    const { from, seq, ts, planned } = m as { from: number; seq: number; ts: number; planned: number };
+    meter.delivered(String(from), seq, ts, planned);
   });
   const body = x.ioBinary ? new Uint8Array(s.msgSize) : 'x'.repeat(s.msgSize);
-  pace(vu, sendPlan(vu.options.stages, vu.id, { rate: s.msgRate, warmupMs: s.warmupMs, drainMs: s.drainMs }), (seq) => {
-    if (chat.emit(x.ioEvent, [to, { from: vu.id, seq, ts: vu.wallNow(), body }], true)) meter.sent(1);
+  pace(vu, sendPlan(vu.options.stages, vu.id, { rate: s.msgRate, warmupMs: s.warmupMs, drainMs: s.drainMs }), (seq, plannedAt) => {
+    const m = { from: vu.id, seq, ts: vu.wallNow(), planned: plannedWall(vu, plannedAt), body };
+    if (chat.emit(x.ioEvent, [to, m], true, plannedAt)) meter.sent(1);
   });
   vu.onStop(() => io.close()); // DISCONNECT before the runner's close
   socket.addEventListener('close', () => meter.flush());

@@ -78,12 +78,12 @@ export class SocketIO implements NamespaceHost {
     return true;
   }
 
-  writeWithAck(p: Packet, onAck?: AckHandler): boolean {
+  writeWithAck(p: Packet, onAck?: AckHandler, plannedAt?: number): boolean {
     if (this.socket.readyState !== 1) return false;
     do this.nextId = (this.nextId + 1) % 0x7fffffff;
     while (this.acks.isWaiting(this.nextId));
     const id = this.nextId;
-    this.acks.track(id, onAck && ((ms) => onAck(ms, this.ackArgs)));
+    this.acks.track(id, { onReply: onAck && ((ms) => onAck(ms, this.ackArgs)), plannedAt });
     return this.write({ ...p, id });
   }
 

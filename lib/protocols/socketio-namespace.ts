@@ -15,7 +15,7 @@ export interface NamespaceHost {
   /** Sends a packet (its attachments too); false when the socket is not open. */
   write(p: Packet): boolean;
   /** Sends a packet with a fresh ack id, its ack timed. */
-  writeWithAck(p: Packet, onAck?: AckHandler): boolean;
+  writeWithAck(p: Packet, onAck?: AckHandler, plannedAt?: number): boolean;
   /** A namespace's CONNECT was refused, or the server disconnected it. */
   lost(ns: Namespace, kind: string, refused: boolean): void;
 }
@@ -82,14 +82,14 @@ export class Namespace {
   /**
    * Emits `event` with `args` (an ArrayBuffer or typed array among them goes as a binary attachment).
    * With `onAck` (true, or a handler) the server's ack is timed through the connection's `Requests`
-   * (`socketio_ack_ms`, the summary's acks); a missing one counts as an ack timeout. False, nothing
-   * sent, when the namespace is not connected.
+   * (`socketio_ack_ms`, the summary's acks), and from `plannedAt` too (`pace`'s planned send time); a
+   * missing one counts as an ack timeout. False, nothing sent, when the namespace is not connected.
    */
-  emit(event: string, args: unknown[] = [], onAck?: boolean | AckHandler): boolean {
+  emit(event: string, args: unknown[] = [], onAck?: boolean | AckHandler, plannedAt?: number): boolean {
     if (!this.connected) return false;
     const p: Packet = { type: PacketType.EVENT, nsp: this.name, data: [event, ...args] };
     if (onAck === undefined || onAck === false) return this.host.write(p);
-    return this.host.writeWithAck(p, onAck === true ? undefined : onAck);
+    return this.host.writeWithAck(p, onAck === true ? undefined : onAck, plannedAt);
   }
 
   /** Leaves the namespace (DISCONNECT); the connection stays. */
