@@ -59,6 +59,9 @@ describeK6('Socket.IO on real k6 against a socket.io v4 app', () => {
     const r = await runK6(bin, await buildBundle(refused(), bin.legacy), [], { TARGET: server.url });
     expect(r.stderr).not.toMatch(/GoError|TypeError|ReferenceError/);
     await until(() => server.counts.open === 0, 30_000);
+    // the figures first, so that a miscount shows what each side saw
+    console.log(`k6 ${bin.version} Socket.IO refused: attempts ${total(r, 'ws_connect_attempts')}, opened ${total(r, 'ws_sessions')}, `
+      + `open packets ${n(r, 'socketio_open_ms')}, CONNECT_ERRORs ${total(r, 'socketio_connect_errors')}; server: ${JSON.stringify(server.counts)}`);
     expect([total(r, 'socketio_connect_errors'), server.counts.refused, server.counts.connects]).toEqual([VUS, VUS, 0]);
     expect([n(r, 'socketio_connect_ms'), total(r, 'im_sent'), total(r, 'ws_disconnects')]).toEqual([0, 0, 0]);
   }, 120_000);
