@@ -28,6 +28,9 @@ type Msg =
   /** worker → primary → holders: a serialised deliver frame for a user or room. */
   | { t: 'forward'; kind: RouteKind; key: string; text: string }
   | { t: 'stats?'; id: number }
+  /** worker → primary: every process's counters, summed (its GET /stats); primary → worker: the sum. */
+  | { t: 'all-stats?'; id: number }
+  | { t: 'all-stats'; id: number; stats: ServerStats }
   /** primary → workers: the chaos switch's restart (chaos.ts). */
   | { t: 'restart'; mode: RestartMode; downMs: number }
   | { t: 'stats'; id: number; stats: ServerStats };
@@ -91,6 +94,7 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
             if (to) for (const other of to) if (other !== w) other.send(m);
           } else if (m.t === 'presence') holders.set(m.kind, m.key, w, m.on);
           else if (m.t === 'ready') resolve(m.port);
+          else if (m.t === 'all-stats?') void statsOf().then((parts) => w.isConnected() && w.send({ t: 'all-stats', id: m.id, stats: sumStats(parts) }));
           else if (m.t === 'stats') {
             const wait = waiting.get(m.id);
             if (!wait) return;
@@ -161,8 +165,19 @@ export async function runClusterWorker(): Promise<void> {
   };
   // assigned once listening; the handlers below may run before that
   let server: ImServer | undefined = undefined;
+  const asked = new Map<number, (s: ServerStats) => void>();
+  let askId = 0;
+  // GET /stats on any process answers for the whole cluster: the primary sums every process's counters
+  const statsOfAll = (): Promise<ServerStats> => new Promise((done) => {
+    asked.set(++askId, done);
+    send({ t: 'all-stats?', id: askId });
+  });
   process.on('message', (m: Msg) => {
     if (m.t === 'forward') server?.deliverLocal(m.kind, m.key, m.text);
+    else if (m.t === 'all-stats') {
+      asked.get(m.id)?.(m.stats);
+      asked.delete(m.id);
+    }
     else if (m.t === 'stats?' && server) send({ t: 'stats', id: m.id, stats: server.stats() });
     else if (m.t === 'restart') void server?.restart(m.mode, m.downMs);
   });
@@ -172,6 +187,7 @@ export async function runClusterWorker(): Promise<void> {
   server = await startImServer({
     ...o,
     exclusive: false,
+    statsOfAll,
     router: {
       presence: (kind, key, on) => send({ t: 'presence', kind, key, on }),
       forward: (kind, key, text) => send({ t: 'forward', kind, key, text }),

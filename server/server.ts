@@ -39,6 +39,8 @@ export interface ImServerOptions {
   sendBuffer?: SendBufferPolicy;
   /** Take permessage-deflate when a client offers it (every message compressed; docs/transport.md). Default: never. */
   compression?: boolean;
+  /** Set in cluster workers (cluster.ts): the counters of every process, which GET /stats serves. Default: this process's. */
+  statsOfAll?: () => Promise<ServerStats>;
 }
 
 export interface ImServer {
@@ -94,8 +96,10 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
   const watch = new SendBufferWatch(opts.sendBuffer, stats);
   const httpServer = http.createServer((req, res) => {
     if (req.url === '/stats') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(stats));
+      void (opts.statsOfAll?.() ?? Promise.resolve(stats)).then((all) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(all));
+      });
       return;
     }
     res.writeHead(404).end('not found\n');

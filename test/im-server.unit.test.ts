@@ -232,4 +232,17 @@ describe('embedded IM server as a cluster of 2 processes (deliveries routed thro
       else expect(await m.json()).toMatchObject({ type: 'deliver', from: 'r2', room: 'big', id: 'hello' });
     }
   });
+
+  test('GET /stats answers for the whole cluster, whichever process takes the request', async () => {
+    const before = await server.stats();
+    await Promise.all(['s0', 's1', 's2', 's3', 's4', 's5'].map((u) => open(u)));
+    const all = await server.stats();
+    expect(all.accepted).toBe(before.accepted + 6);
+    // each request is a new connection, handed to the two processes in turn: both answer
+    const { port } = new URL(server.url);
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/stats`, { headers: { connection: 'close' } });
+      expect(await res.json()).toEqual(all);
+    }
+  });
 });
