@@ -1,7 +1,8 @@
 /**
- * `wsbench/protocols`: the wire protocols a gateway speaks (MQTT, STOMP, Socket.IO, graphql-ws), as small objects over one wsbench
- * Socket (lib/protocols/README.md). Each does its handshake and heartbeat and maps them onto
- * wsbench's figures. Pure code, like the API: it bundles for the Node runner and for k6.
+ * `wsbench/protocols`: the wire protocols a gateway speaks (MQTT, STOMP, Socket.IO, graphql-ws), as
+ * small objects over one wsbench Socket (lib/protocols/README.md). Each does its handshake and
+ * heartbeat and maps them onto wsbench's figures. Pure code, like the API: it bundles for the Node
+ * runner and for k6.
  */
 export { mqtt, mqttMetrics, MQTT_SUBPROTOCOL } from './protocols/mqtt';
 export type { MqttOptions, MqttPublishOptions, MqttSession, MqttSubscribeOptions } from './protocols/mqtt';
