@@ -104,6 +104,7 @@ export class Executor implements VuHost {
         while (this.next < this.events.length && (this.events[this.next] as VuEvent).atMs <= now) {
           const e = this.events[this.next++] as VuEvent;
           if (e.kind === 'start') this.startVu(e, now);
+          else if (e.kind === 'depart') this.departVu(e.vu, now);
           else this.stopVu(e.vu);
         }
         if (now >= this.endMs) return resolve();
@@ -129,7 +130,27 @@ export class Executor implements VuHost {
     this.meter.add(M.vusStarted);
     const vu = new NodeVu(e.vu, this);
     this.vus.set(e.vu, vu);
+    if (e.arrival) {
+      this.meter.add(M.vusArrived);
+      this.arrivedAt.set(e.vu, now);
+    }
     runVuFunction(this.cfg.vuFn, vu);
+  }
+
+  /** When each arriving VU still alive started, on the run's clock. */
+  private readonly arrivedAt = new Map<number, number>();
+
+  /** An arriving VU's lifetime is over: its onStop, then its sockets close with 1000; it lived from its start to now. */
+  private departVu(id: number, now: number): void {
+    const vu = this.vus.get(id);
+    const at = this.arrivedAt.get(id);
+    if (!vu || at === undefined) return;
+    this.vus.delete(id);
+    this.arrivedAt.delete(id);
+    this.meter.add(M.vusDeparted);
+    this.meter.trend(M.sessionLifetime, now - at);
+    vu.stopTimers();
+    vu.closeSockets('lifetime ended');
   }
 
   private stopVu(id: number): void {

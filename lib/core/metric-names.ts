@@ -57,6 +57,11 @@ export const METRICS = {
   vusStarted: row('vus_started', 'counter', 'node', false, 'vus.started'),
   /** VUs the schedule stopped (ramp-down): started − stopped is the VUs running. */
   vusStopped: row('vus_stopped', 'counter', 'node', false),
+  // the open model (lib/scenario/arrivals.ts, docs/arrivals.md): VUs of arrive stages that started, that
+  // left at the end of their lifetime (closed with 1000), and how long each lived (its start to its departure)
+  vusArrived: row('vus_arrived', 'counter', 'core', false, 'arrivals.arrived'),
+  vusDeparted: row('vus_departed', 'counter', 'core', false, 'arrivals.departed'),
+  sessionLifetime: row('session_lifetime', 'trend', 'core', false, 'arrivals.lifetimeMs'),
   scheduleLag: row('runner_schedule_lag', 'trend', 'node', false, 'runner.workers[].scheduleLagMs'),
   loopDelay: row('runner_event_loop_delay', 'trend', 'node', false),
   // messaging: message-level counts of MessageMeter, merged across processes by summing
@@ -93,7 +98,7 @@ export const METRICS = {
   k6VusMax: row('vus_max', 'gauge', 'k6', true),
   k6Iterations: row('iterations', 'counter', 'k6', true),
   k6IterationDuration: row('iteration_duration', 'trend', 'k6', true),
-  k6DroppedIterations: row('dropped_iterations', 'counter', 'k6', true),
+  k6DroppedIterations: row('dropped_iterations', 'counter', 'k6', true, 'arrivals.dropped'),
   k6Checks: row('checks', 'rate', 'k6', true),
   k6GroupDuration: row('group_duration', 'trend', 'k6', true),
   k6HttpReqs: row('http_reqs', 'counter', 'k6', true),

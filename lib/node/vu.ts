@@ -124,10 +124,10 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
     this.timers = undefined;
   }
 
-  closeSockets(): void {
+  closeSockets(reason = 'run ended'): void {
     const all = this.moreSockets ? [...this.moreSockets] : [];
     if (this.socket) all.push(this.socket);
-    for (const s of all) s.leave(1000, 'run ended');
+    for (const s of all) s.leave(1000, reason);
   }
 }
 

@@ -57,6 +57,15 @@ export const OPTIONS = [
   { name: 'duration', partOf: 'stages', kind: 'duration', zero: true, flag: 'duration', doc: 'whole run, ramp included (e.g. 60s, 1m30s)' },
   { name: 'ramp', partOf: 'stages', kind: 'duration', zero: true, flag: 'ramp', doc: 'ramp-up time (e.g. 30s)' },
   {
+    name: 'arrivalRate', partOf: 'stages', kind: 'number', flag: 'arrival-rate', see: 'arrivals.md',
+    doc: 'open model: new connections a second for --duration, each living --lifetime; rewrites the stages as one arrive stage',
+  },
+  { name: 'lifetime', partOf: 'stages', kind: 'duration', flag: 'lifetime', see: 'arrivals.md', doc: 'with --arrival-rate: how long each connection lives (its mean, for exp and lognormal)' },
+  {
+    name: 'lifetimeDist', partOf: 'stages', kind: 'enum', values: ['fixed', 'exp', 'uniform', 'lognormal'], flag: 'lifetime-dist', defaultDoc: 'fixed', see: 'arrivals.md',
+    doc: 'with --arrival-rate: fixed | exp | uniform (0 to 2 × lifetime) | lognormal (sigma 1); arrivals are Poisson, seed 1',
+  },
+  {
     name: 'target', kind: 'custom', flag: 'target', k6Env: 'TARGET', defaultDoc: 'the embedded server, on a free loopback port',
     doc: 'WebSocket URL (ws:// or wss://); may hold ${vu} and ${token}',
   },
