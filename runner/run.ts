@@ -87,7 +87,7 @@ export class Run {
     const setup = (this.setup = await setUp(this.cfg));
     learnSecrets(setup.options); // every output of this process masks them (lib/core/redact.ts)
     try {
-      const books = (this.books = new Accounting(setup.options, this.cfg.onSecond));
+      const books = (this.books = new Accounting(setup.options, this.cfg.onSecond, this.cfg.segment));
       this.coordinator = new Coordinator(books);
       this.cfg.onOptions?.(setup.options);
       return await this.execute(setup, books, this.coordinator);

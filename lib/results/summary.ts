@@ -3,6 +3,7 @@ import { M } from '../core/metric-names';
 import { MetricsSnapshot, statsOf } from '../metrics/registry';
 import { customMetrics, Declared } from './custom-metrics';
 import { MessagesSummary, messagesSummary } from './message-summary';
+import type { ArrivalsSummary } from './arrivals-summary';
 import { Health, healthOf } from './report/health';
 import { redactUrl } from '../core/redact';
 import { Stats, summaryStats } from './stats';
@@ -65,6 +66,8 @@ export interface Summary {
   /** IM messages (lib/results/message-summary.ts): sent, received, lost, latencyMs, and delivery details. */
   messages: MessagesSummary;
   vus: { started: number; failed: number };
+  /** The open model's figures (docs/arrivals.md, lib/results/arrivals-summary.ts); absent without an arrive stage. */
+  arrivals?: ArrivalsSummary;
   /** Custom metrics recorded by the scenario (counters, trends as stats, rates as fractions). */
   metrics: Record<string, number | null | Stats>;
   runner: { workers: WorkerDiagnostics[]; warnings: string[] };
