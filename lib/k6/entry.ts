@@ -11,6 +11,8 @@ import type { Prepared } from './prepare';
 import { K6ScenarioJson, RunPlan, runPlan } from './run-plan';
 import { emptyThresholdWarnings, K6SummaryData } from './summary';
 import { K6Vu } from './vu';
+import { arrivalStageOf } from './arrivals';
+import { arrivalLife } from './arrival-life';
 
 export type { BundleMeta } from './meta';
 
@@ -71,6 +73,8 @@ export function k6Entry(mod: unknown, meta: BundleMeta, prepareOnce: () => Prepa
   return {
     options: k6Opts,
     iteration(): void {
+      const arriving = arrivalStageOf(exec.scenario.name);
+      if (arriving !== undefined) return arrivalLife(arriving, { resolved, metrics, hooks, vuFn });
       if (!plan) {
         try {
           const run = planOfRun(resolved.stages);

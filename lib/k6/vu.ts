@@ -128,6 +128,18 @@ export class K6Vu extends VuBook implements VuContext {
     this.expire();
   }
 
+  /** An arriving VU's lifetime is over (docs/arrivals.md): `onStop`, then every socket closes with 1000 at once, as on Node. */
+  depart(): void {
+    if (!this.ended) this.runStops();
+    this.ended = true;
+    for (const [id, kind] of this.timers) {
+      if (kind === 'interval') clearInterval(id);
+      else clearTimeout(id);
+    }
+    this.timers.clear();
+    for (const s of this.sockets) s.close(1000, 'lifetime ended');
+  }
+
   /** Pings past their pong timeout count as lost now; the drain waits for the others until theirs. */
   private expire(): void {
     this.expiryTimer = undefined;
