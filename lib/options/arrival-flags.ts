@@ -2,7 +2,16 @@ import { arrive } from '../scenario/arrivals';
 import { ConfigError } from '../scenario/config-error';
 import { exponential, Lifetime, lognormal, uniform } from '../scenario/lifetime';
 import { PlannedStage, Stage, totalDurationMs } from '../scenario/stages';
-import type { Overrides } from './options';
+
+/** The overrides these read (lib/options/options.ts `Overrides`): ms for durations. */
+export interface ArrivalFlags {
+  arrivalRate?: number;
+  lifetime?: number;
+  lifetimeDist?: string;
+  duration?: number;
+  conns?: number;
+  ramp?: number;
+}
 
 /** `--lifetime-dist` as a lifetime of mean `ms`: the seed tool's users name a mean and a shape. */
 function lifetimeOf(dist: string | undefined, ms: number): Lifetime {
@@ -23,7 +32,7 @@ function lifetimeOf(dist: string | undefined, ms: number): Lifetime {
  * one arrive stage of --duration (default: the scenario's whole length), Poisson arrivals, seed 1
  * (docs/arrivals.md). Undefined when --arrival-rate is not given. Pure.
  */
-export function arrivalStages(planned: PlannedStage[], o: Overrides): Stage[] | undefined {
+export function arrivalStages(planned: PlannedStage[], o: ArrivalFlags): Stage[] | undefined {
   if (o.arrivalRate === undefined) {
     if (o.lifetime !== undefined || o.lifetimeDist !== undefined) throw new ConfigError('--lifetime and --lifetime-dist go with --arrival-rate (new connections a second)');
     return undefined;

@@ -1,11 +1,10 @@
 import { hasSamples } from '../stats';
 import type { Summary } from '../summary';
-import type { Lang } from './text';
 
 const n2 = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(2));
 
 /** The open model's section of the text summary (docs/arrivals.md); empty without an arrive stage. */
-export function arrivalLines(s: Summary, lang: Lang): string[] {
+export function arrivalLines(s: Summary, lang: 'en' | 'zh'): string[] {
   const a = s.arrivals;
   if (!a) return [];
   const zh = lang === 'zh';
