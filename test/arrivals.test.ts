@@ -112,7 +112,7 @@ describe('arrive stages on real runner processes', () => {
     expect([s0!.little[0]!.expectedOpen, s1!.little[0]!.expectedOpen]).toEqual([12.5, 12.5]);
   }, 60_000);
 
-  test('wsbench --arrival-rate 10 --lifetime 1s --duration 4s: 40 arrivals, all departed', async () => {
+  test('wsbench --arrival-rate 10 --lifetime 1s --duration 4s: 40 arrivals, all closed with 1000', async () => {
     counting = await startCountingServer();
     const r = await runCli('wsbench', ['--target', counting.url, '--arrival-rate', '10', '--lifetime', '1s', '--duration', '4s', '--ping-interval', '1h']);
     expect(r.code).toBe(0);
