@@ -10,3 +10,5 @@ export type { ProtocolMessage, ProtocolSession } from './protocols/session';
 export { fromUtf8, utf8 } from './protocols/bytes';
 export { Stomp, STOMP_PROTOCOLS, stompMetrics, stompSettings } from './protocols/stomp';
 export type { AckMode, StompExtra, StompMessage, StompOptions } from './protocols/stomp';
+export { GraphqlWs, GRAPHQL_WS_SUBPROTOCOL, graphqlWsMetrics } from './protocols/graphql-ws';
+export type { GraphqlOperation, GraphqlResult, GraphqlSink, GraphqlWsOptions } from './protocols/graphql-ws';

@@ -17,6 +17,7 @@ export const BUILTIN: Record<string, string> = {
 export const PROTOCOL_SCENARIOS: Record<string, string> = {
   mqtt: path.join(ROOT, 'scenarios', 'mqtt.ts'),
   stomp: path.join(ROOT, 'scenarios', 'stomp.ts'),
+  'graphql-ws': path.join(ROOT, 'scenarios', 'graphql-ws.ts'),
 };
 
 export interface AllArgs extends RunArgs {

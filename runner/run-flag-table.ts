@@ -13,8 +13,8 @@ export const RUN_FLAGS = [
   { name: 'msgRate', kind: 'number', flag: 'msg-rate', defaultDoc: String(MESSAGING_DEFAULTS.msgRate), doc: 'messaging: messages per second per connection' },
   { name: 'roomSize', kind: 'number', flag: 'room-size', defaultDoc: String(MESSAGING_DEFAULTS.roomSize), doc: 'messaging: 0 sends to the next user; N >= 2 sends to rooms of N users' },
   {
-    name: 'protocol', kind: 'enum', values: ['json', 'mqtt', 'stomp'], flag: 'protocol', defaultDoc: 'json',
-    doc: "wsbench --mode messaging: the wire protocol: json (the embedded server's, scenarios/messaging.ts) | mqtt (scenarios/mqtt.ts) | stomp (scenarios/stomp.ts); mqtt and stomp need --target",
+    name: 'protocol', kind: 'enum', values: ['json', 'mqtt', 'stomp', 'graphql-ws'], flag: 'protocol', defaultDoc: 'json',
+    doc: "wsbench --mode messaging: the wire protocol: json (the embedded server's, scenarios/messaging.ts) | mqtt (scenarios/mqtt.ts) | stomp (scenarios/stomp.ts) | graphql-ws (scenarios/graphql-ws.ts); all but json need --target",
   },
   { name: 'summaryExport', kind: 'string', flag: 'summary-export', doc: 'write the summary JSON to this file' },
   { name: 'outDir', kind: 'string', flag: 'out-dir', defaultDoc: 'bench/results/YYYYMMDD_HHMMSS', doc: 'results folder' },

@@ -13,8 +13,8 @@ import { bundle, buildBundles, expected, K6_IMPORTS, NAMES, pingTimers, stagesOf
 /** Every scenario's k6 bundle: what it imports and exports, and one VU of it against a real loopback server. */
 
 /** Scenarios that measure messages (MessageMeter), and those that speak a broker's protocol rather than WebSocket pings. */
-const MESSAGING = ['messaging', 'stomp', 'mqtt', 'protobuf'];
-const PROTOCOL = ['stomp', 'mqtt'];
+const MESSAGING = ['messaging', 'stomp', 'mqtt', 'protobuf', 'graphql-ws'];
+const PROTOCOL = ['stomp', 'mqtt', 'graphql-ws'];
 
 beforeAll(buildBundles);
 
@@ -65,8 +65,8 @@ describe.each(NAMES)('dist/k6/%s.js', (name) => {
     else expect(names.filter((n) => n === 'ws_msg_latency' || n.startsWith('im_'))).toEqual([]);
   });
 
-  // a protocol's scenario beats in its own frames after its handshake: test/k6-double-stomp.test.ts and
-  // test/k6-double-protocols.test.ts run those against their brokers
+  // a protocol's scenario beats in its own frames after its handshake: test/k6-double-stomp.test.ts,
+  // test/k6-double-graphql-ws.test.ts and test/k6-double-protocols.test.ts run those against their servers
   (PROTOCOL.includes(name) ? test.skip : test)('a VU opens a socket to TARGET, pings every pingInterval, records the shared metrics, ends clean', async () => {
     const server = await startServer();
     const sb = K6Sandbox.load(bundle(name), { env: { TARGET: server.url } });

@@ -83,6 +83,9 @@ export const METRICS = {
   stompConnected: row('stomp_connected_ms', 'trend', 'scenario', false),
   stompHeartbeatsMissed: row('stomp_heartbeats_missed', 'counter', 'scenario', false),
   stompErrorFrames: row('stomp_error_frames', 'counter', 'scenario', false),
+  // a graphql-ws session's own (lib/protocols/graphql-ws.ts `graphqlWsMetrics()`): connection_init → connection_ack, GraphQL errors
+  graphqlWsAck: row('graphql_ws_ack_ms', 'trend', 'scenario', false),
+  graphqlWsErrors: row('graphql_ws_errors', 'counter', 'scenario', false),
   // reconnect recovery: retries, retries that failed, time a dropped VU was down, connect latency of the reconnects
   reconnects: row('ws_reconnects', 'counter', 'reconnect', false, 'connections.reconnects'),
   reconnectFailures: row('ws_reconnect_failures', 'counter', 'reconnect', false),
