@@ -8,6 +8,7 @@ import { K6_LEGACY_DEFINE } from '../lib/k6/legacy';
 import { k6Options, Unmapped } from '../lib/k6/options';
 import { resolveOptions } from '../lib/options/options';
 import type { ScenarioOptions, VuFunction } from '../lib/scenario/types';
+import { plannedArrivals, planStages } from '../lib/scenario/stages';
 import { bundleMetrics, reachedModules } from './k6-metrics';
 import { esbuildError, publicAliases, scenarioName } from './scenario';
 
@@ -137,7 +138,7 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
   }
   const mod = await load();
   const resolved = resolveOptions(name, { ...mod.options, target: undefined }, {}, '', file);
-  const metrics = bundleMetrics(o.root, reached, resolved.metrics);
+  const metrics = bundleMetrics(o.root, reached, resolved.metrics, plannedArrivals(planStages(resolved.stages)) > 0);
   const { unmapped } = k6Options(resolved, name, metrics);
   // 2. the bundle: k6's `options` and default function around the scenario
   const meta = { name, file: path.relative(cwd, abs) || abs, metrics };
