@@ -30,6 +30,7 @@ export function arrivalLife(i: number, h: ArrivalHost): void {
   const st = stages[i];
   const a = st?.arrivals;
   const k = exec.scenario.iterationInTest;
+  // k6 starts one iteration more at the very end of a stage whose rate × duration is whole: no arrival of the plan
   if (!st || !a || k >= a.count) return;
   const startedAt = Date.now();
   const untilEnd = totalDurationMs(stages) - (st.startMs + (startedAt - exec.scenario.startTime));

@@ -25,8 +25,10 @@ export interface LittleWindow {
 /** The arrivals a run plans (RunMeta.arrivals): its share's count and Little's-law windows. */
 export interface ArrivalPlan {
   planned: number;
-  /** Seconds the arrive stages last. */
+  /** Seconds the arrive stages last (0: unknown, a k6 run's samples). */
   arriveSec: number;
+  /** Arrivals the engine dropped (k6's dropped_iterations, lib/results/k6-samples.ts); absent: none (the Node engine drops none). */
+  dropped?: number;
   windows: LittleWindow[];
 }
 
@@ -99,14 +101,14 @@ function checkOf(w: LittleWindow, records: SecondRecord[]): LittleCheck {
 }
 
 /** The summary's `arrivals` from the plan, the totals and the per-second records. Pure. */
-export function arrivalsSummary(plan: ArrivalPlan, totals: MetricsSnapshot, records: SecondRecord[], dropped = 0): ArrivalsSummary {
+export function arrivalsSummary(plan: ArrivalPlan, totals: MetricsSnapshot, records: SecondRecord[]): ArrivalsSummary {
   const arriveSec = plan.arriveSec;
   const arrived = totals.counters[M.vusArrived] ?? 0;
   return {
     planned: plan.planned,
     arrived,
     departed: totals.counters[M.vusDeparted] ?? 0,
-    dropped,
+    dropped: plan.dropped ?? 0,
     arrivalsPerSec: arriveSec > 0 ? round2(arrived / arriveSec) : null,
     lifetimeMs: summaryStats(totals, M.sessionLifetime),
     little: plan.windows.map((w) => checkOf(w, records)),
