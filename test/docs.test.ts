@@ -139,6 +139,10 @@ describe('docs/outputs.md names every summary field, and only real ones', () => 
 const CONDITIONAL = [
   'runner.workers[].died', // scale.test.ts: a worker killed mid-run
   'thresholds.<expression>.note', // declared-metrics.test.ts: a threshold that cannot be judged after the run
+  // arrivals.test.ts: a run with an arrive stage
+  ...['planned', 'arrived', 'departed', 'dropped', 'arrivalsPerSec'].map((f) => `arrivals.${f}`),
+  ...['count', 'min', 'max', 'avg', 'stddev', 'p50', 'p90', 'p95', 'p99'].map((f) => `arrivals.lifetimeMs.${f}`),
+  ...['stage', 'fromSec', 'toSec', 'expectedOpen', 'tolerance', 'measuredOpen', 'arrivalsPerSec', 'departuresPerSec', 'ok'].map((f) => `arrivals.little[].${f}`),
 ];
 
 
