@@ -4,6 +4,10 @@ import { normalQuantile, uniformAt } from '../lib/scenario/lifetime-random';
 import { hold, plannedArrivals, planStages, planVuEvents, ramp, Share, VuEvent } from '../lib/scenario/stages';
 import { arrivalPlan } from '../lib/results/arrivals-summary';
 import { arrivalStages } from '../lib/options/arrival-flags';
+import { peakVus } from '../lib/scenario/arrivals-peak';
+import { runPlan } from '../lib/k6/run-plan';
+import { k6ArrivalScenarios } from '../lib/k6/arrivals';
+import type { ResolvedOptions } from '../lib/scenario/types';
 
 const N = 100_000;
 const draws = (l: ReturnType<typeof resolveLifetime>, seed = 1): number[] => Array.from({ length: N }, (_, k) => lifetimeOf(l, seed, k));
@@ -133,6 +137,31 @@ describe('arrive stages: the plan', () => {
     [[arrive('10s', 5, { lifetime: '1s', seed: 1.5 })], 'stages[0].arrive.seed must be a whole number from 0 to 4294967295 (got 1.5)'],
   ])('bad arrive stage: one clear line', (stages, line) => {
     expect(() => planStages(stages)).toThrow(line);
+  });
+});
+
+describe('sizing from the plan', () => {
+  test('the peak of VUs alive at once: rate × lifetime for fixed lifetimes, plus the held ramp', () => {
+    expect(peakVus(planStages([arrive('10s', 10, { lifetime: '2s', spacing: 'even' })]))).toBe(20);
+    expect(peakVus(planStages([ramp('1s', 5), arrive('5s', 10, { lifetime: '1s', spacing: 'even' })]))).toBe(15);
+    expect(peakVus(planStages([ramp('1s', 7), hold('1s')]))).toBe(7);
+  });
+
+  test('k6: one constant-arrival-rate scenario an arrive stage, whole rates per time unit, VUs from rate × lifetime', () => {
+    const o = { stages: [ramp('1s', 5), arrive('10s', 2.5, { lifetime: exponential('4s') }), hold('5s')] } as unknown as ResolvedOptions;
+    // open 2.5 × 4 = 10: preallocated 10 + 3√10 + 2 = 22; at most 2.5 × p99.9 (27.6 s) + 2 = 72, no more than the 25 arriving
+    expect(k6ArrivalScenarios(o, 'x', 3000)).toEqual({
+      x_arrive1: { executor: 'constant-arrival-rate', rate: 5, timeUnit: '2s', duration: '10s', startTime: '1s', preAllocatedVUs: 22, maxVUs: 25, gracefulStop: '8s' },
+    });
+    const third = k6ArrivalScenarios({ stages: [arrive('9s', 1 / 3, { lifetime: '1s' })] } as unknown as ResolvedOptions, 'x', 0);
+    expect(third.x_arrive0).toMatchObject({ rate: 1, timeUnit: '3s' });
+    expect(() => k6ArrivalScenarios({ stages: [arrive('7s', 1 / 7, { lifetime: '1s' })] } as unknown as ResolvedOptions, 'x', 0)).toThrow(
+      'stages[0].arrive.rate: k6 takes a whole number of arrivals per time unit; 0.14285714285714285/s is none over 1 to 1000 s (use e.g. 0.14)',
+    );
+  });
+
+  test("k6: the ramping scenario's lives are the ramped VUs only, in order", () => {
+    expect(runPlan(undefined, [ramp('1s', 3), arrive('2s', 5, { lifetime: '1s' })], 'x').starts).toEqual([0, 1, 2]);
   });
 });
 

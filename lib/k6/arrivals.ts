@@ -32,7 +32,7 @@ export function arrivalStageOf(name: string): number | undefined {
 
 /** k6 takes a whole rate per timeUnit: 2.5/s is 5 per 2 s. */
 function rateUnit(perSec: number, what: string): { rate: number; timeUnit: string } {
-  for (const sec of [1, 2, 4, 5, 10, 20, 25, 50, 100, 1000]) {
+  for (const sec of [1, 2, 3, 4, 5, 6, 10, 15, 20, 25, 30, 50, 60, 100, 1000]) {
     const n = perSec * sec;
     if (Math.abs(n - Math.round(n)) < 1e-9) return { rate: Math.round(n), timeUnit: `${sec}s` };
   }
