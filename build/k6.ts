@@ -6,6 +6,7 @@ import { ConfigError } from '../lib/scenario/config-error';
 import type { MetricDecl } from '../lib/k6/names';
 import { K6_LEGACY_DEFINE } from '../lib/k6/legacy';
 import { k6Options, Unmapped } from '../lib/k6/options';
+import { k6ArrivalNotes } from '../lib/k6/arrivals';
 import { resolveOptions } from '../lib/options/options';
 import type { ScenarioOptions, VuFunction } from '../lib/scenario/types';
 import { plannedArrivals, planStages } from '../lib/scenario/stages';
@@ -45,6 +46,8 @@ export interface K6BuildResult {
   metrics: MetricDecl[];
   /** Thresholds k6 cannot express, left out of the bundle's options. */
   unmapped: Unmapped[];
+  /** What k6 runs otherwise than runner run (lib/k6/arrivals.ts: Poisson arrivals evenly spaced). */
+  notes: string[];
 }
 
 /** The scenario files of a folder, sorted. */
@@ -173,5 +176,5 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
     fs.rmSync(outfile, { force: true });
     throw new ConfigError(`cannot build ${file} for k6: the bundle would import ${foreign.join(', ')} (k6 offers only k6 and k6/* modules)`);
   }
-  return { file, name, outfile, bytes: fs.statSync(outfile).size, imports, metrics, unmapped };
+  return { file, name, outfile, bytes: fs.statSync(outfile).size, imports, metrics, unmapped, notes: k6ArrivalNotes(resolved) };
 }

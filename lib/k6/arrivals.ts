@@ -67,3 +67,12 @@ export function k6ArrivalScenarios(o: ResolvedOptions, key: string, graceMs: num
   });
   return out;
 }
+
+/** What the build says of the arrive stages k6 runs otherwise: k6 spaces arrivals evenly. */
+export function k6ArrivalNotes(o: ResolvedOptions): string[] {
+  const out: string[] = [];
+  planStages(o.stages).forEach((st, i) => {
+    if (st.arrivals?.spacing === 'poisson') out.push(`stages[${i}]: k6 spaces arrivals evenly; its ${st.arrivals.count} Poisson arrivals run evenly spaced there (docs/arrivals.md)`);
+  });
+  return out;
+}
