@@ -148,6 +148,7 @@ export class Executor implements VuHost {
     this.vus.delete(id);
     this.arrivedAt.delete(id);
     this.meter.add(M.vusDeparted);
+    this.meter.add(M.vusStopped); // the schedule ended it: started − stopped stays the VUs running
     this.meter.trend(M.sessionLifetime, now - at);
     vu.stopTimers();
     vu.closeSockets('lifetime ended');

@@ -58,7 +58,7 @@ export const METRICS = {
   /** Pings still waiting when an interrupted run stopped. */
   pingsUnresolved: row('ws_pings_unresolved', 'counter', 'node', false, 'heartbeat.unresolved'),
   vusStarted: row('vus_started', 'counter', 'node', false, 'vus.started'),
-  /** VUs the schedule stopped (ramp-down): started − stopped is the VUs running. */
+  /** VUs the schedule stopped (ramp-down, an arriving VU's departure): started − stopped is the VUs running. */
   vusStopped: row('vus_stopped', 'counter', 'node', false),
   // the open model (lib/scenario/arrivals.ts, docs/arrivals.md): VUs of arrive stages that started, that
   // left at the end of their lifetime (closed with 1000), and how long each lived (its start to its departure)
