@@ -4,6 +4,7 @@ import { recordOf } from '../lib/results/record';
 import { rowOf } from '../lib/results/timeseries';
 import { summarise } from '../lib/results/summarise';
 import { formatSummary } from '../lib/results/report/text';
+import { renderReport } from '../lib/results/report/html';
 import { arrivalPlan } from '../lib/results/arrivals-summary';
 import { arrive } from '../lib/scenario/arrivals';
 import { hold, ramp } from '../lib/scenario/stages';
@@ -45,6 +46,15 @@ describe('arrivals in the summary, the text report, the live line and /metrics',
     expect(s.arrivals!.lifetimeMs).toMatchObject({ count: 0, p50: null, avg: null });
     expect(formatSummary(s)).toMatch(/Session lifetime \(ms\): n\/a \(no VU departed\)/);
     expect(formatSummary(summarise(seconds, meta, []).summary)).toMatch(/Little's law, stage 1 \(s 0-3\): open 10\.00 vs rate × lifetime 10 ± [\d.]+ {2}ok/);
+  });
+
+  test('the HTML report: an arrivals card with the same figures', () => {
+    const r = summarise(seconds, meta, []);
+    const html = renderReport({ summary: r.summary, timeseries: r.timeseries, uplot: { js: '', css: '' } });
+    expect(html).toMatch(/<h3>Arrivals and lifetimes<\/h3>/);
+    expect(html).toMatch(/<th>open, stage 1 \(s 0-3\)<\/th><td class="num">10\.00 vs 10 ± [\d.]+: ok<\/td>/);
+    const plain = summarise(seconds, { ...meta, arrivals: undefined }, []);
+    expect(renderReport({ summary: plain.summary, timeseries: plain.timeseries, uplot: { js: '', css: '' } })).not.toMatch(/Arrivals and lifetimes/);
   });
 
   test('the live line: arrivals/departures of the second, open against rate × lifetime + the held VUs', () => {

@@ -22,3 +22,16 @@ export function arrivalLines(s: Summary, lang: 'en' | 'zh'): string[] {
   }
   return out;
 }
+
+/** The rows of the HTML report's arrivals card (lib/results/report/html.ts): the same figures as the text. */
+export function arrivalRows(a: NonNullable<Summary['arrivals']>): Array<[string, string | number]> {
+  const l = a.lifetimeMs;
+  return [
+    ['planned', a.planned], ['arrived', a.arrived], ['departed', a.departed], ['dropped', a.dropped], ['arrivals/s', n2(a.arrivalsPerSec)],
+    ['lifetime p50 / p90 / p99 (ms)', hasSamples(l) ? `${l.p50.toFixed(1)} / ${l.p90.toFixed(1)} / ${l.p99.toFixed(1)}` : 'no data'],
+    ...a.little.map((w): [string, string] => [
+      `open, stage ${w.stage + 1} (s ${w.fromSec}-${w.toSec})`,
+      `${n2(w.measuredOpen)} vs ${w.expectedOpen} ± ${w.tolerance}: ${w.ok === null ? 'no data' : w.ok ? 'ok' : 'OFF'}`,
+    ]),
+  ];
+}
