@@ -52,7 +52,7 @@ const RC = RECONNECT_DEFAULTS;
 
 /** Every option of a scenario, and the flags and k6 variables that set them. */
 export const OPTIONS = [
-  { name: 'stages', kind: 'custom', defaultDoc: 'required', doc: '`ramp(duration, target)` and `hold(duration)`, in order; the flags rewrite them as ramp + hold' },
+  { name: 'stages', kind: 'custom', defaultDoc: 'required', doc: '`ramp(duration, target)`, `hold(duration)` and `arrive(duration, rate, { lifetime })`, in order; the flags rewrite them as ramp + hold, or one arrive stage' },
   { name: 'conns', partOf: 'stages', kind: 'whole', flag: 'conns', doc: 'connections (VUs) to reach; rewrites the stages as ramp + hold' },
   { name: 'duration', partOf: 'stages', kind: 'duration', zero: true, flag: 'duration', doc: 'whole run, ramp included (e.g. 60s, 1m30s)' },
   { name: 'ramp', partOf: 'stages', kind: 'duration', zero: true, flag: 'ramp', doc: 'ramp-up time (e.g. 30s)' },
