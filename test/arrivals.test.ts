@@ -14,7 +14,7 @@ import { runCli, writeScenario } from './helpers';
  */
 
 const scenario = (stages: string): string => writeScenario(`
-import { arrive, exponential, hold, keepAlive, ScenarioOptions, VuContext } from 'wsbench';
+import { arrive, exponential, hold, keepAlive, ramp, ScenarioOptions, VuContext } from 'wsbench';
 export const options: ScenarioOptions = { stages: [${stages}], pingInterval: '1h' };
 export default function (vu: VuContext): void { keepAlive(vu); }
 `);
@@ -110,6 +110,17 @@ describe('arrive stages on real runner processes', () => {
     expect([s0!.planned, s1!.planned, s0!.arrived + s1!.arrived, s0!.departed + s1!.departed]).toEqual([50, 50, 100, 100]);
     expect(im.stats().accepted).toBe(100);
     expect([s0!.little[0]!.expectedOpen, s1!.little[0]!.expectedOpen]).toEqual([12.5, 12.5]);
+  }, 60_000);
+
+  test('ramped VUs hold through an arrive stage: 5 + 40 accepted, the Little check expects 5 + 10', async () => {
+    counting = await startCountingServer();
+    const file = scenario("ramp('1s', 5), arrive('4s', 10, { lifetime: '1s', spacing: 'even' }), hold('1s')");
+    const r = await runCli('runner', ['run', file, '--target', counting.url]);
+    expect(r.code).toBe(0);
+    const s = r.summary as Summary;
+    expect([counting.accepted(), s.vus.started, s.arrivals!.planned, s.arrivals!.departed]).toEqual([45, 45, 40, 40]);
+    expect(s.arrivals!.little[0]).toMatchObject({ fromSec: 1, toSec: 4, expectedOpen: 15, ok: true });
+    expect(counting.codes()).toEqual({ 1000: 45 });
   }, 60_000);
 
   test('wsbench --arrival-rate 10 --lifetime 1s --duration 4s: 40 arrivals, all closed with 1000', async () => {

@@ -27,8 +27,14 @@ fs.writeFileSync(DROPPING, `import { sleep } from 'k6';
 export const options = { scenarios: { a: { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '2s', preAllocatedVUs: 1, maxVUs: 1 } } };
 export default function () { sleep(1); }
 `);
+const MIXED = writeScenario(`import { arrive, hold, keepAlive, ramp, ScenarioOptions, VuContext } from 'wsbench';
+export const options: ScenarioOptions = { stages: [ramp('1s', 5), arrive('4s', 10, { lifetime: '1s', spacing: 'even' }), hold('1s')], pingInterval: '1h' };
+export default function (vu: VuContext): void {
+  keepAlive(vu);
+}
+`, 'mixed.ts');
 const bundles: Record<string, Promise<string>> = {};
-const bundleFor = (legacy: boolean): Promise<string> => (bundles[String(legacy)] ??= buildBundle(SCENARIO, legacy));
+const bundleFor = (legacy: boolean, file = SCENARIO): Promise<string> => (bundles[`${file}:${legacy}`] ??= buildBundle(file, legacy));
 const each = BINARIES.map((b) => [b.version, b] as [string, K6Binary]);
 
 /** `k6 run -q --out json=FILE` kept on disk (for `runner report --k6`), with its points read back. */
@@ -83,6 +89,13 @@ describeK6('arrivals and lifetimes on real k6', () => {
     const a = (await reportOf(r.file)).arrivals!;
     expect([a.planned, a.arrived, a.departed, a.dropped, a.lifetimeMs.count]).toEqual([60, 60, 60, 0, 60]);
     expect([a.little, a.arrivalsPerSec]).toEqual([[], null]);
+  }, 90_000);
+
+  test.each(each)('k6 %s: ramped VUs beside an arrive stage: 5 + 40 accepted, the ramped lives last to the end', async (_v, bin) => {
+    const r = await runK6ToFile(bin, await bundleFor(bin.legacy, MIXED), { TARGET: im.url, PING_INTERVAL: '1h' });
+    expect(r.code).toBe(0);
+    expect([im.stats().accepted, total(r, 'vus_arrived'), total(r, 'vus_departed'), total(r, 'dropped_iterations')]).toEqual([45, 40, 40, 0]);
+    expect(im.stats().closed).toBe(45);
   }, 90_000);
 
   test.each(each)("k6 %s: arrivals k6 has no VU for are its dropped_iterations, and the summary's arrivals.dropped", async (_v, bin) => {
