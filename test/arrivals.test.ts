@@ -58,6 +58,11 @@ describe('arrive stages on real runner processes', () => {
     // Little: 25/s × 2 s = 50, from second 2 to the end of the stage
     const w = a.little[0]!;
     expect([w.fromSec, w.toSec, w.expectedOpen]).toEqual([1, 7, 50]);
+    // flow balance in the steady state, 25 in and 25 out a second over its 6 s: at each end of the window the
+    // event on the edge, and those the schedule ran late by up to the lag, may fall either side (+ rounding)
+    const edge = 1 + Math.ceil((maxLag(s) * 25) / 1000);
+    expect(Math.abs((w.arrivalsPerSec as number) - 25)).toBeLessThanOrEqual((2 * edge) / 6 + 0.01);
+    expect(Math.abs((w.departuresPerSec as number) - 25)).toBeLessThanOrEqual((2 * edge) / 6 + 0.01);
     expect(Math.abs((w.measuredOpen as number) - 50)).toBeLessThanOrEqual(w.tolerance);
     expect(w.ok).toBe(true);
     // and the server's own open count, sampled every 50 ms, over the same steady state (2 s to 8 s after the first arrival)

@@ -35,6 +35,7 @@ export interface ArrivalPlan {
 export interface LittleCheck extends LittleWindow {
   /** Mean open connections over the window's seconds; null (and ok null) when the run has none of them. */
   measuredOpen: number | null;
+  /** Arrivals and departures a second over the window's seconds after its first (whose counts precede the steady state); null when none. */
   arrivalsPerSec: number | null;
   departuresPerSec: number | null;
   ok: boolean | null;
@@ -92,7 +93,9 @@ export function arrivalPlan(stages: Stage[], segment = WHOLE.segment): ArrivalPl
 function checkOf(w: LittleWindow, records: SecondRecord[]): LittleCheck {
   const inside = records.filter((r) => r.sec >= w.fromSec && r.sec <= w.toSec);
   if (inside.length === 0) return { ...w, measuredOpen: null, arrivalsPerSec: null, departuresPerSec: null, ok: null };
-  const per = (name: string): number => round2(inside.reduce((n, r) => n + (r.interval.counters[name] ?? 0), 0) / inside.length);
+  // a second's counts cover the second before its `open` sample: the flows' steady state starts a second later
+  const flows = inside.filter((r) => r.sec > w.fromSec);
+  const per = (name: string): number | null => (flows.length === 0 ? null : round2(flows.reduce((n, r) => n + (r.interval.counters[name] ?? 0), 0) / flows.length));
   const measuredOpen = round2(inside.reduce((n, r) => n + r.open, 0) / inside.length);
   return {
     ...w, measuredOpen, arrivalsPerSec: per(M.vusArrived), departuresPerSec: per(M.vusDeparted),
