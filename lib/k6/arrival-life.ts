@@ -38,11 +38,10 @@ export function arrivalLife(i: number, h: ArrivalHost): void {
   h.metrics.add(M.vusArrived);
   const vu = new K6Vu(a.firstVu + k, h.resolved, h.metrics, h.hooks);
   if (life <= untilEnd) {
-    setTimeout(() => {
+    setTimeout(() => vu.depart(() => {
       h.metrics.add(M.vusDeparted);
       h.metrics.trend(M.sessionLifetime, Date.now() - startedAt);
-      vu.depart();
-    }, life);
+    }), life);
   } else setTimeout(() => vu.finish(), Math.max(0, untilEnd));
   runVuFunction(h.vuFn, vu);
 }

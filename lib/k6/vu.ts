@@ -24,6 +24,8 @@ export class K6Vu extends VuBook implements VuContext {
   private ended = false;
   private drainTimer: number | undefined;
   private expiryTimer: number | undefined;
+  /** Set while `depart()` waits for an attempt in flight: what to call once gone. */
+  private gone: (() => void) | undefined;
 
   constructor(
     readonly id: number,
@@ -128,8 +130,20 @@ export class K6Vu extends VuBook implements VuContext {
     this.expire();
   }
 
-  /** An arriving VU's lifetime is over (docs/arrivals.md): `onStop`, then every socket closes with 1000 at once, as on Node. */
-  depart(): void {
+  /**
+   * An arriving VU's lifetime is over (docs/arrivals.md): `onStop`, then every socket closes with
+   * 1000 at once, as on Node; then `gone`. A lifetime shorter than its connect lets the attempt
+   * settle first (as lib/node/vu.ts `afterAttempts`).
+   */
+  depart(gone: () => void): void {
+    this.gone = gone;
+    for (const s of this.sockets) if (s.readyState === 0) return;
+    this.leaveNow();
+  }
+
+  private leaveNow(): void {
+    const gone = this.gone;
+    this.gone = undefined;
     if (!this.ended) this.runStops();
     this.ended = true;
     for (const [id, kind] of this.timers) {
@@ -138,6 +152,7 @@ export class K6Vu extends VuBook implements VuContext {
     }
     this.timers.clear();
     for (const s of this.sockets) s.close(1000, 'lifetime ended');
+    gone?.();
   }
 
   /** Pings past their pong timeout count as lost now; the drain waits for the others until theirs. */
@@ -154,7 +169,12 @@ export class K6Vu extends VuBook implements VuContext {
     this.settled();
   }
 
-  settled(): void {
+  settled(done?: unknown): void {
+    if (this.gone) {
+      for (const s of this.sockets) if (s !== done && s.readyState === 0) return;
+      setTimeout(() => this.leaveNow(), 0); // after the scenario's own listeners of the open
+      return;
+    }
     if (this.drainTimer === undefined) return;
     for (const s of this.sockets) if (s.inFlight) return;
     this.closeAll();

@@ -16,7 +16,7 @@ const { K6_ENV } = require('./k6-binaries.js') as { K6_ENV: Record<string, strin
  * `arrivals.dropped`.
  */
 const SCENARIO = writeScenario(`import { arrive, hold, keepAlive, ScenarioOptions, VuContext } from 'wsbench';
-export const options: ScenarioOptions = { stages: [arrive('6s', 10, { lifetime: '1s', spacing: 'even' }), hold('2s')], pingInterval: '1h' };
+export const options: ScenarioOptions = { stages: [arrive('6s', 10, { lifetime: '1s', spacing: 'even' }), hold('2s')], pingInterval: '1h', thresholds: ['connections.successRate >= 1'] };
 export default function (vu: VuContext): void {
   keepAlive(vu);
 }
@@ -28,7 +28,7 @@ export const options = { scenarios: { a: { executor: 'constant-arrival-rate', ra
 export default function () { sleep(1); }
 `);
 const MIXED = writeScenario(`import { arrive, hold, keepAlive, ramp, ScenarioOptions, VuContext } from 'wsbench';
-export const options: ScenarioOptions = { stages: [ramp('1s', 5), arrive('4s', 10, { lifetime: '1s', spacing: 'even' }), hold('1s')], pingInterval: '1h' };
+export const options: ScenarioOptions = { stages: [ramp('1s', 5), arrive('4s', 10, { lifetime: '1s', spacing: 'even' }), hold('1s')], pingInterval: '1h', thresholds: ['connections.successRate >= 1'] };
 export default function (vu: VuContext): void {
   keepAlive(vu);
 }
