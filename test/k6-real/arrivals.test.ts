@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startImServer, ImServer } from '../../server/server';
 import type { Summary } from '../../lib/results/summary';
+import { arrive, arrivalLifetime } from '../../lib/scenario/arrivals';
+import { exponential } from '../../lib/scenario/lifetime';
+import { hold, planStages } from '../../lib/scenario/stages';
 import { ROOT, runCli, tmpDir, writeScenario } from '../helpers';
 import { BINARIES, buildBundle, describeK6, K6Binary, samples, total, K6Run, Point } from './k6-run';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -33,6 +36,15 @@ export default function (vu: VuContext): void {
   keepAlive(vu);
 }
 `, 'mixed.ts');
+/** Exponential lifetimes, mean 500 ms, seed 3: the shortest draws are below a connect's time. */
+const SHORT = writeScenario(`import { arrive, exponential, hold, keepAlive, ScenarioOptions, VuContext } from 'wsbench';
+export const options: ScenarioOptions = {
+  stages: [arrive('5s', 20, { lifetime: exponential('500ms'), seed: 3, spacing: 'even' }), hold('3s')], pingInterval: '1h', thresholds: ['connections.successRate >= 1'],
+};
+export default function (vu: VuContext): void {
+  keepAlive(vu);
+}
+`, 'short.ts');
 const bundles: Record<string, Promise<string>> = {};
 const bundleFor = (legacy: boolean, file = SCENARIO): Promise<string> => (bundles[`${file}:${legacy}`] ??= buildBundle(file, legacy));
 const each = BINARIES.map((b) => [b.version, b] as [string, K6Binary]);
@@ -96,6 +108,23 @@ describeK6('arrivals and lifetimes on real k6', () => {
     expect(r.code).toBe(0);
     expect([im.stats().accepted, total(r, 'vus_arrived'), total(r, 'vus_departed'), total(r, 'dropped_iterations')]).toEqual([45, 40, 40, 0]);
     expect(im.stats().closed).toBe(45);
+  }, 90_000);
+
+  test.each(each)('k6 %s: exponential lifetimes as runner run draws them, the shortest below a connect: 100 accepted, none cut short', async (_v, bin) => {
+    const stages = planStages([arrive('5s', 20, { lifetime: exponential('500ms'), seed: 3, spacing: 'even' }), hold('3s')]);
+    const a = stages[0]!.arrivals!;
+    const ends = Array.from({ length: a.count }, (_, k) => k * 50 + arrivalLifetime(a, k));
+    expect(ends.filter((t) => Math.abs(t - 8000) < 300)).toEqual([]); // no departure races the run's end
+    expect(Math.min(...Array.from({ length: a.count }, (_, k) => arrivalLifetime(a, k)))).toBeLessThan(10);
+    const r = await runK6ToFile(bin, await bundleFor(bin.legacy, SHORT), { TARGET: im.url, PING_INTERVAL: '1h' });
+    expect(r.code).toBe(0);
+    expect([im.stats().accepted, total(r, 'vus_arrived'), total(r, 'ws_connect_attempts'), total(r, 'ws_connect_aborted')]).toEqual([100, 100, 100, 0]);
+    expect(total(r, 'vus_departed')).toBe(ends.filter((t) => t < 8000).length);
+    // the lifetimes k6 measured are the draws (each at or after its time, whole ms)
+    const drawn = Array.from({ length: a.count }, (_, k) => arrivalLifetime(a, k)).filter((_, k) => (ends[k] as number) < 8000);
+    const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+    const measured = samples(r, 'session_lifetime').map((p) => p.value);
+    expect(mean(measured)).toBeGreaterThanOrEqual(mean(drawn) - 1);
   }, 90_000);
 
   test.each(each)("k6 %s: arrivals k6 has no VU for are its dropped_iterations, and the summary's arrivals.dropped", async (_v, bin) => {
