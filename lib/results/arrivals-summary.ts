@@ -59,8 +59,9 @@ const round2 = (v: number): number => Math.round(v * 100) / 100;
 
 /** The arrival plan of `stages` for one segment of a run (all of it by default); undefined without arrive stages. Pure. */
 export function arrivalPlan(stages: Stage[], segment = WHOLE.segment): ArrivalPlan | undefined {
+  // results of other runs (a merge's, a k6 report's options) may hold no stages at all
+  if (!Array.isArray(stages) || !stages.some((s) => typeof s === 'object' && s !== null && s.arrive !== undefined)) return undefined;
   const planned = planStages(stages);
-  if (!planned.some((s) => s.arrivals)) return undefined;
   const share = { segment, worker: WHOLE.worker };
   let total = 0;
   const windows: LittleWindow[] = [];
