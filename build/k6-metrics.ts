@@ -10,6 +10,7 @@ import type { ResolvedOptions } from '../lib/scenario/types';
  * - what a helper module records (`MessageMeter`'s im_* and ws_msg_latency, the reconnect recovery),
  *   when the scenario's code reaches that module: esbuild's own account of the tree-shaken scenario
  *   (metafile: the module put code in the output), so a connect-only bundle declares no im_*;
+ * - the arrive stages' (vus_arrived, vus_departed, session_lifetime), when its stages hold one (docs/arrivals.md);
  * - the scenario's `options.metrics` (with what `requestMetrics()` declares for a `Requests`),
  *   checked against k6's rules when the options were resolved (lib/options/metrics-option.ts).
  * A metric the scenario records without declaring it is refused by the k6 engine at its first use
@@ -33,11 +34,11 @@ export async function reachedModules(abs: string, base: esbuild.BuildOptions): P
   return reached;
 }
 
-/** The metrics a bundle declares, in that order: lib/k6's own, the reached helpers', the scenario's. */
-export function bundleMetrics(root: string, reached: Set<string>, declared: ResolvedOptions['metrics']): MetricDecl[] {
+/** The metrics a bundle declares, in that order: lib/k6's own, the reached helpers', the arrive stages' (when it has one), the scenario's. */
+export function bundleMetrics(root: string, reached: Set<string>, declared: ResolvedOptions['metrics'], arriving = false): MetricDecl[] {
   const helpers = (Object.keys(HELPER_MODULES) as Array<keyof typeof HELPER_MODULES>)
     .filter((by) => reached.has(path.join(root, HELPER_MODULES[by])))
     .flatMap((by) => helperMetrics(by));
   // options.metrics holds no name of the two lists before it (lib/options/metrics-option.ts), so none is declared twice
-  return [...k6Own(), ...helpers, ...Object.entries(declared).map(([name, kind]) => ({ name, kind }))];
+  return [...k6Own(), ...helpers, ...(arriving ? helperMetrics('arrivals') : []), ...Object.entries(declared).map(([name, kind]) => ({ name, kind }))];
 }

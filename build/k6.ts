@@ -6,9 +6,11 @@ import { ConfigError } from '../lib/scenario/config-error';
 import type { MetricDecl } from '../lib/k6/names';
 import { K6_LEGACY_DEFINE } from '../lib/k6/legacy';
 import { k6Options, Unmapped } from '../lib/k6/options';
+import { k6ArrivalNotes } from '../lib/k6/arrivals';
 import { resolveOptions } from '../lib/options/options';
 import { checkK6Flow } from '../lib/options/flow-options';
 import type { ScenarioOptions, VuFunction } from '../lib/scenario/types';
+import { plannedArrivals, planStages } from '../lib/scenario/stages';
 import { bundleMetrics, reachedModules } from './k6-metrics';
 import { esbuildError, publicAliases, scenarioName } from './scenario';
 
@@ -45,6 +47,8 @@ export interface K6BuildResult {
   metrics: MetricDecl[];
   /** Thresholds k6 cannot express, left out of the bundle's options. */
   unmapped: Unmapped[];
+  /** What k6 runs otherwise than runner run (lib/k6/arrivals.ts: Poisson arrivals evenly spaced). */
+  notes: string[];
 }
 
 /** The scenario files of a folder, sorted. */
@@ -139,7 +143,7 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
   const mod = await load();
   const resolved = resolveOptions(name, { ...mod.options, target: undefined }, {}, '', file);
   checkK6Flow(resolved, file);
-  const metrics = bundleMetrics(o.root, reached, resolved.metrics);
+  const metrics = bundleMetrics(o.root, reached, resolved.metrics, plannedArrivals(planStages(resolved.stages)) > 0);
   const { unmapped } = k6Options(resolved, name, metrics);
   // 2. the bundle: k6's `options` and default function around the scenario
   const meta = { name, file: path.relative(cwd, abs) || abs, metrics };
@@ -174,5 +178,5 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
     fs.rmSync(outfile, { force: true });
     throw new ConfigError(`cannot build ${file} for k6: the bundle would import ${foreign.join(', ')} (k6 offers only k6 and k6/* modules)`);
   }
-  return { file, name, outfile, bytes: fs.statSync(outfile).size, imports, metrics, unmapped };
+  return { file, name, outfile, bytes: fs.statSync(outfile).size, imports, metrics, unmapped, notes: k6ArrivalNotes(resolved) };
 }

@@ -6,6 +6,10 @@
  */
 export { ramp, hold } from './scenario/stages';
 export type { Stage } from './scenario/stages';
+export { arrive } from './scenario/arrivals';
+export type { ArriveOptions, Spacing } from './scenario/arrivals';
+export { fixed, uniform, exponential, lognormal } from './scenario/lifetime';
+export type { Lifetime } from './scenario/lifetime';
 export type { Duration } from './scenario/duration';
 export type {
   ScenarioOptions, VuContext, VuFunction, Socket, SocketEvent, SocketEventMap,

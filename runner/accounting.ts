@@ -3,7 +3,8 @@ import { emptySnapshot, MetricsSnapshot, Registry } from '../lib/metrics/registr
 import { recordOf, SecondPart, SecondRecord } from '../lib/results/record';
 import { buildSummary, Summary, WorkerDiagnostics } from '../lib/results/summary';
 import type { RunMeta } from '../lib/results/summarise';
-import { planStages, totalDurationMs } from '../lib/scenario/stages';
+import { planStages, Share, totalDurationMs } from '../lib/scenario/stages';
+import { arrivalPlan } from '../lib/results/arrivals-summary';
 import type { ResolvedOptions } from '../lib/scenario/types';
 import { liveViewOf, LiveView } from '../lib/results/live-view';
 
@@ -51,7 +52,7 @@ export class Accounting {
   private complete = new Map<number, SecondRecord>();
   private peakSeen = 0;
 
-  constructor(readonly options: ResolvedOptions, private readonly onSecond?: SecondListener) {}
+  constructor(readonly options: ResolvedOptions, private readonly onSecond?: SecondListener, private readonly segment?: Share['segment']) {}
 
   /** A worker's part of second `sec`, with its open and peak connections then; emits the seconds every living worker has now reported. */
   second(sec: number, w: WorkerTally, part: SecondPart, peak: number): void {
@@ -116,7 +117,9 @@ export class Accounting {
     const stages = planStages(o.stages);
     const first = stages[0];
     const startWall = this.startWall || endWall;
+    const arrivals = arrivalPlan(o.stages, this.segment);
     return {
+      ...(arrivals ? { arrivals } : {}),
       scenario: o.scenario, target: o.target, mode: o.mode,
       startWall, measuredEndWall: this.startWall ? measuredEnd : endWall, endWall, interrupted,
       peak: Math.max(0, ...this.workers.map((w) => w.peak)),

@@ -48,6 +48,7 @@ function kb(bytes: number): string {
 function k6Report(r: K6BuildResult, cwd: string): string[] {
   const lines = [`${path.relative(cwd, r.outfile)}  ${kb(r.bytes)}  imports: ${r.imports.join(', ')}`];
   for (const u of r.unmapped) lines.push(`  warning: threshold "${u.expr}" left out: ${u.why}`);
+  for (const n of r.notes) lines.push(`  note: ${n}`);
   return lines;
 }
 

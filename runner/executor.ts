@@ -109,6 +109,7 @@ export class Executor implements VuHost {
         while (this.next < this.events.length && (this.events[this.next] as VuEvent).atMs <= now) {
           const e = this.events[this.next++] as VuEvent;
           if (e.kind === 'start') this.startVu(e, now);
+          else if (e.kind === 'depart') this.departVu(e, now);
           else this.stopVu(e.vu);
         }
         if (now >= this.endMs) return resolve();
@@ -134,7 +135,34 @@ export class Executor implements VuHost {
     this.meter.add(M.vusStarted);
     const vu = new NodeVu(e.vu, this);
     this.vus.set(e.vu, vu);
+    if (e.arrival) {
+      this.meter.add(M.vusArrived);
+      this.arrivedAt.set(e.vu, now);
+    }
     runVuFunction(this.cfg.vuFn, vu);
+  }
+
+  /** When each arriving VU still alive started, on the run's clock. */
+  private readonly arrivedAt = new Map<number, number>();
+
+  /** An arriving VU's lifetime is over: its onStop, then its sockets close with 1000; it lived from its start to now. */
+  private departVu(e: VuEvent, now: number): void {
+    const id = e.vu;
+    const vu = this.vus.get(id);
+    const at = this.arrivedAt.get(id);
+    if (!vu || at === undefined) return;
+    this.meter.trend(M.scheduleLag, Math.max(0, now - e.atMs)); // how late it left, as a start's lag: lifetimes are exact to it
+    // a lifetime shorter than its connect: the attempt settles first (the run's end closes it if that comes sooner)
+    vu.afterAttempts(() => {
+      if (this.vus.get(id) !== vu) return;
+      this.vus.delete(id);
+      this.arrivedAt.delete(id);
+      this.meter.add(M.vusDeparted);
+      this.meter.add(M.vusStopped); // the schedule ended it: started − stopped stays the VUs running
+      this.meter.trend(M.sessionLifetime, Math.max(now, this.elapsed()) - at);
+      vu.stopTimers();
+      vu.closeSockets('lifetime ended');
+    });
   }
 
   private stopVu(id: number): void {

@@ -6,6 +6,7 @@ import { uplotAssets } from './uplot';
 import { formatSummary, Lang } from '../lib/results/report/text';
 import { alignRecords, SecondRecord } from '../lib/results/record';
 import { RunMeta, summarise } from '../lib/results/summarise';
+import { arrivalPlan } from '../lib/results/arrivals-summary';
 import type { Summary, WorkerDiagnostics } from '../lib/results/summary';
 import type { SecondRow } from '../lib/results/timeseries';
 import type { ResolvedOptions } from '../lib/scenario/types';
@@ -113,6 +114,8 @@ export function mergeSegments(segs: Segment[], cliThresholds?: string[]): Merged
     ...(first.totals.options.metrics ? { declared: first.totals.options.metrics } : {}),
     ...(aborted ? { abortedByThreshold: aborted } : {}),
   };
+  const arrivals = arrivalPlan(first.totals.options.stages); // the whole run's: the segments together
+  if (arrivals) meta.arrivals = arrivals;
   const r = summarise(records, meta, thresholdsFor(cliThresholds, first.totals.thresholds));
   return { summary: r.summary, timeseries: r.timeseries, options: first.totals.options, records, meta, exitCode: r.exitCode };
 }

@@ -11,6 +11,7 @@ export function progressLine(row: SecondRow, v: LiveView, wave?: LiveWave): stri
     `${v.elapsedSec}s/${v.totalSec}s`,
     `open ${row.open}/${v.target}`,
     `${row.connects} conn/s`,
+    ...(row.arrivals !== undefined ? [`+${row.arrivals}/-${row.departures ?? 0} arr/dep`] : []),
     `failed ${v.failed}`,
     `p99 ${v.p99 === null ? 'n/a' : `${v.p99.toFixed(1)}ms`}`,
     `pong ${pct(v.pongRate)}`,

@@ -79,7 +79,8 @@ export function wsbenchCommand(a: AllArgs, io: Streams): Promise<number> {
   if (!builtin) throw new ConfigError(`--mode must be one of ${Object.keys(BUILTIN).join(', ')} (got ${JSON.stringify(mode)})`);
   const file = protocolScenario(mode, a) ?? builtin;
   const { protocol: _chosen, ...rest } = a;
-  const seedDefaults = { conns: 1000, duration: '60s', ramp: '30s', pingInterval: '30s' };
+  // the open model (--arrival-rate, docs/arrivals.md) has no --conns or --ramp to default
+  const seedDefaults = a.arrivalRate === undefined ? { conns: 1000, duration: '60s', ramp: '30s', pingInterval: '30s' } : { duration: '60s', pingInterval: '30s' };
   return runCommand(file, { ...seedDefaults, ...definedOnly(rest) }, io);
 }
 

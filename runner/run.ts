@@ -94,7 +94,7 @@ export class Run {
     learnSecrets(setup.options); // every output of this process masks them (lib/core/redact.ts)
     redactor.add(clientSecrets({ insecure: false, key: this.cfg.key, proxy: this.cfg.proxy }));
     try {
-      const books = (this.books = new Accounting(setup.options, this.cfg.onSecond));
+      const books = (this.books = new Accounting(setup.options, this.cfg.onSecond, this.cfg.segment));
       this.coordinator = new Coordinator(books);
       this.cfg.onOptions?.(setup.options);
       return await this.execute(setup, books, this.coordinator);

@@ -2,7 +2,8 @@ import { bundleForNode, removeBundle, scenarioName } from '../build/scenario';
 import { ConfigError } from '../lib/scenario/config-error';
 import { checkModule, Overrides, resolveOptions } from '../lib/options/options';
 import { checkNodeFlow } from '../lib/options/flow-options';
-import { maxTarget, planStages } from '../lib/scenario/stages';
+import { planStages } from '../lib/scenario/stages';
+import { peakVus } from '../lib/scenario/arrivals-peak';
 import type { ResolvedOptions } from '../lib/scenario/types';
 import { isLoopbackTarget, sourceAddresses } from './addresses';
 import { Embedded, startEmbedded } from './embedded';
@@ -60,7 +61,7 @@ async function prepare(cfg: SetupConfig, bundle: string): Promise<Setup> {
   // resolved once without a target, so that bad options fail before a server starts
   const options = resolveOptions(name, mod.options, ov, 'ws://127.0.0.1:1/ws', file);
   checkNodeFlow(options);
-  const conns = maxTarget(planStages(options.stages));
+  const conns = peakVus(planStages(options.stages));
   const workerCount = cfg.workers ?? workersFor(Math.ceil(conns / (cfg.segment?.count ?? 1)));
   if (!Number.isInteger(workerCount) || workerCount < 1) throw new ConfigError(`--workers must be a whole number >= 1 (got ${cfg.workers})`);
   const wantsEmbedded = ov.target === undefined && !(typeof mod.options.target === 'string' && mod.options.target);
@@ -82,7 +83,7 @@ export function tearDown(s: Setup): Promise<void> {
 /** This generator's connections, the source addresses they rotate over, and preflight warnings about the machine. */
 export function connectionPlan(cfg: SetupConfig, s: Setup): { sources: string[]; warnings: string[] } {
   const stages = planStages(s.options.stages);
-  const myConns = Math.ceil(maxTarget(stages) / (cfg.segment?.count ?? 1));
+  const myConns = Math.ceil(peakVus(stages) / (cfg.segment?.count ?? 1));
   const sources = sourceAddresses(s.options.target, myConns, cfg.localAddress);
   const first = stages[0];
   const warnings = preflight({

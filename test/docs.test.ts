@@ -142,6 +142,10 @@ const CONDITIONAL = [
   // slow-readers.test.ts: a run with slow readers (options.slowReaders) sending messages
   'bytes.compressedConnections', // compression.test.ts: a run with options.compression
   'slowReaders.connections', ...['min', 'max', 'avg', 'stddev', 'p50', 'p90', 'p95', 'p99'].map((k) => `slowReaders.latencyMs.${k}`),
+  // arrivals.test.ts: a run with an arrive stage
+  ...['planned', 'arrived', 'departed', 'dropped', 'arrivalsPerSec'].map((f) => `arrivals.${f}`),
+  ...['count', 'min', 'max', 'avg', 'stddev', 'p50', 'p90', 'p95', 'p99'].map((f) => `arrivals.lifetimeMs.${f}`),
+  ...['stage', 'fromSec', 'toSec', 'expectedOpen', 'tolerance', 'measuredOpen', 'arrivalsPerSec', 'departuresPerSec', 'ok'].map((f) => `arrivals.little[].${f}`),
 ];
 
 

@@ -14,11 +14,14 @@ export type MetricKind = 'counter' | 'trend' | 'rate' | 'gauge';
  * - `messages`, `reconnect`: a helper module (lib/helpers/messages.ts `MessageMeter`, lib/helpers/reconnect.ts
  *   `ReconnectingSocket` and `keepAlive`), on both engines; a k6 bundle declares them when the scenario's code
  *   reaches that module (build/k6-metrics.ts);
+ * - `arrivals`: both engines, for the VUs of arrive stages (runner/executor.ts, lib/k6/arrival-life.ts); a k6
+ *   bundle declares them when its stages hold an arrive stage (build/k6-metrics.ts), so that no other
+ *   bundle shows an empty Trend (k6 prints an empty one as zeros);
  * - `scenario`: the scenario, by name (scenarios/messaging.ts through `Requests`); it declares them in
  *   `options.metrics` like its own (lib/options/metrics-option.ts), and a k6 bundle declares them only then;
  * - `k6`: k6 only (k6's own metrics, and lib/k6's `ws_connect_success`).
  */
-export type RecordedBy = 'core' | 'node' | 'messages' | 'reconnect' | 'scenario' | 'k6';
+export type RecordedBy = 'core' | 'node' | 'messages' | 'reconnect' | 'arrivals' | 'scenario' | 'k6';
 
 export interface MetricRow {
   name: string;
@@ -55,8 +58,13 @@ export const METRICS = {
   /** Pings still waiting when an interrupted run stopped. */
   pingsUnresolved: row('ws_pings_unresolved', 'counter', 'node', false, 'heartbeat.unresolved'),
   vusStarted: row('vus_started', 'counter', 'node', false, 'vus.started'),
-  /** VUs the schedule stopped (ramp-down): started − stopped is the VUs running. */
+  /** VUs the schedule stopped (ramp-down, an arriving VU's departure): started − stopped is the VUs running. */
   vusStopped: row('vus_stopped', 'counter', 'node', false),
+  // the open model (lib/scenario/arrivals.ts, docs/arrivals.md): VUs of arrive stages that started, that
+  // left at the end of their lifetime (closed with 1000), and how long each lived (its start to its departure)
+  vusArrived: row('vus_arrived', 'counter', 'arrivals', false, 'arrivals.arrived'),
+  vusDeparted: row('vus_departed', 'counter', 'arrivals', false, 'arrivals.departed'),
+  sessionLifetime: row('session_lifetime', 'trend', 'arrivals', false, 'arrivals.lifetimeMs'),
   scheduleLag: row('runner_schedule_lag', 'trend', 'node', false, 'runner.workers[].scheduleLagMs'),
   loopDelay: row('runner_event_loop_delay', 'trend', 'node', false),
   // bytes of data frames' payloads (before compression) and of everything on the wire after the upgrade (lib/node/wire-book.ts)
@@ -121,7 +129,7 @@ export const METRICS = {
   k6VusMax: row('vus_max', 'gauge', 'k6', true),
   k6Iterations: row('iterations', 'counter', 'k6', true),
   k6IterationDuration: row('iteration_duration', 'trend', 'k6', true),
-  k6DroppedIterations: row('dropped_iterations', 'counter', 'k6', true),
+  k6DroppedIterations: row('dropped_iterations', 'counter', 'k6', true, 'arrivals.dropped'),
   k6Checks: row('checks', 'rate', 'k6', true),
   k6GroupDuration: row('group_duration', 'trend', 'k6', true),
   k6HttpReqs: row('http_reqs', 'counter', 'k6', true),

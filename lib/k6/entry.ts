@@ -12,6 +12,8 @@ import { K6ScenarioJson, RunPlan, runPlan } from './run-plan';
 import { emptyThresholdWarnings, K6SummaryData } from './summary';
 import { K6Vu } from './vu';
 import { K6TlsAuth, tlsAuthFromEnv } from './tls-auth';
+import { arrivalStageOf } from './arrivals';
+import { arrivalLife } from './arrival-life';
 
 export type { BundleMeta } from './meta';
 
@@ -73,6 +75,8 @@ export function k6Entry(mod: unknown, meta: BundleMeta, prepareOnce: () => Prepa
     // the client certificate is read here, in each init context, and never enters the shared prepared options
     options: { ...k6Opts, ...tlsAuthFromEnv(__ENV, (file) => open(file)) },
     iteration(): void {
+      const arriving = arrivalStageOf(exec.scenario.name);
+      if (arriving !== undefined) return arrivalLife(arriving, { resolved, metrics, hooks, vuFn });
       if (!plan) {
         try {
           const run = planOfRun(resolved.stages);

@@ -36,7 +36,7 @@ export function k6Own(): MetricDecl[] {
 }
 
 /** What a helper module records (`messages`, `reconnect`): declared when the scenario's code reaches it. */
-export function helperMetrics(by: Extract<RecordedBy, 'messages' | 'reconnect'>): MetricDecl[] {
+export function helperMetrics(by: Extract<RecordedBy, 'messages' | 'reconnect' | 'arrivals'>): MetricDecl[] {
   return metricRows((r) => r.by === by).map(decl);
 }
 

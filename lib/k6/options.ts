@@ -5,6 +5,7 @@ import { planStages, Stage } from '../scenario/stages';
 import { DEFAULT_THRESHOLDS, parseThreshold } from '../results/thresholds';
 import type { ResolvedOptions } from '../scenario/types';
 import { CONNECT_LATENCY, CONNECT_SUCCESS, kindOf, MetricDecl } from './names';
+import { K6ArrivalScenario, k6ArrivalScenarios } from './arrivals';
 
 /** A k6 threshold: the expression, or the object form when the run must stop as soon as it fails. */
 export type K6Threshold = string | { threshold: string; abortOnFail: boolean };
@@ -22,7 +23,7 @@ export interface K6Options {
     stages: K6Stage[];
     gracefulRampDown: string;
     gracefulStop: string;
-  }>;
+  } | K6ArrivalScenario>;
   thresholds: Record<string, K6Threshold[]>;
   summaryTrendStats: string[];
 }
@@ -176,17 +177,16 @@ export function k6Thresholds(exprs: string[], fill: Fillable): { thresholds: Rec
  */
 export function k6Options(o: ResolvedOptions, name: string, declared: MetricDecl[]): { options: K6Options; unmapped: Unmapped[]; sources: MappedThreshold[] } {
   const { thresholds, unmapped, sources } = k6Thresholds(o.thresholds.length > 0 ? o.thresholds : DEFAULT_THRESHOLDS, { declared, pingType: o.pingType });
+  const key = scenarioKey(name);
+  const ramped = k6Stages(o.stages);
+  // arrive stages are scenarios of their own (lib/k6/arrivals.ts); k6 refuses a ramping-vus scenario that never has a VU
+  const scenarios: K6Options['scenarios'] = k6ArrivalScenarios(o, key, endGraceMs(o));
+  if (ramped.some((s) => s.target > 0)) {
+    scenarios[key] = { executor: 'ramping-vus', startVUs: 0, stages: ramped, gracefulRampDown: '0s', gracefulStop: formatDuration(endGraceMs(o)) };
+  }
   return {
     options: {
-      scenarios: {
-        [scenarioKey(name)]: {
-          executor: 'ramping-vus',
-          startVUs: 0,
-          stages: k6Stages(o.stages),
-          gracefulRampDown: '0s',
-          gracefulStop: formatDuration(endGraceMs(o)),
-        },
-      },
+      scenarios,
       thresholds,
       summaryTrendStats: SUMMARY_TREND_STATS,
     },

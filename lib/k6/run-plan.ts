@@ -73,6 +73,7 @@ export function k6ScenarioStages(sc: K6ScenarioJson, own: Stage[], name: string)
 export function runPlan(sc: K6ScenarioJson | undefined, own: Stage[], name: string): RunPlan {
   const stages = sc ? k6ScenarioStages(sc, own, name) : own;
   const planned = planStages(stages);
-  const starts = planVuEvents(planned).filter((e) => e.kind === 'start').map((e) => e.vu);
+  // the ramped VUs' lives only: arriving VUs are iterations of their own scenarios (lib/k6/arrival-life.ts)
+  const starts = planVuEvents(planned).filter((e) => e.kind === 'start' && !e.arrival).map((e) => e.vu);
   return { stages, endMs: totalDurationMs(planned), starts };
 }

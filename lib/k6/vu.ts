@@ -24,6 +24,8 @@ export class K6Vu extends VuBook implements VuContext {
   private ended = false;
   private drainTimer: number | undefined;
   private expiryTimer: number | undefined;
+  /** Set while `depart()` waits for an attempt in flight: what to call once gone. */
+  private gone: (() => void) | undefined;
 
   constructor(
     readonly id: number,
@@ -129,6 +131,31 @@ export class K6Vu extends VuBook implements VuContext {
     this.expire();
   }
 
+  /**
+   * An arriving VU's lifetime is over (docs/arrivals.md): `onStop`, then every socket closes with
+   * 1000 at once, as on Node; then `gone`. A lifetime shorter than its connect lets the attempt
+   * settle first (as lib/node/vu.ts `afterAttempts`).
+   */
+  depart(gone: () => void): void {
+    this.gone = gone;
+    for (const s of this.sockets) if (s.readyState === 0) return;
+    this.leaveNow();
+  }
+
+  private leaveNow(): void {
+    const gone = this.gone;
+    this.gone = undefined;
+    if (!this.ended) this.runStops();
+    this.ended = true;
+    for (const [id, kind] of this.timers) {
+      if (kind === 'interval') clearInterval(id);
+      else clearTimeout(id);
+    }
+    this.timers.clear();
+    for (const s of this.sockets) s.close(1000, 'lifetime ended');
+    gone?.();
+  }
+
   /** Pings past their pong timeout count as lost now; the drain waits for the others until theirs. */
   private expire(): void {
     this.expiryTimer = undefined;
@@ -143,7 +170,12 @@ export class K6Vu extends VuBook implements VuContext {
     this.settled();
   }
 
-  settled(): void {
+  settled(done?: unknown): void {
+    if (this.gone) {
+      for (const s of this.sockets) if (s !== done && s.readyState === 0) return;
+      setTimeout(() => this.leaveNow(), 0); // after the scenario's own listeners of the open
+      return;
+    }
     if (this.drainTimer === undefined) return;
     for (const s of this.sockets) if (s.inFlight) return;
     this.closeAll();

@@ -9,6 +9,8 @@ import { readPlanFor } from '../options/flow-options';
 
 export { OTHER_SCENARIO_ERRORS } from '../core/vu-book';
 
+const CONNECTING = 0;
+
 /** What a worker shares with all its VUs. */
 export interface VuHost {
   meter: Meter;
@@ -68,8 +70,31 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
     this.host.socketDone(s);
   }
 
-  /** The worker's drain polls its sockets instead. */
-  settled(): void {}
+  /** A departure waiting for an attempt in flight (`afterAttempts`); the worker's end-of-run drain polls its sockets instead. */
+  private pending: (() => void) | undefined;
+
+  /**
+   * Runs `fn` once no socket of this VU is connecting: at once when none is, else when its last
+   * attempt opened or failed (after the scenario's own listeners of that event). An arriving VU's
+   * departure waits so, so that every arrival's attempt counts as opened or failed, never cut short.
+   */
+  afterAttempts(fn: () => void): void {
+    if (this.connecting(undefined)) this.pending = fn;
+    else fn();
+  }
+
+  settled(s: NodeSocket): void {
+    const fn = this.pending;
+    if (!fn || this.connecting(s)) return;
+    this.pending = undefined;
+    setImmediate(fn);
+  }
+
+  private connecting(except: NodeSocket | undefined): boolean {
+    if (this.socket && this.socket !== except && this.socket.readyState === CONNECTING) return true;
+    if (this.moreSockets) for (const s of this.moreSockets) if (s !== except && s.readyState === CONNECTING) return true;
+    return false;
+  }
 
   setInterval(fn: () => void, ms: number): unknown {
     if (this.ended) return undefined;
@@ -126,10 +151,10 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
     this.timers = undefined;
   }
 
-  closeSockets(): void {
+  closeSockets(reason = 'run ended'): void {
     const all = this.moreSockets ? [...this.moreSockets] : [];
     if (this.socket) all.push(this.socket);
-    for (const s of all) s.leave(1000, 'run ended');
+    for (const s of all) s.leave(1000, reason);
   }
 }
 

@@ -1,5 +1,6 @@
 import { ConfigError } from '../scenario/config-error';
-import { hold, maxTarget, planStages, ramp, Stage, totalDurationMs } from '../scenario/stages';
+import { hold, maxTarget, plannedArrivals, planStages, ramp, Stage, totalDurationMs } from '../scenario/stages';
+import { arrivalStages } from './arrival-flags';
 import { readValue } from './kinds';
 import { checkKeys } from './keys';
 import { checkMetrics } from './metrics-option';
@@ -21,6 +22,10 @@ export interface Overrides {
   conns?: number;
   duration?: number;
   ramp?: number;
+  /** `--arrival-rate`, `--lifetime` (ms), `--lifetime-dist`: the stages rewritten as one arrive stage (lib/options/arrival-flags.ts). */
+  arrivalRate?: number;
+  lifetime?: number;
+  lifetimeDist?: string;
   /** `--tokens FILE`, one per line. */
   tokens?: string[];
   /** `--header`, replacing the scenario's headers. */
@@ -97,6 +102,8 @@ export function resolveOptions(
 
 function stagesOf(opts: ScenarioOptions<object>, o: Overrides): Stage[] {
   const planned = planStages(opts.stages);
+  const arriving = arrivalStages(planned, o);
+  if (arriving) return arriving;
   if (o.conns === undefined && o.duration === undefined && o.ramp === undefined) return opts.stages;
   const first = planned[0];
   const conns = o.conns ?? maxTarget(planned);
@@ -128,7 +135,8 @@ function genericOf(opts: ScenarioOptions<object>, o: Overrides, table: OptionTab
 
 function resolve(scenario: string, opts: ScenarioOptions<object>, o: Overrides, embeddedTarget: string, table: OptionTable): ResolvedOptions {
   const stages = stagesOf(opts, o);
-  if (maxTarget(planStages(stages)) < 1) throw new ConfigError('options.stages must reach at least 1 VU');
+  const plan = planStages(stages);
+  if (maxTarget(plan) < 1 && plannedArrivals(plan) < 1) throw new ConfigError('options.stages must reach at least 1 VU');
   const target = o.target ?? (typeof opts.target === 'string' && opts.target !== '' ? opts.target : embeddedTarget);
   const tokens = o.tokens ?? checkTokens(opts.tokens, 'options.tokens');
   const hasTokens = tokens !== undefined || typeof opts.tokens === 'function';

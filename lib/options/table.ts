@@ -52,10 +52,19 @@ const RC = RECONNECT_DEFAULTS;
 
 /** Every option of a scenario, and the flags and k6 variables that set them. */
 export const OPTIONS = [
-  { name: 'stages', kind: 'custom', defaultDoc: 'required', doc: '`ramp(duration, target)` and `hold(duration)`, in order; the flags rewrite them as ramp + hold' },
+  { name: 'stages', kind: 'custom', defaultDoc: 'required', doc: '`ramp(duration, target)`, `hold(duration)` and `arrive(duration, rate, { lifetime })`, in order; the flags rewrite them as ramp + hold, or one arrive stage' },
   { name: 'conns', partOf: 'stages', kind: 'whole', flag: 'conns', doc: 'connections (VUs) to reach; rewrites the stages as ramp + hold' },
   { name: 'duration', partOf: 'stages', kind: 'duration', zero: true, flag: 'duration', doc: 'whole run, ramp included (e.g. 60s, 1m30s)' },
   { name: 'ramp', partOf: 'stages', kind: 'duration', zero: true, flag: 'ramp', doc: 'ramp-up time (e.g. 30s)' },
+  {
+    name: 'arrivalRate', partOf: 'stages', kind: 'number', flag: 'arrival-rate', see: 'arrivals.md',
+    doc: 'open model: new connections a second for --duration, each living --lifetime; rewrites the stages as one arrive stage',
+  },
+  { name: 'lifetime', partOf: 'stages', kind: 'duration', flag: 'lifetime', see: 'arrivals.md', doc: 'with --arrival-rate: how long each connection lives (its mean, for exp and lognormal)' },
+  {
+    name: 'lifetimeDist', partOf: 'stages', kind: 'enum', values: ['fixed', 'exp', 'uniform', 'lognormal'], flag: 'lifetime-dist', defaultDoc: 'fixed', see: 'arrivals.md',
+    doc: 'with --arrival-rate: fixed | exp | uniform (0 to 2 × lifetime) | lognormal (sigma 1); arrivals are Poisson, seed 1',
+  },
   {
     name: 'target', kind: 'custom', flag: 'target', k6Env: 'TARGET', defaultDoc: 'the embedded server, on a free loopback port',
     doc: 'WebSocket URL (ws:// or wss://); may hold ${vu} and ${token}',

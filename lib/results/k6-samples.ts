@@ -26,6 +26,8 @@ import type { RunMeta } from './summarise';
 const CONNECT_SUCCESS = 'ws_connect_success';
 const SESSION_DURATION = 'ws_session_duration';
 const ITERATIONS = 'iterations';
+/** k6's arrivals it had no free VU for (arrival-rate executors): `arrivals.dropped` (docs/arrivals.md). */
+const DROPPED = 'dropped_iterations';
 
 /** k6's own metrics that are no figure of the summary (build/k6-metrics.ts K6_BUILTIN_METRICS lists them all). */
 const K6_ONLY = new Set(['ws_sessions', 'vus', 'vus_max', 'iteration_duration', 'dropped_iterations', 'checks', 'group_duration', 'data_sent', 'data_received', 'grpc_req_duration']);
@@ -49,6 +51,8 @@ export class K6Samples {
   /** Dials with a status tag, and sessions the bundle saw open: none of the first with some of the second is k6 --system-tags without status. */
   private dialsTagged = 0;
   private sessions = 0;
+  /** The open model's: arrivals the bundle started (vus_arrived) and k6 dropped; undefined: no arrival-rate scenario ran. */
+  private arrivals: { arrived: number; dropped: number } | undefined;
 
   /** `startMs`: the time of the run's first sample (epoch ms), the start of its second 0. */
   constructor(private readonly startMs: number) {
@@ -57,6 +61,11 @@ export class K6Samples {
 
   add(p: K6Point): void {
     this.endMs = Math.max(this.endMs, p.timeMs);
+    if (p.metric === DROPPED || p.metric === M.vusArrived) {
+      this.arrivals ??= { arrived: 0, dropped: 0 };
+      if (p.metric === DROPPED) this.arrivals.dropped += p.value;
+      else this.arrivals.arrived += p.value;
+    }
     if (skipped(p)) return;
     const reg = this.at(p.timeMs);
     const v = p.value;
@@ -123,6 +132,9 @@ export class K6Samples {
       reconnecting: false,
       adjustments: [],
     };
+    // k6 started or dropped each arrival it was asked for; without the stages there is no Little window
+    const a = this.arrivals;
+    if (a) meta.arrivals = { planned: a.arrived + a.dropped, arriveSec: 0, windows: [], dropped: a.dropped };
     return { records, meta };
   }
 
@@ -139,6 +151,7 @@ export class K6Samples {
       `${REBUILT}: runner.workers and the time series' CPU, event-loop delay and memory are not in k6's output (k6 is one process and does not sample itself)`,
       `${REBUILT}: connections.final counts the connections k6 never reported closed; k6's output does not mark the end of the stages, where the k6 bundle closes its sockets`,
     ];
+    if (this.arrivals) out.push(`${REBUILT}: arrivals.little and arrivals.arrivalsPerSec need the plan of the stages, which k6's output does not hold`);
     if (this.reconnects) out.push(`${REBUILT}: the recovery of disconnect waves is not in k6's output (the k6 bundle has no run clock)`);
     if (this.sessions > 0 && this.dialsTagged === 0) {
       out.push(`${REBUILT}: connectLatencyMs and open connections need the status tag of ws_connecting, which k6 --system-tags left out`);

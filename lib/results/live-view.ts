@@ -1,6 +1,7 @@
 import { M } from '../core/metric-names';
 import type { Registry } from '../metrics/registry';
 import { maxTarget, planStages, totalDurationMs } from '../scenario/stages';
+import { meanLifetime } from '../scenario/lifetime';
 import type { ResolvedOptions } from '../scenario/types';
 
 /** What live progress shows besides the row of the second. */
@@ -30,7 +31,8 @@ export function liveViewOf(o: ResolvedOptions, sec: number, totals: Registry): L
     totalSec: totalDurationMs(stages) / 1000,
     stage: stageIdx < 0 ? stages.length : stageIdx + 1,
     stages: stages.length,
-    target: maxTarget(stages),
+    // an arrive stage's target is its steady state: the held VUs + rate × mean lifetime (docs/arrivals.md)
+    target: stages.reduce((m, s) => (s.arrivals ? Math.max(m, Math.round(s.from + (s.arrivals.ratePerSec * meanLifetime(s.arrivals.lifetime)) / 1000)) : m), maxTarget(stages)),
     attempted: totals.counters.get(M.attempts) ?? 0,
     failed: totals.counters.get(M.connectErrors) ?? 0,
     p99: connect.count > 0 ? connect.p99 : null, // null until a connection opened

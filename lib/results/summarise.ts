@@ -1,4 +1,5 @@
 import type { MetricsSnapshot } from '../metrics/registry';
+import { ArrivalPlan, arrivalsSummary } from './arrivals-summary';
 import { runnerWarnings } from './diagnose';
 import type { SecondRecord } from './record';
 import { totalsOf } from './record';
@@ -39,6 +40,8 @@ export interface RunMeta {
   declared?: Declared;
   /** The end of the first ramp and of the schedule (run seconds): the runner's own warnings look at them. */
   schedule?: { rampEndSec: number; endSec: number };
+  /** The arrive stages' plan (lib/results/arrivals-summary.ts) for this share of the run: the summary's `arrivals`. */
+  arrivals?: ArrivalPlan;
 }
 
 export interface Summarised {
@@ -74,6 +77,7 @@ export function summarise(records: SecondRecord[], meta: RunMeta, thresholds: Th
     reconnecting: meta.reconnecting,
     ...(meta.declared ? { declared: meta.declared } : {}),
   });
+  if (meta.arrivals) summary.arrivals = arrivalsSummary(meta.arrivals, totals, sorted);
   judge(summary, thresholds, meta.abortedByThreshold);
   return { summary, timeseries, totals, exitCode: exitCodeOf(summary) };
 }

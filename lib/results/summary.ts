@@ -4,6 +4,7 @@ import { MetricsSnapshot, statsOf } from '../metrics/registry';
 import { customMetrics, Declared } from './custom-metrics';
 import { MessagesSummary, messagesSummary } from './message-summary';
 import { BytesSummary, bytesSummary, SlowReadersSummary, slowReadersSummary } from './flow-summary';
+import type { ArrivalsSummary } from './arrivals-summary';
 import { Health, healthOf } from './report/health';
 import { redactUrl } from '../core/redact';
 import { Stats, summaryStats } from './stats';
@@ -70,6 +71,8 @@ export interface Summary {
   /** The slow and stalled readers' own connections and delivery latency (lib/results/flow-summary.ts). */
   slowReaders: SlowReadersSummary;
   vus: { started: number; failed: number };
+  /** The open model's figures (docs/arrivals.md, lib/results/arrivals-summary.ts); absent without an arrive stage. */
+  arrivals?: ArrivalsSummary;
   /** Custom metrics recorded by the scenario (counters, trends as stats, rates as fractions). */
   metrics: Record<string, number | null | Stats>;
   runner: { workers: WorkerDiagnostics[]; warnings: string[] };

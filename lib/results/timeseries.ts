@@ -16,6 +16,9 @@ export interface SecondRow {
   /** Reconnect attempts, and dropped VUs open again (lib/helpers/reconnect.ts), in the second (absent in older results). */
   reconnects?: number;
   recovered?: number;
+  /** Arriving VUs started, and departed after their lifetime, in the second: only in runs with arrive stages (docs/arrivals.md). */
+  arrivals?: number;
+  departures?: number;
   pings: number;
   pongs: number;
   /** Percentiles of the second; null when the second had no sample (never a fake 0). */
@@ -62,6 +65,7 @@ export function rowOf(r: SecondRecord): SecondRow {
     disconnects: c(M.disconnects),
     reconnects: c(M.reconnects),
     recovered: trendCount(m, M.reconnectDowntime),
+    ...(M.vusArrived in m.counters || M.vusDeparted in m.counters ? { arrivals: c(M.vusArrived), departures: c(M.vusDeparted) } : {}),
     pings: c(M.pings),
     pongs: c(M.pongs),
     connectP50,

@@ -1,3 +1,4 @@
+import { arrivalLifetime, ArrivalSpec, arrivalTimes, PlannedArrivals, resolveArrivals } from './arrivals';
 import { ConfigError } from './config-error';
 import { Duration, parseDuration } from './duration';
 
@@ -7,6 +8,8 @@ export interface Stage {
   duration: Duration;
   /** VUs (one connection each in the built-in scenarios) at the end of the stage; absent: keep the current number (`hold`). */
   target?: number;
+  /** An open-model stage (`arrive()`, lib/scenario/arrivals.ts): new VUs at a rate, each for its lifetime; the ramped VUs hold. */
+  arrive?: ArrivalSpec;
 }
 
 /** Internal form of a stage: milliseconds and explicit start level. */
@@ -15,6 +18,8 @@ export interface PlannedStage {
   durationMs: number;
   from: number;
   to: number;
+  /** An arrive stage's arrivals (from = to: the ramped VUs hold meanwhile). */
+  arrivals?: PlannedArrivals;
 }
 
 /** Ramp linearly to `target` VUs over `duration`: `ramp('30s', 10000)` starts 333.3 VUs a second. */
@@ -36,9 +41,16 @@ export function planStages(stages: unknown): PlannedStage[] {
   let level = 0;
   let at = 0;
   stages.forEach((raw, i) => {
-    if (typeof raw !== 'object' || raw === null) throw new ConfigError(`stages[${i}] must be ramp(duration, target) or hold(duration)`);
+    if (typeof raw !== 'object' || raw === null) throw new ConfigError(`stages[${i}] must be ramp(duration, target), hold(duration) or arrive(duration, rate, { lifetime })`);
     const s = raw as Stage;
     const durationMs = parseDuration(s.duration, `stages[${i}].duration`);
+    if (s.arrive !== undefined) {
+      if (s.target !== undefined) throw new ConfigError(`stages[${i}] is an arrive stage: it takes no target (its VUs come and go)`);
+      const arrivals = { ...resolveArrivals(s.arrive, durationMs, `stages[${i}].arrive`), firstVu: 0 };
+      out.push({ startMs: at, durationMs, from: level, to: level, arrivals });
+      at += durationMs;
+      return;
+    }
     const target = s.target === undefined ? level : s.target;
     if (!Number.isInteger(target) || target < 0) {
       throw new ConfigError(`stages[${i}].target must be a whole number of VUs >= 0 (got ${JSON.stringify(s.target)})`);
@@ -47,6 +59,13 @@ export function planStages(stages: unknown): PlannedStage[] {
     level = target;
     at += durationMs;
   });
+  // arriving VUs are numbered after every ramped one, stage after stage
+  let next = maxTarget(out);
+  for (const st of out) {
+    if (!st.arrivals) continue;
+    st.arrivals.firstVu = next;
+    next += st.arrivals.count;
+  }
   return out;
 }
 
@@ -63,7 +82,10 @@ export function maxTarget(stages: PlannedStage[]): number {
 export interface VuEvent {
   atMs: number;
   vu: number;
-  kind: 'start' | 'stop';
+  /** `depart`: an arriving VU's lifetime is over (it closes with 1000 and is gone). */
+  kind: 'start' | 'stop' | 'depart';
+  /** A start of an arrive stage's VU. */
+  arrival?: true;
 }
 
 /**
@@ -104,6 +126,24 @@ export function planVuEvents(stages: PlannedStage[], share: Share = WHOLE): VuEv
         if (ownsVu(share, k)) events.push({ atMs: st.startMs + (st.from - 1 - k) * step, vu: k, kind: 'stop' });
       }
     }
+    if (st.arrivals) arrivalEvents(st, st.arrivals, share, events);
   }
-  return events;
+  // departures fall anywhere after their arrivals: one sort, stable for the events of one instant
+  return stages.some((st) => st.arrivals) ? events.sort((a, b) => a.atMs - b.atMs) : events;
+}
+
+/** The starts and departures of the share's arrivals of one arrive stage. */
+function arrivalEvents(st: PlannedStage, a: PlannedArrivals, share: Share, events: VuEvent[]): void {
+  const times = arrivalTimes(a, st.durationMs);
+  for (let k = 0; k < a.count; k++) {
+    const vu = a.firstVu + k;
+    if (!ownsVu(share, vu)) continue;
+    const at = st.startMs + (times[k] as number);
+    events.push({ atMs: at, vu, kind: 'start', arrival: true }, { atMs: at + arrivalLifetime(a, k), vu, kind: 'depart' });
+  }
+}
+
+/** Arrivals the stages plan in all (every share's). */
+export function plannedArrivals(stages: PlannedStage[]): number {
+  return stages.reduce((n, s) => n + (s.arrivals?.count ?? 0), 0);
 }

@@ -2,7 +2,7 @@ import { Counter, Gauge, Metric, Registry } from 'prom-client';
 import { M } from '../../lib/core/metric-names';
 import type { SecondRecord } from '../../lib/results/record';
 import type { SecondRow } from '../../lib/results/timeseries';
-import { HdrHistogramMetric } from './hdr-metric';
+import { HdrHistogramMetric, LIFETIME_BUCKETS_SECONDS } from './hdr-metric';
 
 /** The labels every metric carries, so that the generators of a split run add up in PromQL. */
 export interface RunLabels {
@@ -22,6 +22,8 @@ const COUNTERS: Array<[name: string, from: string, help: string]> = [
   ['wsbench_messages_delivered_total', M.imDelivered, 'IM deliveries received, first copies (summary messages.delivered)'],
   ['wsbench_frames_sent_total', M.msgsSent, 'WebSocket data frames sent (heartbeats excluded)'],
   ['wsbench_frames_received_total', M.msgsReceived, 'WebSocket data frames received (heartbeats excluded)'],
+  ['wsbench_arrivals_total', M.vusArrived, 'VUs of arrive stages started (docs/arrivals.md)'],
+  ['wsbench_departures_total', M.vusDeparted, 'VUs of arrive stages gone at the end of their lifetime'],
 ];
 
 /**
@@ -64,6 +66,7 @@ export class LiveMetrics {
       [new HdrHistogramMetric('wsbench_connect_duration_seconds', 'Connect latency: TCP connect, TLS and upgrade'), M.connecting],
       [new HdrHistogramMetric('wsbench_ping_rtt_seconds', 'Heartbeat ping to pong round trip'), M.ping],
       [new HdrHistogramMetric('wsbench_message_latency_seconds', 'IM delivery latency, send to arrival'), M.msgLatency],
+      [new HdrHistogramMetric('wsbench_session_lifetime_seconds', "An arriving VU's start to its departure", LIFETIME_BUCKETS_SECONDS), M.sessionLifetime],
     ];
     // prom-client's registry reads any metric through get(); its types list only its own classes
     for (const [h] of this.histograms) this.registry.registerMetric(h as unknown as Metric);

@@ -6,6 +6,7 @@ import type { SecondRow } from '../timeseries';
 import { ChartSpec, chartsOf, EmptyChart } from './charts';
 import { Grade, healthOf } from './health';
 import { waveMarks, wavesCard } from './waves';
+import { arrivalRows } from './arrivals';
 
 export interface ReportInput {
   summary: Summary;
@@ -72,6 +73,7 @@ function summarySection(s: Summary): string {
     ]),
     // a connect-only run carried no messages: no card of zeros and "no data"
     ...(hasMessages(s.messages) ? [figures('Messages', messageRows(s.messages))] : []),
+    ...(s.arrivals ? [figures('Arrivals and lifetimes', arrivalRows(s.arrivals))] : []),
   ];
   return `<section id="summary"><h2>Summary ${grade(h.overall)}</h2><div class="cards">${cards.join('')}</div></section>`;
 }

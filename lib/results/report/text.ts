@@ -4,6 +4,7 @@ import type { Summary } from '../summary';
 import { gradeLabel, healthOf } from './health';
 import { messageLines } from './messages';
 import { bytesLines, slowReaderLines } from './flow-lines';
+import { arrivalLines } from './arrivals';
 import { waveLines } from './waves';
 
 export type Lang = 'en' | 'zh';
@@ -76,6 +77,7 @@ export function formatSummary(s: Summary, lang: Lang = 'en', extra: (s: Summary,
   if (s.connections.sendBufferFull > 0) out.push(row(lang === 'zh' ? '发送缓冲满' : 'Send buffer full', `${s.connections.sendBufferFull} (server not reading)`));
   out.push(...classLines(L.errors, s.connections.errors), ...classLines(L.disconnects, s.connections.disconnectReasons));
   out.push(...waveLines(s.disconnectWaves, lang));
+  out.push(...arrivalLines(s, lang));
   out.push('', `--- ${L.latency} ---`, ...latencyBlock(s.connectLatencyMs, { p50: gradeLabel(h.connectP50, lang), p99: gradeLabel(h.connectP99, lang) }));
   out.push('', `--- ${L.heartbeat} ---`);
   out.push(row(L.pings, s.heartbeat.pingsSent), row(L.pongs, s.heartbeat.pongsReceived), row(L.pongRate, s.heartbeat.pongRate === null ? 'n/a (no pings sent)' : withGrade(pct(s.heartbeat.pongRate), gradeLabel(h.pongRate, lang))));
