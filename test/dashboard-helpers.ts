@@ -1,23 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Summary } from '../lib/results/summary';
 import { ROOT, tmpDir } from './helpers';
+import { freePort } from './servers/processes';
+
+export { freePort };
 
 export const PROMETHEUS = '/usr/bin/prometheus';
-
-/** A port that was free a moment ago (Prometheus needs the scrape target's port in its config file). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A runner process with --dashboard; its stderr is watched for lines. */
 export interface LiveRun {

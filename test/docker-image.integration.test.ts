@@ -6,12 +6,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Summary } from '../lib/results/summary';
 import type { ServerStats } from '../server/server';
 import { countsOf, exec, probeScenario, unionProbeStats, VUS, waitFor } from './deploy-probe';
 import { readSummary, ROOT, tmpDir } from './helpers';
+import { freePort } from './servers/processes';
 
 const IMAGE = process.env.WSBENCH_IMAGE ?? '';
 const ready = IMAGE !== '' && spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0;
@@ -19,16 +19,6 @@ if (!ready) console.log(`docker-image.integration: skipped: no image to test (ma
 const d = ready ? describe : describe.skip;
 
 const docker = (args: string[], timeoutMs = 180_000) => exec('docker', args, { timeoutMs });
-
-/** A free loopback port for the server container (host network: the port is the host's). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 d('the runner image (docker, host network)', () => {
   const tag = `wsbench-test-${process.pid}`;

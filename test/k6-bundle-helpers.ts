@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
@@ -8,6 +7,7 @@ import { bundleForNode } from '../build/scenario';
 import { checkModule, resolveOptions } from '../lib/options/options';
 import { ROOT, runCli, tmpDir } from './helpers';
 import type { K6Sandbox } from './k6-sandbox';
+export { freePort } from './servers/processes';
 
 /**
  * Proof without k6 itself: every scenario is bundled by `runner build --target k6`, then each bundle
@@ -58,14 +58,6 @@ export async function until(cond: () => boolean, what: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 export interface Expected {

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from './servers/processes';
 
 /**
  * Debian's libwebsockets test server (package libwebsockets-test-server, /usr/bin), which
@@ -25,17 +25,6 @@ export interface LwsServer {
   url: string;
   counts(): LwsCounts;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const sum = (text: string, re: RegExp): number[] => [...text.matchAll(re)].map((m) => Number(m[1]));

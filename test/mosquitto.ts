@@ -1,8 +1,8 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { tmpDir } from './helpers';
+import { freePort } from './servers/processes';
 
 /**
  * A real mosquitto (Debian's /usr/sbin/mosquitto 2.0) for the MQTT tests: a `websockets` listener
@@ -15,17 +15,6 @@ export const USER = 'wsbench';
 export const PASSWORD = 'secret-pw';
 
 export const hasMosquitto = (): boolean => fs.existsSync(MOSQUITTO) && fs.existsSync('/usr/bin/mosquitto_sub');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function exited(p: ChildProcess): Promise<void> {
   return p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise((r) => p.once('exit', () => r()));

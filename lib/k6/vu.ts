@@ -122,11 +122,7 @@ export class K6Vu extends VuBook implements VuContext {
   finish(): void {
     if (!this.ended) this.runStops();
     this.ended = true;
-    for (const [id, kind] of this.timers) {
-      if (kind === 'interval') clearInterval(id);
-      else clearTimeout(id);
-    }
-    this.timers.clear();
+    this.clearTimers();
     this.drainTimer = setTimeout(() => this.closeAll(), drainMs(this.options));
     this.expire();
   }
@@ -142,16 +138,20 @@ export class K6Vu extends VuBook implements VuContext {
     this.leaveNow();
   }
 
-  private leaveNow(): void {
-    const gone = this.gone;
-    this.gone = undefined;
-    if (!this.ended) this.runStops();
-    this.ended = true;
+  private clearTimers(): void {
     for (const [id, kind] of this.timers) {
       if (kind === 'interval') clearInterval(id);
       else clearTimeout(id);
     }
     this.timers.clear();
+  }
+
+  private leaveNow(): void {
+    const gone = this.gone;
+    this.gone = undefined;
+    if (!this.ended) this.runStops();
+    this.ended = true;
+    this.clearTimers();
     for (const s of this.sockets) s.close(1000, 'lifetime ended');
     gone?.();
   }

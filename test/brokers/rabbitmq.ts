@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../servers/processes';
 
 /**
  * A private RabbitMQ node for the STOMP tests (Debian's rabbitmq-server, its rabbitmq_web_stomp and
@@ -46,16 +47,6 @@ async function until(ok: () => Promise<boolean>, what: string, timeoutMs = 10_00
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
 }
 
 function exited(child: ChildProcess): Promise<void> {
