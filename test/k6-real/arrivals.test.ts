@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startImServer, ImServer } from '../../server/server';
@@ -7,9 +6,7 @@ import { arrive, arrivalLifetime } from '../../lib/scenario/arrivals';
 import { exponential } from '../../lib/scenario/lifetime';
 import { hold, planStages } from '../../lib/scenario/stages';
 import { ROOT, runCli, tmpDir, writeScenario } from '../helpers';
-import { BINARIES, buildBundle, describeK6, K6Binary, samples, total, K6Run, Point } from './k6-run';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { K6_ENV } = require('./k6-binaries.js') as { K6_ENV: Record<string, string> };
+import { BINARIES, buildBundle, describeK6, K6Binary, runK6, samples, total } from './k6-run';
 
 /**
  * Arrive stages on real k6 (docs/arrivals.md, "On k6"): a constant-arrival-rate scenario starts the
@@ -49,28 +46,6 @@ const bundles: Record<string, Promise<string>> = {};
 const bundleFor = (legacy: boolean, file = SCENARIO): Promise<string> => (bundles[`${file}:${legacy}`] ??= buildBundle(file, legacy));
 const each = BINARIES.map((b) => [b.version, b] as [string, K6Binary]);
 
-/** `k6 run -q --out json=FILE` kept on disk (for `runner report --k6`), with its points read back. */
-function runK6ToFile(bin: K6Binary, script: string, env: Record<string, string>): Promise<K6Run & { file: string }> {
-  const file = path.join(tmpDir('wsbench-k6-arr-'), 'points.json');
-  const e = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  const child = spawn(bin.path, ['run', '-q', '--out', `json=${file}`, ...e, script], { env: { ...process.env, ...K6_ENV }, cwd: path.dirname(script) });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      const points: Point[] = [];
-      for (const line of (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').split('\n')) {
-        if (line === '') continue;
-        const p = JSON.parse(line) as { type: string; metric: string; data: { value: number; tags?: Record<string, string> | null } };
-        if (p.type === 'Point') points.push({ metric: p.metric, value: p.data.value, tags: p.data.tags ?? {} });
-      }
-      resolve({ code, stdout, stderr, points, file });
-    });
-  });
-}
-
 async function reportOf(file: string): Promise<Summary> {
   const out = tmpDir('wsbench-k6-arr-report-');
   const r = await runCli('runner', ['report', '--k6', file, '--out-dir', out], { noExport: true, cwd: ROOT });
@@ -88,7 +63,7 @@ describeK6('arrivals and lifetimes on real k6', () => {
   });
 
   test.each(each)('k6 %s: 60 planned arrivals accepted and closed by the server, each departing after 1 s, none dropped', async (_v, bin) => {
-    const r = await runK6ToFile(bin, await bundleFor(bin.legacy), { TARGET: im.url, PING_INTERVAL: '1h' });
+    const r = await runK6(bin, await bundleFor(bin.legacy), [], { TARGET: im.url, PING_INTERVAL: '1h' });
     expect(r.code).toBe(0);
     expect([im.stats().accepted, im.stats().closed]).toEqual([60, 60]);
     expect([total(r, 'vus_arrived'), total(r, 'vus_departed'), total(r, 'dropped_iterations')]).toEqual([60, 60, 0]);
@@ -104,7 +79,7 @@ describeK6('arrivals and lifetimes on real k6', () => {
   }, 90_000);
 
   test.each(each)('k6 %s: ramped VUs beside an arrive stage: 5 + 40 accepted, the ramped lives last to the end', async (_v, bin) => {
-    const r = await runK6ToFile(bin, await bundleFor(bin.legacy, MIXED), { TARGET: im.url, PING_INTERVAL: '1h' });
+    const r = await runK6(bin, await bundleFor(bin.legacy, MIXED), [], { TARGET: im.url, PING_INTERVAL: '1h' });
     expect(r.code).toBe(0);
     expect([im.stats().accepted, total(r, 'vus_arrived'), total(r, 'vus_departed'), total(r, 'dropped_iterations')]).toEqual([45, 40, 40, 0]);
     expect(im.stats().closed).toBe(45);
@@ -116,7 +91,7 @@ describeK6('arrivals and lifetimes on real k6', () => {
     const ends = Array.from({ length: a.count }, (_, k) => k * 50 + arrivalLifetime(a, k));
     expect(ends.filter((t) => Math.abs(t - 8000) < 300)).toEqual([]); // no departure races the run's end
     expect(Math.min(...Array.from({ length: a.count }, (_, k) => arrivalLifetime(a, k)))).toBeLessThan(10);
-    const r = await runK6ToFile(bin, await bundleFor(bin.legacy, SHORT), { TARGET: im.url, PING_INTERVAL: '1h' });
+    const r = await runK6(bin, await bundleFor(bin.legacy, SHORT), [], { TARGET: im.url, PING_INTERVAL: '1h' });
     expect(r.code).toBe(0);
     expect([im.stats().accepted, total(r, 'vus_arrived'), total(r, 'ws_connect_attempts'), total(r, 'ws_connect_aborted')]).toEqual([100, 100, 100, 0]);
     expect(total(r, 'vus_departed')).toBe(ends.filter((t) => t < 8000).length);
@@ -128,7 +103,7 @@ describeK6('arrivals and lifetimes on real k6', () => {
   }, 90_000);
 
   test.each(each)("k6 %s: arrivals k6 has no VU for are its dropped_iterations, and the summary's arrivals.dropped", async (_v, bin) => {
-    const r = await runK6ToFile(bin, DROPPING, {});
+    const r = await runK6(bin, DROPPING, []);
     expect(r.code).toBe(0);
     const dropped = total(r, 'dropped_iterations');
     expect(dropped).toBeGreaterThan(10); // 20 due, one VU busy 1 s each time: 2 or 3 run

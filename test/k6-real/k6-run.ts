@@ -42,6 +42,8 @@ export interface K6Run {
   stdout: string;
   stderr: string;
   points: Point[];
+  /** The `--out json` file of the points, kept (for `runner report --k6`). */
+  file: string;
 }
 
 /** `k6 run -q <script> --out json=... <args>` with K6_ENV, and `-e` for each of `env`. */
@@ -62,7 +64,7 @@ export function runK6(bin: K6Binary, script: string, args: string[], env: Record
         const p = JSON.parse(line) as { type: string; metric: string; data: { value: number; tags?: Record<string, string> | null } };
         if (p.type === 'Point') points.push({ metric: p.metric, value: p.data.value, tags: p.data.tags ?? {} });
       }
-      resolve({ code, stdout, stderr, points });
+      resolve({ code, stdout, stderr, points, file: out });
     });
   });
 }
