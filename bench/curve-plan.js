@@ -7,6 +7,7 @@
  */
 const fs = require('node:fs');
 const os = require('node:os');
+const { openFilesLimit, connsPerProcess, workersFor, CONNS_PER_SOURCE } = require('./runner-sizing');
 
 function fail(msg) {
   process.stderr.write(`bench-curve: ${msg}\n`);
@@ -47,19 +48,10 @@ const read = (file) => {
 };
 const sysctl = (name) => read(`/proc/sys/${name.replace(/\./g, '/')}`);
 
-function openFiles() {
-  const m = /Max open files\s+(\d+|unlimited)/.exec(read('/proc/self/limits') ?? '');
-  return m ? (m[1] === 'unlimited' ? 1_048_576 : Number(m[1])) : 1024;
-}
-
-/** runner/limits.ts connsPerProcess: the open-files limit less headroom, less 5%. */
-const perProcess = (limit) => Math.max(1, Math.floor((limit - Math.min(500, Math.ceil(limit / 10))) * 0.95));
-
 /** One load's processes: what the runner would start for it (and the floor copies). */
 function sizing(conns) {
-  const per = perProcess(openFiles());
-  const procs = Math.max(1, Math.ceil(conns / per));
-  return { per, workers: procs, serverWorkers: procs, sources: conns > 2500 ? Math.ceil(conns / 2500) : 1 };
+  const procs = workersFor(conns);
+  return { per: connsPerProcess(), workers: procs, serverWorkers: procs, sources: conns > CONNS_PER_SOURCE ? Math.ceil(conns / CONNS_PER_SOURCE) : 1 };
 }
 
 /** Ramp of a load at the pace (ms, at least 1 s). */
@@ -80,7 +72,7 @@ function plan(s) {
     `date: ${new Date().toISOString()}`,
     `host: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; ` +
       `load average ${read('/proc/loadavg')?.split(' ').slice(0, 3).join(' ')}; CPU pressure ${read('/proc/pressure/cpu')?.split(' ').slice(1, 4).join(' ') ?? 'n/a'}`,
-    `limits: ulimit -n ${openFiles()} (→ ≤ ${z.per} connections per process); fs.file-max ${sysctl('fs.file-max') ?? 'absent'}`,
+    `limits: ulimit -n ${openFilesLimit()} (→ ≤ ${z.per} connections per process); fs.file-max ${sysctl('fs.file-max') ?? 'absent'}`,
     `largest load ${big}: 1 coordinator + ${z.workers} workers (wsbench and floor alike), server 1 + ${z.serverWorkers > 1 ? z.serverWorkers : 0} processes`,
     `source addresses: ${z.sources} × ${ports} ephemeral ports (${lo}-${hi}); ${Math.ceil(big / z.sources)} connections each`,
     `net.core.somaxconn ${sysctl('net.core.somaxconn') ?? 'absent'}; nf_conntrack_max ${sysctl('net.netfilter.nf_conntrack_max') ?? 'absent'}, tracking ${sysctl('net.netfilter.nf_conntrack_count') ?? 'absent'}`,

@@ -2,8 +2,8 @@
 'use strict';
 /**
  * The floor (floor.js, a bare `ws` client) spread over processes the way the runner spreads its
- * VUs: as many processes as the open-files limit needs (runner/limits.ts: the limit less headroom,
- * less 5%, per process), each with an even share of the connections and, past 2,500 connections
+ * VUs: as many processes as the open-files limit needs (runner/limits.ts, through
+ * bench/runner-sizing.js), each with an even share of the connections and, past 2,500 connections
  * in all, its own loopback source addresses at 2,500 connections each (runner/addresses.ts: the
  * kernel's search for a free port slows down past that on one address). This process only forks
  * the children, waits for them and merges their summaries; the latency percentiles are taken over
@@ -18,8 +18,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { fork } = require('node:child_process');
 const { percentile } = require('./floor-common');
-
-const CONNS_PER_SOURCE = 2500; // runner/addresses.ts
+const { workersFor, CONNS_PER_SOURCE } = require('../runner-sizing');
 
 function fail(msg) {
   process.stderr.write(`floor-multi: ${msg}\n`);
@@ -49,22 +48,6 @@ function parseArgs(argv) {
   }
   if (a.procs !== undefined && (a.procs < 1 || a.procs > a.conns)) fail(`--procs takes 1 to --conns (got ${a.procs})`);
   return a;
-}
-
-/** The soft open-files limit of this process, as runner/limits.ts reads it. */
-function openFilesLimit() {
-  try {
-    const m = /Max open files\s+(\d+|unlimited)/.exec(fs.readFileSync('/proc/self/limits', 'utf8'));
-    if (m) return m[1] === 'unlimited' ? 1_048_576 : Number(m[1]);
-  } catch {
-    /* not Linux */
-  }
-  return 1024;
-}
-
-/** Connections one process may hold (runner/limits.ts connsPerProcess). */
-function connsPerProcess(limit = openFilesLimit()) {
-  return Math.max(1, Math.floor((limit - Math.min(500, Math.ceil(limit / 10))) * 0.95));
 }
 
 /** Loopback address number j (0-based): 127.0.0.1 … 127.0.0.254, then 127.0.1.1 …  */
@@ -106,7 +89,7 @@ function merge(a, parts, latencies) {
 
 function main() {
   const a = parseArgs(process.argv.slice(2));
-  const procs = a.procs ?? Math.max(1, Math.ceil(a.conns / connsPerProcess()));
+  const procs = a.procs ?? workersFor(a.conns);
   const dir = path.dirname(path.resolve(a.out));
   const shares = plan(a.conns, procs);
   const children = new Set();
