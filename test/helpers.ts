@@ -75,6 +75,20 @@ export function writeScenario(source: string, name = 'scenario.ts'): string {
   return file;
 }
 
+/**
+ * A scenario file that runs `scenario` (a path) with its options changed: `overrides` is the source
+ * of what is spread over them, where `base` is the scenario's own options and `ramp`/`hold` are in
+ * scope, e.g. "extra: { ...base.extra, msgWarmup: '2s' }".
+ */
+export function scenarioWith(scenario: string, overrides: string, name = 'scenario.ts'): string {
+  return writeScenario([
+    `import run, { options as base } from ${JSON.stringify(scenario)};`,
+    `import { ramp, hold } from ${JSON.stringify(path.join(ROOT, 'lib'))};`,
+    `export const options = { ...base, ${overrides} };`,
+    'export default run;', '',
+  ].join('\n'), name);
+}
+
 /** The summary.json of a results folder (a run's `outDir`, a merge's `--out`). */
 export function readSummary(dir: string): Summary {
   return JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, runCli, tmpDir } from './helpers';
+import { ROOT, runCli, tmpDir, scenarioWith } from './helpers';
 import { destroyRun, K6RunResult, runK6 } from './k6-double/executor';
 import type { SocketRecord } from './k6-double/websocket';
 import { GraphqlServer, startGraphqlServer } from './servers/graphql-ws-server';
@@ -27,13 +26,8 @@ describe('scenarios/graphql-ws.ts built for k6, under the k6 double, against the
   let server: GraphqlServer;
   let r: K6RunResult | undefined;
   beforeAll(async () => {
-    const file = path.join(OUT, 'gql20.ts');
-    fs.writeFileSync(file, [
-      `import run, { options as base } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'graphql-ws.ts'))};`,
-      `import { ramp, hold } from ${JSON.stringify(path.join(ROOT, 'lib'))};`,
-      "export const options = { ...base, stages: [ramp('1s', 20), hold('2s')], thresholds: ['connections.successRate >= 1'], extra: { ...base.extra, msgRate: 10 } };",
-      'export default run;', '',
-    ].join('\n'));
+    const file = scenarioWith(path.join(ROOT, 'scenarios', 'graphql-ws.ts'),
+      "stages: [ramp('1s', 20), hold('2s')], thresholds: ['connections.successRate >= 1'], extra: { ...base.extra, msgRate: 10 }", 'gql20.ts');
     const b = await runCli('runner', ['build', file, '--target', 'k6', '--out-dir', OUT], { noExport: true, cwd: ROOT });
     expect(b.stderr).toBe('');
     expect(b.code).toBe(0);

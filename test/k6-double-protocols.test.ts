@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { sendPlan } from '../lib/helpers/send-plan';
 import { ramp, hold } from '../lib/scenario/stages';
 import { bundleImports } from '../build/k6';
-import { ROOT, runCli, tmpDir } from './helpers';
+import { ROOT, runCli, tmpDir, scenarioWith } from './helpers';
 import { K6_IMPORTS, until } from './k6-bundle-helpers';
 import { K6Sandbox, VirtualClock } from './k6-sandbox';
 import { Broker, hasMosquitto, PASSWORD, startMosquitto, USER } from './mosquitto';
@@ -19,13 +18,8 @@ const STAGES = [ramp('1s', 2), hold('4s')];
 /** scenarios/mqtt.ts for two VUs, with the broker's user, the password as the token, QoS 1 and a 1 s keep alive, built for k6. */
 async function mqttBundle(): Promise<string> {
   const dir = tmpDir('wsbench-k6-mqtt-');
-  const file = path.join(dir, 'mqtt2.ts');
-  fs.writeFileSync(file, [
-    `import run, { options as base } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'mqtt.ts'))};`,
-    `import { ramp, hold } from ${JSON.stringify(path.join(ROOT, 'lib'))};`,
-    `export const options = { ...base, stages: [ramp('1s', 2), hold('4s')], pingInterval: '1s', tokens: ['${PASSWORD}'], extra: { ...base.extra, qos: 1, mqttUser: '${USER}' } };`,
-    'export default run;', '',
-  ].join('\n'));
+  const file = scenarioWith(path.join(ROOT, 'scenarios', 'mqtt.ts'),
+    `stages: [ramp('1s', 2), hold('4s')], pingInterval: '1s', tokens: ['${PASSWORD}'], extra: { ...base.extra, qos: 1, mqttUser: '${USER}' }`, 'mqtt2.ts');
   const r = await runCli('runner', ['build', file, '--target', 'k6', '--out-dir', dir], { noExport: true, cwd: ROOT });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Broker, hasMosquitto, PASSWORD, startMosquitto, USER } from './mosquitto';
-import { ROOT, runCli, tmpDir } from './helpers';
+import { ROOT, runCli, tmpDir, scenarioWith } from './helpers';
 import { sendPlan } from '../lib/helpers/send-plan';
 import { hold, ramp } from '../lib/scenario/stages';
 
@@ -20,13 +20,8 @@ const OBSERVER_PACKETS = 2;
 
 /** scenarios/mqtt.ts with its QoS and user name set (a scenario's `extra` has no flag). */
 function variant(qos: 0 | 1 | 2, version: 4 | 5 = 4): string {
-  const file = path.join(tmpDir('wsbench-mqtt-'), `mqtt-qos${qos}-v${version}.ts`);
-  fs.writeFileSync(file, [
-    `import run, { options as base } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'mqtt.ts'))};`,
-    `export const options = { ...base, extra: { ...base.extra, qos: ${qos}, mqttVersion: ${version}, mqttUser: '${USER}' } };`,
-    'export default run;', '',
-  ].join('\n'));
-  return file;
+  return scenarioWith(path.join(ROOT, 'scenarios', 'mqtt.ts'), `extra: { ...base.extra, qos: ${qos}, mqttVersion: ${version}, mqttUser: '${USER}' }`,
+    `mqtt-qos${qos}-v${version}.ts`);
 }
 
 function tokens(password: string): string {

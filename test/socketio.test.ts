@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, runCli, tmpDir } from './helpers';
+import { ROOT, runCli, tmpDir, scenarioWith } from './helpers';
 import { until } from './storm';
 import { startSocketIOServer, SioServer } from './servers/socketio-server';
 import { sendPlan } from '../lib/helpers/send-plan';
@@ -34,12 +34,7 @@ describe('Socket.IO: 1,000 VUs chatting through a socket.io v4 app', () => {
 
   beforeAll(async () => {
     server = await startSocketIOServer({ pingInterval: 1000, pingTimeout: 20_000, tokens: [TOKEN] });
-    const file = path.join(tmpDir('wsbench-sio-1000-'), 'chat.ts');
-    fs.writeFileSync(file, [
-      `import run, { options as base } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'socketio.ts'))};`,
-      "export const options = { ...base, extra: { ...base.extra, msgWarmup: '2s' } };",
-      'export default run;', '',
-    ].join('\n'));
+    const file = scenarioWith(path.join(ROOT, 'scenarios', 'socketio.ts'), "extra: { ...base.extra, msgWarmup: '2s' }", 'chat.ts');
     const r = await runCli('runner', ['run', file, '--target', server.url, '--conns', String(VUS),
       '--ramp', '3s', '--duration', '9s', '--msg-rate', '1', '--tokens', tokens(TOKEN), ...ONLY_COUNTS]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -89,12 +84,7 @@ test('Socket.IO: bodies as binary attachments (extra.ioBinary): every one a BINA
   const vus = 50;
   const server = await startSocketIOServer({ tokens: [TOKEN] });
   try {
-    const file = path.join(tmpDir('wsbench-sio-bin-'), 'binary.ts');
-    fs.writeFileSync(file, [
-      `import run, { options as base } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'socketio.ts'))};`,
-      "export const options = { ...base, extra: { ...base.extra, ioBinary: true, msgWarmup: '1s' } };",
-      'export default run;', '',
-    ].join('\n'));
+    const file = scenarioWith(path.join(ROOT, 'scenarios', 'socketio.ts'), "extra: { ...base.extra, ioBinary: true, msgWarmup: '1s' }", 'binary.ts');
     const r = await runCli('runner', ['run', file, '--target', server.url, '--conns', String(vus), '--ramp', '1s', '--duration', '4s',
       '--msg-rate', '4', '--msg-size', '1000', '--tokens', tokens(TOKEN), ...ONLY_COUNTS]);
     expect(r.code).toBe(0);

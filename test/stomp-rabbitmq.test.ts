@@ -1,6 +1,6 @@
 import path from 'node:path';
 import os from 'node:os';
-import { ROOT, runCli, waitForPoint, writeScenario } from './helpers';
+import { ROOT, runCli, waitForPoint, writeScenario, scenarioWith } from './helpers';
 import { Rabbit, rabbitmqInstalled, settle, startRabbit } from './brokers/rabbitmq';
 
 /**
@@ -52,10 +52,7 @@ maybe('STOMP over WebSocket against RabbitMQ (rabbitmq_web_stomp)', () => {
 
   test.each(['client', 'client-individual'])('ack mode %s: every MESSAGE is ACKed, as the broker counts', async (ack) => {
     const before = await rabbit.api<{ message_stats?: { ack?: number } }>('/overview');
-    const file = writeScenario(`import stomp, { options as base } from '${path.join(ROOT, 'scenarios', 'stomp')}';
-export const options = { ...base, extra: { ...base.extra, stompAck: '${ack}', stompPrefix: '/queue/ack-${ack}.' } };
-export default stomp;
-`);
+    const file = scenarioWith(path.join(ROOT, 'scenarios', 'stomp.ts'), `extra: { ...base.extra, stompAck: '${ack}', stompPrefix: '/queue/ack-${ack}.' }`);
     const r = await runCli('runner', ['run', file, '--target', rabbit.url, '--conns', '20', '--ramp', '1s', '--duration', '3s', '--msg-rate', '10', ...ONLY_COUNTS]);
     expect(r.code).toBe(0);
     // 2 s hold: warmup and drain 0.5 s each, 1 s × 10/s = 10 per VU

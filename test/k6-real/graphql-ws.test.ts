@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, tmpDir } from '../helpers';
+import { ROOT, scenarioWith } from '../helpers';
 import { GraphqlServer, startGraphqlServer } from '../servers/graphql-ws-server';
 import { BINARIES, buildBundle, byTag, describeK6, K6Binary, logs, n, olderThan, runK6, total } from './k6-run';
 
@@ -15,15 +14,8 @@ const TOKEN = 'good-token';
 
 /** scenarios/graphql-ws.ts with the stages above and `token` as the VUs' token (in connection_init's payload). */
 function variant(name: string, token: string, vus: number, hold: string): string {
-  const file = path.join(tmpDir('wsbench-k6-real-gql-'), `${name}.ts`);
-  fs.writeFileSync(file, [
-    `import run, { options as base } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'graphql-ws.ts'))};`,
-    `import { ramp, hold } from ${JSON.stringify(path.join(ROOT, 'lib'))};`,
-    `export const options = { ...base, stages: [ramp('2s', ${vus}), hold('${hold}')], pingInterval: '2s', tokens: [${JSON.stringify(token)}],`,
-    "  thresholds: ['connections.successRate >= 1'], extra: { ...base.extra, msgRate: 2 } };",
-    'export default run;', '',
-  ].join('\n'));
-  return file;
+  return scenarioWith(path.join(ROOT, 'scenarios', 'graphql-ws.ts'), `stages: [ramp('2s', ${vus}), hold('${hold}')], pingInterval: '2s', `
+    + `tokens: [${JSON.stringify(token)}], thresholds: ['connections.successRate >= 1'], extra: { ...base.extra, msgRate: 2 }`, `${name}.ts`);
 }
 
 const each = BINARIES.map((b) => [b.version, b] as [string, K6Binary]);

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, tmpDir } from '../helpers';
+import { ROOT, scenarioWith } from '../helpers';
 import { Broker, hasMosquitto, PASSWORD, startMosquitto, USER } from '../mosquitto';
 import { BINARIES, buildBundle, describeK6, K6Binary, n, runK6, total } from './k6-run';
 
@@ -14,14 +13,8 @@ const SENT = VUS * 4;
 
 /** scenarios/mqtt.ts with the broker's user, the password as the VUs' token, QoS 1 and the stages above. */
 function variant(): string {
-  const file = path.join(tmpDir('wsbench-k6-real-mqtt-'), 'mqtt100.ts');
-  fs.writeFileSync(file, [
-    `import run, { options as base } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'mqtt.ts'))};`,
-    `import { ramp, hold } from ${JSON.stringify(path.join(ROOT, 'lib'))};`,
-    `export const options = { ...base, stages: [ramp('2s', ${VUS}), hold('4s')], pingInterval: '2s', tokens: ['${PASSWORD}'], extra: { ...base.extra, qos: 1, msgRate: 2, mqttUser: '${USER}' } };`,
-    'export default run;', '',
-  ].join('\n'));
-  return file;
+  return scenarioWith(path.join(ROOT, 'scenarios', 'mqtt.ts'), `stages: [ramp('2s', ${VUS}), hold('4s')], pingInterval: '2s', `
+    + `tokens: ['${PASSWORD}'], extra: { ...base.extra, qos: 1, msgRate: 2, mqttUser: '${USER}' }`, 'mqtt100.ts');
 }
 
 const maybe = hasMosquitto() ? describeK6 : describe.skip;

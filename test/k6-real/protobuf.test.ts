@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, serveCli, tmpDir } from '../helpers';
+import { ROOT, serveCli, scenarioWith } from '../helpers';
 import { BINARIES, buildBundle, describeK6, K6Binary, runK6, total } from './k6-run';
 
 /**
@@ -12,14 +11,7 @@ const VUS = 10;
 const SENT = VUS * 3;
 
 function variant(): string {
-  const file = path.join(tmpDir('wsbench-k6-real-pb-'), 'protobuf10.ts');
-  fs.writeFileSync(file, [
-    `import run, { options as base } from ${JSON.stringify(path.join(ROOT, 'scenarios', 'protobuf.ts'))};`,
-    `import { ramp, hold } from ${JSON.stringify(path.join(ROOT, 'lib'))};`,
-    `export const options = { ...base, stages: [ramp('1s', ${VUS}), hold('3s')], extra: { ...base.extra, msgRate: 2 } };`,
-    'export default run;', '',
-  ].join('\n'));
-  return file;
+  return scenarioWith(path.join(ROOT, 'scenarios', 'protobuf.ts'), `stages: [ramp('1s', ${VUS}), hold('3s')], extra: { ...base.extra, msgRate: 2 }`, 'protobuf10.ts');
 }
 
 describeK6('scenarios/protobuf.ts on real k6: binary frames through the echo', () => {

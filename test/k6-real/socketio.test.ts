@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, tmpDir } from '../helpers';
+import { ROOT, scenarioWith } from '../helpers';
 import { until } from '../storm';
 import { startSocketIOServer, SioServer } from '../servers/socketio-server';
 import { BINARIES, buildBundle, describeK6, K6Binary, logs, n, runK6, samples, total } from './k6-run';
@@ -17,13 +16,7 @@ const each = BINARIES.map((b) => [b.version, b] as [string, K6Binary]);
 
 /** The short run with a token the app refuses. */
 function refused(): string {
-  const file = path.join(tmpDir('wsbench-k6-real-sio-'), 'refused.ts');
-  fs.writeFileSync(file, [
-    `import run, { options as base } from ${JSON.stringify(SHORT)};`,
-    "export const options = { ...base, tokens: ['wrong-token'] };",
-    'export default run;', '',
-  ].join('\n'));
-  return file;
+  return scenarioWith(SHORT, "tokens: ['wrong-token']", 'refused.ts');
 }
 
 describeK6('Socket.IO on real k6 against a socket.io v4 app', () => {
