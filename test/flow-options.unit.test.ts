@@ -1,6 +1,6 @@
 import { checkK6Flow, checkNodeFlow, chosen, readPlanFor, resolveSlowReaders, resolveStall } from '../lib/options/flow-options';
 import { bytesSummary, slowReadersSummary } from '../lib/results/flow-summary';
-import { bytesLines } from '../lib/results/report/flow-lines';
+import { bytesLines, bytesRows, slowReaderRows } from '../lib/results/report/flow-lines';
 import { M } from '../lib/core/metric-names';
 
 const EMPTY = { counters: {}, rates: {}, trends: {}, errors: {}, disconnects: {} };
@@ -48,5 +48,13 @@ describe('the bytes and slowReaders blocks', () => {
     expect(b).toEqual({ payloadSent: 1000, payloadReceived: 0, wireSent: 250, wireReceived: 17, ratioSent: 0.25, ratioReceived: null, compressedConnections: 3 });
     expect(bytesLines(b, 'en', 4)).toEqual(['', '--- Bytes ---', 'Sent:           250 wire / 1000 payload (×0.250)', 'Received:       17 wire / 0 payload',
       'Compressed:     3 of 4 connections (permessage-deflate taken)']);
+  });
+
+  test('the HTML report cards carry the figures of the text, and are left out where the text shows none', () => {
+    const t = { ...EMPTY, counters: { [M.payloadSent]: 1000, [M.wireSent]: 250, [M.payloadReceived]: 0, [M.wireReceived]: 17, [M.deflateConns]: 3 } };
+    expect(bytesRows(bytesSummary(t), 4)).toEqual([['sent', '250 wire / 1000 payload (×0.250)'], ['received', '17 wire / 0 payload'], ['compressed', '3 of 4 connections']]);
+    expect(bytesRows(bytesSummary(EMPTY))).toEqual([]);
+    expect(slowReaderRows(slowReadersSummary(EMPTY))).toEqual([]);
+    expect(slowReaderRows(slowReadersSummary({ ...EMPTY, counters: { [M.slowReaderConns]: 2 } }))).toEqual([['connections', 2], ['delivery p50 / p99 (ms)', 'no data']]);
   });
 });

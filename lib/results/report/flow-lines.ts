@@ -34,3 +34,21 @@ export function slowReaderLines(r: SlowReadersSummary, lang: 'en' | 'zh'): strin
   if (hasSamples(d)) out.push(`${L.delivery}:`, `  P50 ${ms(d.p50)}   P90 ${ms(d.p90)}   P99 ${ms(d.p99)}   Max ${ms(d.max)}`);
   return out;
 }
+
+/** The HTML report's bytes card rows (lib/results/report/html.ts): the text's figures; none when the text shows none. */
+export function bytesRows(b: BytesSummary, opened = 0): Array<[string, string]> {
+  if (b.ratioSent === null && b.ratioReceived === null) return [];
+  const L = LABELS.en;
+  const rows: Array<[string, string]> = [
+    ['sent', direction(b.wireSent, b.payloadSent, b.ratioSent, L)], ['received', direction(b.wireReceived, b.payloadReceived, b.ratioReceived, L)],
+  ];
+  if (b.compressedConnections !== null) rows.push(['compressed', `${b.compressedConnections} of ${opened} connections`]);
+  return rows;
+}
+
+/** The HTML report's slow-readers card rows: none when the run had none. */
+export function slowReaderRows(r: SlowReadersSummary): Array<[string, string | number]> {
+  if (r.connections === null) return [];
+  const d = r.latencyMs;
+  return [['connections', r.connections], ['delivery p50 / p99 (ms)', hasSamples(d) ? `${ms(d.p50)} / ${ms(d.p99)}` : 'no data']];
+}

@@ -7,6 +7,7 @@ import { ChartSpec, chartsOf, EmptyChart } from './charts';
 import { Grade, healthOf } from './health';
 import { waveMarks, wavesCard } from './waves';
 import { arrivalRows } from './arrivals';
+import { bytesRows, slowReaderRows } from './flow-lines';
 
 export interface ReportInput {
   summary: Summary;
@@ -30,6 +31,8 @@ function figures(title: string, rows: Array<[string, string | number, string?]>)
   const body = rows.map(([k, v, g]) => `<tr><th>${esc(k)}</th><td class="num">${esc(v)}</td><td>${g ?? ''}</td></tr>`).join('');
   return `<div class="card"><h3>${esc(title)}</h3><table class="figures">${body}</table></div>`;
 }
+
+const optionalCard = (title: string, rows: Array<[string, string | number]>): string[] => (rows.length ? [figures(title, rows)] : []);
 
 function latencyRows(s: Stats, g: { p50?: string; p99?: string } = {}): Array<[string, string | number, string?]> {
   if (!hasSamples(s)) return [['count', 0], ...(['min', 'avg', 'p50', 'p90', 'p95', 'p99', 'max', 'stddev'] as const).map((k): [string, string] => [k, 'no data'])];
@@ -74,6 +77,9 @@ function summarySection(s: Summary): string {
     // a connect-only run carried no messages: no card of zeros and "no data"
     ...(hasMessages(s.messages) ? [figures('Messages', messageRows(s.messages))] : []),
     ...(s.arrivals ? [figures('Arrivals and lifetimes', arrivalRows(s.arrivals))] : []),
+    // shown, as in the text summary, only when the run had slow readers or carried payload
+    ...optionalCard('Slow readers', slowReaderRows(s.slowReaders)),
+    ...optionalCard('Bytes on the wire', bytesRows(s.bytes, c.succeeded)),
   ];
   return `<section id="summary"><h2>Summary ${grade(h.overall)}</h2><div class="cards">${cards.join('')}</div></section>`;
 }
