@@ -26,11 +26,7 @@ function p50p99(values) {
 }
 
 /** The client a wsbench run used, from its results folder's raw/totals.json (docs/transport.md), or undefined. */
-function transportOf(dir) {
-  const results = path.join(dir, 'results');
-  const runs = fs.existsSync(results) ? fs.readdirSync(results).sort() : [];
-  return runs.length ? readJson(path.join(results, runs[runs.length - 1], 'raw', 'totals.json'))?.options?.transport : undefined;
-}
+const transportOf = (dir) => readJson(path.join(dir, 'results', 'raw', 'totals.json'))?.options?.transport;
 
 function readWsbench(dir) {
   const s = readJson(path.join(dir, 'summary.json'));
