@@ -18,7 +18,7 @@ const pair = (l) => (l && l.p50 !== undefined ? `${fmtMs(l.p50)} / ${fmtMs(l.p99
 const ratio = (v, f) => (v === undefined || f === undefined || !(f > 0) ? '' : ` (${(v / f).toFixed(2)}×)`);
 const NAMES = {
   floor: 'floor (bare ws client)', 'floor-net': 'floor-net (raw net client)', 'floor-raw': 'floor-raw (RawWebSocket)',
-  wsbench: 'wsbench (default transport)', 'wsbench-ws': 'wsbench --transport ws', 'wsbench-raw': 'wsbench --transport raw', artillery: 'Artillery (ws engine)', tsung: 'Tsung (ts_websocket)',
+  wsbench: 'wsbench', 'wsbench-ws': 'wsbench --transport ws', 'wsbench-raw': 'wsbench --transport raw', artillery: 'Artillery (ws engine)', tsung: 'Tsung (ts_websocket)',
 };
 
 function errorsText(errors) {
