@@ -7,7 +7,7 @@ import { MergeArgs, mergeCommand, mergeFlags } from './merge';
 import { compareCommand } from './compare';
 import { report, reportFlags } from './report-k6';
 import { AllArgs, runCommand, wsbenchCommand } from './run-command';
-import { serveCommand, Streams } from './serve';
+import type { Streams } from './serve';
 import { sendBufferFlags } from './send-buffer-flags';
 import { VERSION } from './version';
 import { chaosFlags } from './chaos-flags';
@@ -74,7 +74,8 @@ function runnerCli(io: Streams, done: Done): Argv {
           .option('path', { type: 'string', default: '/ws' })
           .option('workers', { type: 'number', describe: 'server processes (cluster); needed past ~19K connections' })
           .option('managed', { type: 'boolean', hidden: true }),
-      async (a) => done(await serveCommand(a, io)),
+      // loaded only for serve: the server and ws stay out of a run's start (its embedded server is a child process)
+      async (a) => done(await (await import('./serve')).serveCommand(a, io)),
     )
     .demandCommand(1, 'give a command: run <scenario>, serve, ... (see --help)');
 }

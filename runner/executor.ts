@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { ClientOptions } from 'ws';
 import { M } from '../lib/core/metric-names';
 import { Meter } from '../lib/node/meter';
-import { rawClient } from '../lib/node/raw-client';
+import { clientFor } from '../lib/node/client-choice';
 import type { NodeSocket } from '../lib/node/socket';
 import type { ProxyResolver } from '../lib/node/proxy-route';
 import { NodeVu, VuHost } from '../lib/node/vu';
@@ -60,7 +60,7 @@ export class Executor implements VuHost {
       wsOptions: cfg.wsOptions,
       proxy: cfg.proxy,
       compression: cfg.options.compression,
-      ...(cfg.options.transport === 'raw' ? { client: rawClient } : {}),
+      client: clientFor(cfg.options.transport, cfg.options.compression),
     };
     this.hooks = hooksOf(cfg.scenarioOptions);
     const stages = planStages(cfg.options.stages);

@@ -9,6 +9,7 @@ import { isLoopbackTarget, sourceAddresses } from './addresses';
 import { Embedded, startEmbedded } from './embedded';
 import { workersFor } from './limits';
 import { loadBundle } from './load-bundle';
+import { concreteTransport } from '../lib/node/transport-choice';
 import { ROOT } from '../build/paths';
 import { planOf, preflight, refuseImpossible } from './preflight';
 
@@ -59,7 +60,12 @@ async function prepare(cfg: SetupConfig, bundle: string): Promise<Setup> {
   const name = scenarioName(file);
   const ov = cfg.overrides ?? {};
   // resolved once without a target, so that bad options fail before a server starts
-  const options = resolveOptions(name, mod.options, ov, 'ws://127.0.0.1:1/ws', file);
+  // `transport: 'auto'` becomes the client that runs (lib/node/client-choice.ts): the summary names it
+  const resolve = (target: string): ResolvedOptions => {
+    const o = resolveOptions(name, mod.options, ov, target, file);
+    return { ...o, transport: concreteTransport(o.transport, o.compression) };
+  };
+  const options = resolve('ws://127.0.0.1:1/ws');
   checkNodeFlow(options);
   const conns = peakVus(planStages(options.stages));
   const workerCount = cfg.workers ?? workersFor(Math.ceil(conns / (cfg.segment?.count ?? 1)));
@@ -68,7 +74,7 @@ async function prepare(cfg: SetupConfig, bundle: string): Promise<Setup> {
   refuseImpossible(planOf(options, conns, workerCount, wantsEmbedded, cfg), !!cfg.force, cfg.onNote); // before anything starts
   if (!wantsEmbedded) return { bundle, options, workerCount };
   const embedded = await startEmbedded(cfg.serverWorkers ?? workersFor(conns), undefined, options.compression); // it takes deflate when the run offers it
-  return { bundle, options: resolveOptions(name, mod.options, ov, embedded.url, file), workerCount, embedded };
+  return { bundle, options: resolve(embedded.url), workerCount, embedded };
 }
 
 /**

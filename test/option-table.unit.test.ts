@@ -76,7 +76,7 @@ describe('the real table', () => {
   test('the generic rows resolve to their defaults', () => {
     expect(defaultsOf()).toEqual({
       pingIntervalMs: 30_000, pongTimeoutMs: 10_000, connectTimeoutMs: 10_000, handshakeTimeoutMs: 10_000,
-      mode: 'connect-only', pingType: 'protocol', transport: 'ws', maxMessageBytes: 1_048_576, compression: false,
+      mode: 'connect-only', pingType: 'protocol', transport: 'auto', maxMessageBytes: 1_048_576, compression: false,
     });
     const o: ScenarioOptions = { stages, connectTimeout: '3s' };
     expect(resolveOptions('t', o, {}, 'ws://127.0.0.1:1/ws').handshakeTimeoutMs).toBe(3000);

@@ -1,5 +1,7 @@
 import type { FaultOptions } from './fault-server';
-import { badInputLine, runAgainst } from './helpers';
+import { readRaw } from '../runner/raw';
+import { startFaultServer } from './fault-server';
+import { badInputLine, CONNECT_ONLY, runAgainst, runCli } from './helpers';
 
 /**
  * `--transport raw` end to end: the same fault-server runs through the Node adapter with the `ws`
@@ -44,6 +46,22 @@ test('a server that never answers the upgrade: every attempt "timeout"', async (
   expect(ws).toMatchObject({ attempted: 4, succeeded: 0, failed: 4, errors: { timeout: 4 } });
 });
 
-test('--transport takes ws or raw, else one line', async () => {
-  expect(await badInputLine('runner', ['run', 'scenarios/connect-only.ts', '--transport', 'http2'])).toBe('--transport must be ws or raw (got "http2")');
+test('--transport takes auto, ws or raw, else one line', async () => {
+  expect(await badInputLine('runner', ['run', 'scenarios/connect-only.ts', '--transport', 'http2'])).toBe('--transport must be one of auto, ws, raw (got "http2")');
+});
+
+test('the default (auto) runs raw, --transport ws runs ws, and raw/totals.json names the client that ran', async () => {
+  const server = await startFaultServer({});
+  try {
+    const ran: Array<[string, unknown, number]> = [];
+    for (const flag of [[], ['--transport', 'ws'], ['--transport', 'auto']]) {
+      const r = await runCli('runner', ['run', CONNECT_ONLY, '--target', server.url, ...ten, ...flag]);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      ran.push([flag.join(' '), readRaw(r.outDir, 'report').totals.options.transport, r.summary!.connections.succeeded]);
+    }
+    expect(ran).toEqual([['', 'raw', 10], ['--transport ws', 'ws', 10], ['--transport auto', 'raw', 10]]);
+    expect(server.counts.accepted).toBe(30);
+  } finally {
+    await server.close();
+  }
 });

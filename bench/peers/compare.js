@@ -18,7 +18,7 @@ const pair = (l) => (l && l.p50 !== undefined ? `${fmtMs(l.p50)} / ${fmtMs(l.p99
 const ratio = (v, f) => (v === undefined || f === undefined || !(f > 0) ? '' : ` (${(v / f).toFixed(2)}×)`);
 const NAMES = {
   floor: 'floor (bare ws client)', 'floor-net': 'floor-net (raw net client)', 'floor-raw': 'floor-raw (RawWebSocket)',
-  wsbench: 'wsbench', 'wsbench-raw': 'wsbench --transport raw', artillery: 'Artillery (ws engine)', tsung: 'Tsung (ts_websocket)',
+  wsbench: 'wsbench', 'wsbench-ws': 'wsbench --transport ws', 'wsbench-raw': 'wsbench --transport raw', artillery: 'Artillery (ws engine)', tsung: 'Tsung (ts_websocket)',
 };
 
 function errorsText(errors) {
@@ -96,9 +96,9 @@ function rows(tools, st, floor) {
   return list.map(([label, f], i) => [label, ...tools.map((t) => cell(t, f, i))]);
 }
 
-/** Issue 12's targets for wsbench (and wsbench --transport raw when it ran), each with by how much it is met or missed. */
+/** Issue 12's targets for each wsbench column that ran (default, --transport ws, --transport raw), each with by how much it is met or missed. */
 function targets(tools, st, floor) {
-  const runs = tools.filter((t) => (t.name === 'wsbench' || t.name === 'wsbench-raw') && !t.skipped && t.tree);
+  const runs = tools.filter((t) => t.name.startsWith('wsbench') && !t.skipped && t.tree);
   if (runs.length === 0 || !floor) return ['Targets: need wsbench and floor in the same run.'];
   const fc = costs(floor);
   const tsung = tools.find((t) => t.name === 'tsung' && !t.skipped);

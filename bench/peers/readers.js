@@ -25,9 +25,13 @@ function p50p99(values) {
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), count: sorted.length };
 }
 
+/** The client a wsbench run used, from its results folder's raw/totals.json (docs/transport.md), or undefined. */
+const transportOf = (dir) => readJson(path.join(dir, 'results', 'raw', 'totals.json'))?.options?.transport;
+
 function readWsbench(dir) {
   const s = readJson(path.join(dir, 'summary.json'));
-  const version = readJson(path.join(ROOT, 'package.json'))?.version;
+  const transport = transportOf(dir);
+  const version = `${readJson(path.join(ROOT, 'package.json'))?.version}${transport ? `, ${transport} client` : ''}`;
   if (!s) return { version };
   const c = s.connections;
   const lat = { p50: s.connectLatencyMs.p50, p99: s.connectLatencyMs.p99 };
@@ -131,7 +135,7 @@ function readTsung(dir) {
   };
 }
 
-const READERS = { floor: readFloor, 'floor-net': readFloor, 'floor-raw': readFloor, wsbench: readWsbench, 'wsbench-raw': readWsbench, artillery: readArtillery, tsung: readTsung };
+const READERS = { floor: readFloor, 'floor-net': readFloor, 'floor-raw': readFloor, wsbench: readWsbench, 'wsbench-ws': readWsbench, 'wsbench-raw': readWsbench, artillery: readArtillery, tsung: readTsung };
 
 /** Share of the tool's run in which some task waited for a CPU (PSI "some"), from two "ms totalUs" readings. */
 function pressureShare(before, after) {

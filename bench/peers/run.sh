@@ -20,9 +20,9 @@ for v in CONNS RAMP_S HOLD_S PING_S RATE SIZE SEND_S TOOLS; do
   if [[ -n ${!v:-} ]]; then GIVEN+="$v='${!v}' "; fi
 done
 case $LOAD in
-  connect) : "${CONNS:=10000}" "${RAMP_S:=30}" "${HOLD_S:=30}" "${TOOLS:=floor floor-net floor-raw wsbench wsbench-raw artillery tsung}" ;;
-  ping) : "${CONNS:=5000}" "${RAMP_S:=30}" "${HOLD_S:=30}" "${TOOLS:=floor floor-net floor-raw wsbench wsbench-raw artillery tsung}" ;;
-  messaging) : "${CONNS:=1000}" "${RAMP_S:=10}" "${HOLD_S:=0}" "${TOOLS:=floor wsbench wsbench-raw artillery tsung}" ;;
+  connect) : "${CONNS:=10000}" "${RAMP_S:=30}" "${HOLD_S:=30}" "${TOOLS:=floor floor-net floor-raw wsbench wsbench-ws artillery tsung}" ;;
+  ping) : "${CONNS:=5000}" "${RAMP_S:=30}" "${HOLD_S:=30}" "${TOOLS:=floor floor-net floor-raw wsbench wsbench-ws artillery tsung}" ;;
+  messaging) : "${CONNS:=1000}" "${RAMP_S:=10}" "${HOLD_S:=0}" "${TOOLS:=floor wsbench wsbench-ws artillery tsung}" ;;
   *) echo "bench-peers: LOAD takes connect, ping or messaging (got '$LOAD')" >&2; exit 1 ;;
 esac
 PING_S=${PING_S:-5}
@@ -44,7 +44,7 @@ for v in CONNS RAMP_S HOLD_S PING_S RATE SIZE SEND_S PAUSE_S TOOL_TIMEOUT_S; do
 done
 ((CONNS >= 1 && RAMP_S >= 1 && PING_S >= 1 && RATE >= 1 && SIZE >= 80)) || die "CONNS, RAMP_S, PING_S, RATE must be at least 1, SIZE at least 80"
 for t in $TOOLS; do
-  case $t in floor | floor-net | floor-raw | wsbench | wsbench-raw | artillery | tsung) ;; *) die "TOOLS takes floor, floor-net, floor-raw, wsbench, wsbench-raw, artillery, tsung (got '$t')" ;; esac
+  case $t in floor | floor-net | floor-raw | wsbench | wsbench-ws | wsbench-raw | artillery | tsung) ;; *) die "TOOLS takes floor, floor-net, floor-raw, wsbench, wsbench-ws, wsbench-raw, artillery, tsung (got '$t')" ;; esac
   [[ $LOAD != messaging || ($t != floor-net && $t != floor-raw) ]] || die "$t has no messaging load (TOOLS='floor wsbench artillery tsung')"
 done
 

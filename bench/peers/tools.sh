@@ -20,10 +20,11 @@ run_floor() { mapfile -t args < <(floor_args "$1"); measure "$1" node "$HERE/flo
 run_floor-raw() { mapfile -t args < <(floor_args "$1"); measure "$1" node "$HERE/floor.js" "${args[@]}" --transport raw; }
 run_floor-net() { mapfile -t args < <(floor_args "$1"); measure "$1" node "$HERE/floor-net.js" "${args[@]}"; }
 
+run_wsbench-ws() { TRANSPORT=ws run_wsbench "$1"; }
 run_wsbench-raw() { TRANSPORT=raw run_wsbench "$1"; }
 
-run_wsbench() { # dir (TRANSPORT=raw: the runner on its RawWebSocket client)
-  local common=(--transport "${TRANSPORT:-ws}" --target "ws://127.0.0.1:$SERVER_PORT/ws" --conns "$CONNS" --duration "$(END_S)s" --ramp "${RAMP_S}s"
+run_wsbench() { # dir (TRANSPORT=ws or raw: that client; unset: the runner's default, --transport auto)
+  local common=(${TRANSPORT:+--transport "$TRANSPORT"} --target "ws://127.0.0.1:$SERVER_PORT/ws" --conns "$CONNS" --duration "$(END_S)s" --ramp "${RAMP_S}s"
     --summary-export "$1/summary.json" --out-dir "$1/results" --quiet)
   case $LOAD in
     # a ping interval that outlasts the run: no heartbeat, as in the other tools

@@ -43,7 +43,9 @@ export function parseTarget(address: string | URL): UpgradeTarget {
   if (u.protocol !== 'ws:' && !secure) throw new SyntaxError('The URL\'s protocol must be one of "ws:", "wss:", "http:", "https:", or "ws+unix:"');
   if (u.hash) throw new SyntaxError('The URL contains a fragment identifier');
   const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-  return { secure, host, port: Number(u.port) || (secure ? 443 : 80), path: u.pathname + u.search, href: u.href };
+  // the caller's own string when it is already the normal form: one copy for every connection to the same target, not one each
+  const href = typeof address === 'string' && address === u.href ? address : u.href;
+  return { secure, host, port: Number(u.port) || (secure ? 443 : 80), path: u.pathname + u.search, href };
 }
 
 /** Checks subprotocols as ws does (token, no duplicates). */

@@ -2,8 +2,10 @@ import net from 'node:net';
 import tls from 'node:tls';
 import WebSocket from 'ws';
 import { tlsOptions } from './connect-hooks';
-import { checkProtocols, checkUpgrade, codedError, HeaderValue, isUpgradeAnswer, MAX_HEAD_BYTES, newKey, parseResponseHead, parseTarget, requestHead } from './raw-upgrade';
+import { checkProtocols, checkUpgrade, codedError, isUpgradeAnswer, MAX_HEAD_BYTES, newKey, parseResponseHead, parseTarget, requestHead } from './raw-upgrade';
 import { bodyNamesRefusal, REFUSAL_BODY_BYTES, refusalError } from './refused-upgrade';
+import { leanListeners } from './raw-events';
+import type { ConnectOpts, RawClientOptions } from './raw-options';
 
 /**
  * A WebSocket client that does its own upgrade over `net`/`tls` and then hands the socket to
@@ -16,25 +18,6 @@ import { bodyNamesRefusal, REFUSAL_BODY_BYTES, refusalError } from './refused-up
  * Same constructor as `ws`'s client for the options wsbench uses. Handlers are shared functions
  * that find their connection through a symbol on the socket: no closure per connection.
  */
-
-export interface RawClientOptions extends tls.ConnectionOptions {
-  headers?: Record<string, HeaderValue | undefined>;
-  /** Largest message accepted; a larger one closes with 1009 (ws's default 100 MiB). */
-  maxPayload?: number;
-  /** The upgrade must finish within this many ms of the attempt (ws's `handshakeTimeout`). */
-  handshakeTimeout?: number;
-  /** Only `false` is supported: wsbench never offers permessage-deflate. */
-  perMessageDeflate?: false;
-  localAddress?: string;
-  family?: number;
-  /**
-   * Makes the TCP (or TLS) socket, as ws's option does; receives the same kind of options object.
-   * Like Node's http client, it may return nothing and hand the socket to `done` later (a proxy tunnel).
-   */
-  createConnection?: (opts: ConnectOpts, done: (err: Error | null, socket?: net.Socket) => void) => net.Socket | void;
-}
-
-type ConnectOpts = net.NetConnectOpts & tls.ConnectionOptions & { path?: string; socketPath?: string };
 
 /** ws's private members this class builds on (stable through ws 8: WebSocketServer uses them). */
 interface WsInternals {
@@ -53,6 +36,7 @@ const kRaw = Symbol('wsbench.raw-ws');
 type Tagged = net.Socket & { [kRaw]?: RawWebSocket };
 const internals = (ws: RawWebSocket): WsInternals => ws as unknown as WsInternals;
 const ABORTED = 'WebSocket was closed before the connection was established';
+const NO_PROTOCOLS: readonly string[] = Object.freeze([]); // one for every connection that offers none: kept as long as it
 // ws's client defaults for what setSocket takes (lib/websocket.js initAsClient)
 const FRAMING = { allowSynchronousEvents: true, generateMask: undefined, maxBufferedChunks: 256 * 1024, maxFragments: 16 * 1024, skipUTF8Validation: false };
 const WS_DEFAULTS = { autoPong: true, maxPendingAutoPongs: 60, closeTimeout: 30_000 };
@@ -73,6 +57,7 @@ export class RawWebSocket extends WebSocket {
 
   constructor(address: string | URL, protocols?: string | readonly string[] | RawClientOptions, options: RawClientOptions = {}) {
     super(null as unknown as string, undefined, WS_DEFAULTS as WebSocket.ClientOptions);
+    leanListeners(this);
     const self = internals(this);
     self._isServer = false; // client mode: the Receiver refuses masked frames, the Sender masks
     self._bufferedAmount = 0;
@@ -83,7 +68,7 @@ export class RawWebSocket extends WebSocket {
       options = protocols as RawClientOptions;
       protocols = undefined;
     }
-    const list: readonly string[] = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : (protocols as readonly string[]);
+    const list: readonly string[] = protocols === undefined ? NO_PROTOCOLS : typeof protocols === 'string' ? [protocols] : (protocols as readonly string[]);
     const target = parseTarget(address);
     self._url = target.href;
     checkProtocols(list);

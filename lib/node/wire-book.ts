@@ -45,20 +45,21 @@ export function payloadBytes(data: string | ArrayBuffer | Uint8Array): number {
 }
 
 const ANSWER = Symbol('wsbench.upgrade-answer');
-type Watched = net.Socket & { [ANSWER]?: { text: string; bytes: number } };
+/** While watching: the head so far and the bytes before it; once found, its byte count alone (a small integer: no object kept per connection). */
+type Watched = net.Socket & { [ANSWER]?: { text: string; bytes: number } | number };
 /** An interim answer (`100 Continue`) before the upgrade's: its bytes are the upgrade's too. */
 const INTERIM = /^HTTP\/\d\.\d 1(?!01)\d\d/;
 
 function onData(this: Watched, chunk: Buffer): void {
   const w = this[ANSWER];
-  if (!w) return;
+  if (w === undefined || typeof w === 'number') return;
   w.text += chunk.toString('latin1');
   for (let end = w.text.indexOf('\r\n\r\n'); end >= 0; end = w.text.indexOf('\r\n\r\n')) {
     const interim = INTERIM.test(w.text);
     w.bytes += end + 4;
     w.text = w.text.slice(end + 4);
     if (!interim) {
-      w.text = '';
+      this[ANSWER] = w.bytes;
       this.removeListener('data', onData);
       return;
     }
@@ -76,5 +77,6 @@ export function watchUpgradeAnswer(s: net.Socket): void {
 
 /** Bytes read before the first frame: the upgrade answer (status line, headers, blank line, any interim answer before it) and a proxy's answer to CONNECT. */
 export function upgradeAnswerBytes(s: net.Socket): number {
-  return (s as Watched)[ANSWER]?.bytes ?? 0;
+  const a = (s as Watched)[ANSWER];
+  return typeof a === 'number' ? a : a?.bytes ?? 0;
 }

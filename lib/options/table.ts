@@ -85,8 +85,8 @@ export const OPTIONS = [
     doc: 'heartbeat: protocol (ping frames) | app ({"type":"ping"}, answered by {"type":"pong"})',
   },
   {
-    name: 'transport', kind: 'enum', values: ['ws', 'raw'], default: 'ws', flag: 'transport', see: 'transport.md',
-    doc: 'WebSocket client of the Node engine: ws | raw (own upgrade over net/tls, ws framing; lighter); k6 ignores it',
+    name: 'transport', kind: 'enum', values: ['auto', 'ws', 'raw'], default: 'auto', flag: 'transport', see: 'transport.md',
+    doc: 'WebSocket client of the Node engine: auto (raw unless compression needs ws) | ws | raw (own upgrade over net/tls, ws framing; lighter); k6 ignores it',
   },
   {
     name: 'compression', kind: 'boolean', default: false, flag: 'compression', k6Env: 'COMPRESSION', see: 'transport.md#compression',

@@ -8,7 +8,7 @@ export const MODES: readonly Mode[] = ['connect-only', 'messaging'];
 /** Heartbeat kind: protocol ping frames, or the application-level JSON `{"type":"ping"}`. */
 export type PingType = 'protocol' | 'app';
 /** The Node engine's WebSocket client (lib/node/transport.ts). */
-export type Transport = 'ws' | 'raw';
+export type Transport = 'auto' | 'ws' | 'raw';
 
 /** The app-level heartbeat of `pingType: 'app'` (both engines): the frame sent, and how its answer starts. */
 export const APP_PING = '{"type":"ping"}';
@@ -59,7 +59,7 @@ export interface ScenarioOptions<E extends object = Record<string, unknown>> {
   maxMessageSize?: number | string;
   /** Heartbeat kind: protocol ping frames, or the app-level `{"type":"ping"}`. Default "protocol". */
   pingType?: PingType;
-  /** Node engine's WebSocket client: `ws`, or `raw` (its own upgrade over net/tls, then ws's framing; lighter). Default "ws". k6 ignores it. */
+  /** Node engine's WebSocket client: `ws`, `raw` (its own upgrade over net/tls, then ws's framing; lighter), or `auto`: raw unless `compression` needs ws. Default "auto". k6 ignores it. */
   transport?: Transport;
   /** Traffic mode; scenarios may read it from `vu.options.mode`. Default "connect-only". */
   mode?: Mode;
