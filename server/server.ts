@@ -81,15 +81,16 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: opts.compression ? { threshold: 0 } : false, clientTracking: true, maxPayload: opts.maxPayload ?? 1 << 20 });
 
   httpServer.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== path) {
+    // the bare path (no query) needs no URL parse: the most common upgrade, once per connection
+    const url = req.url === path ? undefined : new URL(req.url ?? '/', 'http://x');
+    if (url && url.pathname !== path) {
       stats.rejected++;
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     if (gate.refuse(socket)) return void stats.refused++; // chaos switch: down
     const header = req.headers[uidHeader];
-    const uid = url.searchParams.get('uid') || (typeof header === 'string' && header !== '' ? header : undefined);
+    const uid = url?.searchParams.get('uid') || (typeof header === 'string' && header !== '' ? header : undefined);
     wss.handleUpgrade(req, socket, head, (ws: Conn) => {
       stats.accepted++;
       stats.open++;

@@ -1,3 +1,4 @@
+import { WebSocket } from 'ws';
 import { ImServer, startImServer } from '../server/server';
 import { Client } from './im-client';
 
@@ -117,5 +118,19 @@ describe('embedded IM server, one process', () => {
     const c = await open('?uid=after');
     c.send({ type: 'ping' });
     expect(await c.next()).toBe('{"type":"pong"}');
+  });
+
+  test('an upgrade on another path gets 404 and counts as rejected; the bare path and the path with a query are accepted', async () => {
+    const before = server.stats();
+    const status = await new Promise<number | undefined>((res) => {
+      const ws = new WebSocket(server.url.replace(/\/ws$/, '/other'));
+      ws.on('unexpected-response', (_req, r) => res(r.statusCode));
+      ws.on('open', () => res(undefined));
+      ws.on('error', () => undefined);
+    });
+    expect(status).toBe(404);
+    await open();
+    await open('?uid=q');
+    expect(server.stats()).toMatchObject({ rejected: before.rejected + 1, accepted: before.accepted + 2 });
   });
 });
