@@ -2,6 +2,7 @@ import { ConfigError } from '../lib/scenario/config-error';
 import { startServer } from '../server/cluster';
 import { startChaos } from '../server/chaos';
 import { ChaosArgs, chaosOptions } from './chaos-flags';
+import { connsPerProcess } from './limits';
 import { SendBufferArgs, sendBufferOptions } from './send-buffer-flags';
 import type { ServeMsg } from './embedded';
 
@@ -31,7 +32,7 @@ export async function serveCommand(a: ServeArgs, io: Streams): Promise<number> {
   if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new ConfigError(`--port must be 0-65535 (got ${a.port})`);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ workers, port: a.port, host: a.host, path: a.path, sendBuffer, compression: !!a.compression });
+    server = await startServer({ workers, port: a.port, host: a.host, path: a.path, sendBuffer, compression: !!a.compression, connsPerProcess: connsPerProcess() });
   } catch (err) {
     throw new ConfigError(`cannot start the server on ${a.host}:${a.port}: ${(err as Error).message}`);
   }

@@ -1,13 +1,15 @@
 import cluster, { Worker } from 'node:cluster';
 import { built } from '../build/paths';
+import { Acceptors } from './acceptors';
 import type { RestartMode } from './chaos';
 import { emptyStats, ImServer, RouteKind, ServerStats, startImServer } from './server';
 import type { SendBufferPolicy } from './send-buffer';
 
 /**
- * The embedded server over several processes (Node's cluster module): the primary only
- * hands accepted sockets to workers, so no process holds more connections than its open-files
- * limit allows. Deliveries cross processes through the primary, which keeps a directory of which
+ * The embedded server over several processes (Node's cluster module), so that no process holds
+ * more connections than its open-files limit allows. The workers share the listening socket and
+ * accept for themselves, one at a time, each up to its share (server/acceptors.ts): the primary
+ * touches no connection. Deliveries cross processes through the primary, which keeps a directory of which
  * workers hold connections of each user and each room (workers announce first arrivals and last
  * departures) and passes a deliver frame only to those, never back to its sender.
  */
@@ -19,10 +21,17 @@ export interface ClusterOptions {
   /** Every process's send-buffer policy (server/send-buffer.ts). */
   sendBuffer?: SendBufferPolicy;
   compression?: boolean;
+  /** Connections one process takes before the next accepts (its open-files room, runner/serve.ts). */
+  connsPerProcess: number;
 }
 
 type Msg =
-  | { t: 'ready'; port: number }
+  | { t: 'ready' }
+  /** primary → worker: start (on) or stop accepting, listening on `port`; worker → primary: done, on `port` (0: stopped or failed). */
+  | { t: 'accept'; on: boolean; port: number }
+  | { t: 'accepting'; port: number; error?: string }
+  /** worker → primary: it holds its share of connections (full), or fell back below it. */
+  | { t: 'level'; full: boolean }
   /** worker → primary: this worker now holds (on) or no longer holds a user or room. */
   | { t: 'presence'; kind: RouteKind; key: string; on: boolean }
   /** worker → primary → holders: a serialised deliver frame for a user or room. */
@@ -65,6 +74,8 @@ export interface ServerHandle {
   port: number;
   workers: number;
   stats(): Promise<ServerStats>;
+  /** Each process's own counters, once any handover of the accepting under way is done (server/acceptors.ts). */
+  processes(): Promise<ServerStats[]>;
   /** Chaos switch: every process closes its connections and refuses new ones for downMs. */
   restart(mode: RestartMode, downMs: number): Promise<number>;
   close(): Promise<void>;
@@ -74,32 +85,52 @@ export interface ServerHandle {
 export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
   if (o.workers <= 1) {
     const s = await startImServer({ port: o.port, host: o.host, path: o.path, sendBuffer: o.sendBuffer, compression: o.compression });
-    return { url: s.url, port: s.port, workers: 1, stats: async () => s.stats(), restart: (m, d) => s.restart(m, d), close: () => s.close() };
+    return { url: s.url, port: s.port, workers: 1, stats: async () => s.stats(), processes: async () => [s.stats()], restart: (m, d) => s.restart(m, d), close: () => s.close() };
   }
+  // the workers accept from the shared socket themselves (not round-robin through this process)
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ exec: built('server-worker'), args: [], silent: false });
   const workers: Worker[] = [];
   const holders = new Holders();
   let statsId = 0;
-  const waiting = new Map<number, { parts: ServerStats[]; done: (s: ServerStats) => void; all?: (parts: ServerStats[]) => void }>();
-  const ports = await Promise.all(
+  const waiting = new Map<number, { parts: ServerStats[]; got: number; done: (s: ServerStats) => void; all?: (parts: ServerStats[]) => void }>();
+  const replies = new Map<Worker, Array<(port: number) => void>>();
+  let listenError = 'its worker exited';
+  const acceptors = new Acceptors(workers, o.port, (w, on, port) => new Promise((done) => {
+    if (!w.isConnected()) return done(0);
+    replies.get(w)?.push(done);
+    w.send({ t: 'accept', on, port } satisfies Msg);
+  }));
+  await Promise.all(
     Array.from({ length: o.workers }, () =>
-      new Promise<number>((resolve, reject) => {
-        const w = cluster.fork({ WSBENCH_SERVER: JSON.stringify({ port: o.port, host: o.host, path: o.path, sendBuffer: o.sendBuffer, compression: o.compression }) });
+      new Promise<void>((resolve, reject) => {
+        const { host, path, sendBuffer, compression, connsPerProcess } = o;
+        const w = cluster.fork({ WSBENCH_SERVER: JSON.stringify({ host, path, sendBuffer, compression, connsPerProcess }) });
         workers.push(w);
+        replies.set(w, []);
         w.once('exit', (code) => reject(new Error(`embedded server worker exited with code ${code}`)));
-        w.on('exit', () => holders.drop(w));
+        w.on('exit', () => {
+          holders.drop(w);
+          for (const done of replies.get(w)?.splice(0) ?? []) done(0);
+          acceptors.exited(w);
+        });
         w.on('message', (m: Msg) => {
           if (m.t === 'forward') {
             const to = holders.of(m.kind, m.key);
             if (to) for (const other of to) if (other !== w) other.send(m);
           } else if (m.t === 'presence') holders.set(m.kind, m.key, w, m.on);
-          else if (m.t === 'ready') resolve(m.port);
+          else if (m.t === 'ready') resolve();
+          else if (m.t === 'accepting') {
+            if (m.error) listenError = m.error;
+            replies.get(w)?.shift()?.(m.port);
+          }
+          else if (m.t === 'level') acceptors.level(w, m.full);
           else if (m.t === 'all-stats?') void statsOf().then((parts) => w.isConnected() && w.send({ t: 'all-stats', id: m.id, stats: sumStats(parts) }));
           else if (m.t === 'stats') {
             const wait = waiting.get(m.id);
             if (!wait) return;
-            wait.parts.push(m.stats);
-            if (wait.parts.length === workers.length) {
+            wait.parts[workers.indexOf(w)] = m.stats; // in the workers' order
+            if (++wait.got === workers.length) {
               waiting.delete(m.id);
               wait.done(sumStats(wait.parts));
               wait.all?.(wait.parts);
@@ -109,12 +140,19 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
       }),
     ),
   );
-  const port = ports[0] as number;
+  const port = await acceptors.start();
+  if (port === 0) {
+    for (const w of workers) {
+      w.removeAllListeners('exit');
+      w.kill('SIGTERM');
+    }
+    throw new Error(listenError);
+  }
   /** Every worker's stats (a message round trip also orders them after earlier messages to that worker). */
   const statsOf = (): Promise<ServerStats[]> =>
     new Promise((done) => {
       const id = ++statsId;
-      waiting.set(id, { parts: [], done: () => undefined, all: done });
+      waiting.set(id, { parts: [], got: 0, done: () => undefined, all: done });
       for (const w of workers) w.send({ t: 'stats?', id });
     });
   return {
@@ -124,9 +162,15 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
     stats: () =>
       new Promise<ServerStats>((done) => {
         const id = ++statsId;
-        waiting.set(id, { parts: [], done });
+        waiting.set(id, { parts: [], got: 0, done });
         for (const w of workers) w.send({ t: 'stats?', id });
       }),
+    // the round trip brings every worker's level reports in before the handovers are awaited
+    processes: async () => {
+      await statsOf();
+      await acceptors.settled();
+      return statsOf();
+    },
     restart: async (mode, downMs) => {
       const before = sumStats(await statsOf()).restartDropped;
       for (const w of workers) w.send({ t: 'restart', mode, downMs });
@@ -159,7 +203,7 @@ export function sumStats(parts: ServerStats[]): ServerStats {
 
 /** Body of a cluster worker (server-worker.ts calls it). */
 export async function runClusterWorker(): Promise<void> {
-  const o = JSON.parse(process.env.WSBENCH_SERVER ?? '{}') as { port: number; host: string; path: string; sendBuffer?: SendBufferPolicy; compression?: boolean };
+  const o = JSON.parse(process.env.WSBENCH_SERVER ?? '{}') as { host: string; path: string; sendBuffer?: SendBufferPolicy; compression?: boolean; connsPerProcess: number };
   const send = (m: Msg): void => {
     process.send?.(m);
   };
@@ -180,18 +224,24 @@ export async function runClusterWorker(): Promise<void> {
     }
     else if (m.t === 'stats?' && server) send({ t: 'stats', id: m.id, stats: server.stats() });
     else if (m.t === 'restart') void server?.restart(m.mode, m.downMs);
+    else if (m.t === 'accept' && server) {
+      void server.accept(m.on, m.port).then((port) => send({ t: 'accepting', port }), (err: Error) => send({ t: 'accepting', port: 0, error: err.message }));
+    }
   });
   process.on('SIGTERM', () => {
     void server?.close().then(() => process.exit(0));
   });
+  const { connsPerProcess: high, ...rest } = o;
   server = await startImServer({
-    ...o,
+    ...rest,
     exclusive: false,
+    accepting: false,
+    share: { high, low: high - Math.max(1, Math.floor(high / 20)), onLevel: (full) => send({ t: 'level', full }) },
     statsOfAll,
     router: {
       presence: (kind, key, on) => send({ t: 'presence', kind, key, on }),
       forward: (kind, key, text) => send({ t: 'forward', kind, key, text }),
     },
   });
-  send({ t: 'ready', port: server.port });
+  send({ t: 'ready' });
 }

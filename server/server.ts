@@ -1,26 +1,13 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { RestartGate, RestartMode } from './chaos';
+import { Directory, RouteKind, Router } from './directory';
+import { Listener, Share } from './listener';
 import { ackFrame, ClientFrame, deliverFrame, errorFrame, parseClientFrame } from './protocol';
 import { SendBufferPolicy, SendBufferWatch } from './send-buffer';
 import { emptyStats, ServerStats } from './stats';
 
-export { emptyStats, type ServerStats };
-
-/** What a delivery is addressed to: every connection of a user, or every member of a room. */
-export type RouteKind = 'user' | 'room';
-
-/**
- * How a server process reaches the connections other processes hold (cluster.ts): it announces
- * which users and rooms it holds, and hands over deliver frames for the others to deliver.
- */
-export interface Router {
-  /** `key` got its first local connection (`on`) or lost its last one. */
-  presence(kind: RouteKind, key: string, on: boolean): void;
-  /** A deliver frame (serialised) for `key`'s connections in other processes. */
-  forward(kind: RouteKind, key: string, text: string): void;
-}
+export { emptyStats, type ServerStats, type RouteKind, type Router };
 
 export interface ImServerOptions {
   port?: number;
@@ -33,6 +20,10 @@ export interface ImServerOptions {
   router?: Router;
   /** Makes listen() share the port with other cluster workers (set by cluster.ts). */
   exclusive?: boolean;
+  /** Accept connections from the start. Default true; cluster workers start when the primary says (accept()). */
+  accepting?: boolean;
+  /** Set in cluster workers: this process's share of the connections (server/listener.ts). */
+  share?: Share;
   /** Largest frame accepted from a client; larger closes the connection with 1009. Default 1 MiB. */
   maxPayload?: number;
   /** Deliveries to a connection holding more than this unsent are refused, or it is closed (server/send-buffer.ts). Default: none. */
@@ -44,9 +35,12 @@ export interface ImServerOptions {
 }
 
 export interface ImServer {
+  /** The port it listens on; 0 while a cluster worker is not accepting. */
   readonly port: number;
   readonly url: string;
   stats(): ServerStats;
+  /** Starts (listening on `port`) or stops accepting new connections; those it holds stay. Resolves with the port (0 when stopped). */
+  accept(on: boolean, port: number): Promise<number>;
   /** Delivers a frame routed from another process to this process's connections; returns how many got it. */
   deliverLocal(kind: RouteKind, key: string, text: string): number;
   /** Chaos switch: closes every connection (1001 or abrupt) and refuses new ones for downMs; resolves with how many it closed. */
@@ -62,38 +56,18 @@ interface Conn extends WebSocket {
 
 const PONG = '{"type":"pong"}';
 
-/** Connections by key (users, rooms), announcing first arrivals and last departures to the router. */
-class Directory {
-  readonly byKey = new Map<string, Set<Conn>>();
-
-  constructor(private readonly kind: RouteKind, private readonly router: Router | undefined) {}
-
-  add(key: string, c: Conn): void {
-    let set = this.byKey.get(key);
-    if (!set) {
-      this.byKey.set(key, (set = new Set()));
-      this.router?.presence(this.kind, key, true);
-    }
-    set.add(c);
-  }
-
-  remove(key: string, c: Conn): void {
-    const set = this.byKey.get(key);
-    if (!set?.delete(c) || set.size > 0) return;
-    this.byKey.delete(key);
-    this.router?.presence(this.kind, key, false);
-  }
-}
-
 export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
   const path = opts.path ?? '/ws';
   const uidHeader = (opts.uidHeader ?? 'x-uid').toLowerCase();
   const router = opts.router;
-  const users = new Directory('user', router);
-  const rooms = new Directory('room', router);
+  const users = new Directory<Conn>('user', router);
+  const rooms = new Directory<Conn>('room', router);
   const stats = emptyStats();
   const gate = new RestartGate();
   const watch = new SendBufferWatch(opts.sendBuffer, stats);
+  const host = opts.host ?? '127.0.0.1';
+  const exclusive = opts.exclusive ?? true;
+  // never listens itself: the listener hands it the sockets it accepts
   const httpServer = http.createServer((req, res) => {
     if (req.url === '/stats') {
       void (opts.statsOfAll?.() ?? Promise.resolve(stats)).then((all) => {
@@ -107,15 +81,16 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: opts.compression ? { threshold: 0 } : false, clientTracking: true, maxPayload: opts.maxPayload ?? 1 << 20 });
 
   httpServer.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== path) {
+    // the bare path (no query) needs no URL parse: the most common upgrade, once per connection
+    const url = req.url === path ? undefined : new URL(req.url ?? '/', 'http://x');
+    if (url && url.pathname !== path) {
       stats.rejected++;
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     if (gate.refuse(socket)) return void stats.refused++; // chaos switch: down
     const header = req.headers[uidHeader];
-    const uid = url.searchParams.get('uid') || (typeof header === 'string' && header !== '' ? header : undefined);
+    const uid = url?.searchParams.get('uid') || (typeof header === 'string' && header !== '' ? header : undefined);
     wss.handleUpgrade(req, socket, head, (ws: Conn) => {
       stats.accepted++;
       stats.open++;
@@ -207,31 +182,38 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
     }
   }
 
-  return new Promise((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1', exclusive: opts.exclusive ?? true, backlog: 65535 }, () => {
-      httpServer.off('error', reject);
-      const port = (httpServer.address() as AddressInfo).port;
-      const host = opts.host ?? '127.0.0.1';
-      resolve({
-        port,
-        url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}${path}`,
-        stats: () => ({ ...stats }),
-        deliverLocal,
-        restart: async (mode, downMs) => {
-          stats.restarts++;
-          const n = gate.restart(wss.clients as Set<Conn>, mode, downMs);
-          stats.restartDropped += n;
-          return n;
-        },
-        close: () =>
-          new Promise<void>((done) => {
-            for (const c of wss.clients) c.terminate();
-            httpServer.closeAllConnections?.();
-            wss.close();
-            httpServer.close(() => done());
-          }),
-      });
-    });
-  });
+  const listener = new Listener(httpServer, opts.share);
+  let port = 0;
+  const accept = async (on: boolean, at: number): Promise<number> => {
+    if (!on) {
+      listener.stop();
+      return 0;
+    }
+    port = await listener.listen({ port: at, host, exclusive });
+    return port;
+  };
+  const server: ImServer = {
+    get port() {
+      return listener.accepting ? port : 0;
+    },
+    get url() {
+      return `ws://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
+    },
+    stats: () => ({ ...stats }),
+    accept,
+    deliverLocal,
+    restart: async (mode, downMs) => {
+      stats.restarts++;
+      const n = gate.restart(wss.clients as Set<Conn>, mode, downMs);
+      stats.restartDropped += n;
+      return n;
+    },
+    close: async () => {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      await listener.closeAll();
+      httpServer.close();
+    },
+  };
+  return (opts.accepting ?? true ? accept(true, opts.port ?? 0) : Promise.resolve(0)).then(() => server);
 }

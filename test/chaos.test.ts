@@ -50,7 +50,7 @@ test('an abrupt restart drops the TCP connections without a close frame (1006)',
 });
 
 test('a cluster of 2 processes restarts together on a schedule; a restart counts once', async () => {
-  const server = await startServer({ workers: 2, port: 0, host: '127.0.0.1', path: '/ws' });
+  const server = await startServer({ workers: 2, port: 0, host: '127.0.0.1', path: '/ws', connsPerProcess: 3 });
   try {
     const clients = await Promise.all(Array.from({ length: 6 }, () => open(server.url)));
     const codes = Promise.all(clients.map(closed));

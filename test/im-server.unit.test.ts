@@ -1,65 +1,6 @@
 import { WebSocket } from 'ws';
-import { ServerHandle, startServer } from '../server/cluster';
 import { ImServer, startImServer } from '../server/server';
-
-/** A client that queues what it receives, so that a test can await the next frame or check there is none. */
-class Client {
-  readonly ws: WebSocket;
-  private readonly queue: string[] = [];
-  private waiter: ((s: string) => void) | undefined;
-
-  private constructor(url: string, headers?: Record<string, string>) {
-    this.ws = new WebSocket(url, { headers });
-    this.ws.on('message', (d, isBinary) => {
-      const s = isBinary ? `binary:${(d as Buffer).toString('hex')}` : d.toString();
-      if (this.waiter) {
-        const w = this.waiter;
-        this.waiter = undefined;
-        w(s);
-      } else this.queue.push(s);
-    });
-  }
-
-  static async open(url: string, headers?: Record<string, string>): Promise<Client> {
-    const c = new Client(url, headers);
-    await new Promise<void>((res, rej) => {
-      c.ws.once('open', () => res());
-      c.ws.once('error', rej);
-    });
-    return c;
-  }
-
-  send(v: unknown): void {
-    this.ws.send(typeof v === 'string' ? v : JSON.stringify(v));
-  }
-
-  next(timeoutMs = 2000): Promise<string> {
-    const q = this.queue.shift();
-    if (q !== undefined) return Promise.resolve(q);
-    return new Promise((res, rej) => {
-      const t = setTimeout(() => rej(new Error('no frame within the timeout')), timeoutMs);
-      this.waiter = (s) => {
-        clearTimeout(t);
-        res(s);
-      };
-    });
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.next());
-  }
-
-  /** Frames received so far and not read (after a round trip that proves the server is done). */
-  async nothingMore(): Promise<void> {
-    this.send({ type: 'ping' });
-    expect(await this.next()).toBe('{"type":"pong"}');
-    expect(this.queue).toEqual([]);
-  }
-
-  close(): void {
-    this.ws.terminate();
-  }
-}
+import { Client } from './im-client';
 
 describe('embedded IM server, one process', () => {
   let server: ImServer;
@@ -178,71 +119,18 @@ describe('embedded IM server, one process', () => {
     c.send({ type: 'ping' });
     expect(await c.next()).toBe('{"type":"pong"}');
   });
-});
 
-describe('embedded IM server as a cluster of 2 processes (deliveries routed through the primary)', () => {
-  let server: ServerHandle;
-  const clients: Client[] = [];
-  const open = async (uid: string): Promise<Client> => {
-    const c = await Client.open(`${server.url}?uid=${uid}`);
-    clients.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    server = await startServer({ workers: 2, port: 0, host: '127.0.0.1', path: '/ws' });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await server.close();
-  });
-
-  test('every user reaches every other, and every connection of a user gets each message, whichever process holds it', async () => {
-    // connections are handed to the two processes in turn: u's three connections span both
-    const users = ['u', 'v', 'w', 'x'];
-    const conns: Record<string, Client[]> = {};
-    for (const u of users) conns[u] = [await open(u)];
-    conns.u!.push(await open('u'), await open('u'));
-    let n = 0;
-    for (const from of users) {
-      for (const to of users) {
-        if (from === to) continue;
-        const id = `m${++n}`;
-        conns[from]![0]!.send({ type: 'send', to, id });
-        expect(await conns[from]![0]!.next()).toBe(`{"type":"ack","id":"${id}"}`);
-        for (const c of conns[to]!) expect(await c.json()).toMatchObject({ type: 'deliver', from, to, id });
-      }
-    }
-    for (const u of users) for (const c of conns[u]!) await c.nothingMore();
-    const stats = await server.stats();
-    expect(stats.acked).toBe(12);
-    expect(stats.delivered).toBe(12 + 3 * 2); // 3 senders × 2 extra connections of u
-  });
-
-  test('rooms fan out across processes', async () => {
-    const members = await Promise.all(['r0', 'r1', 'r2', 'r3', 'r4'].map((u) => open(u)));
-    for (const m of members) {
-      m.send({ type: 'join', room: 'big' });
-      expect(await m.next()).toBe('{"type":"joined","room":"big"}');
-    }
-    members[2]!.send({ type: 'send', room: 'big', id: 'hello' });
-    expect(await members[2]!.next()).toBe('{"type":"ack","id":"hello"}');
-    for (const [i, m] of members.entries()) {
-      if (i === 2) await m.nothingMore();
-      else expect(await m.json()).toMatchObject({ type: 'deliver', from: 'r2', room: 'big', id: 'hello' });
-    }
-  });
-
-  test('GET /stats answers for the whole cluster, whichever process takes the request', async () => {
-    const before = await server.stats();
-    await Promise.all(['s0', 's1', 's2', 's3', 's4', 's5'].map((u) => open(u)));
-    const all = await server.stats();
-    expect(all.accepted).toBe(before.accepted + 6);
-    // each request is a new connection, handed to the two processes in turn: both answer
-    const { port } = new URL(server.url);
-    for (let i = 0; i < 4; i++) {
-      const res = await fetch(`http://127.0.0.1:${port}/stats`, { headers: { connection: 'close' } });
-      expect(await res.json()).toEqual(all);
-    }
+  test('an upgrade on another path gets 404 and counts as rejected; the bare path and the path with a query are accepted', async () => {
+    const before = server.stats();
+    const status = await new Promise<number | undefined>((res) => {
+      const ws = new WebSocket(server.url.replace(/\/ws$/, '/other'));
+      ws.on('unexpected-response', (_req, r) => res(r.statusCode));
+      ws.on('open', () => res(undefined));
+      ws.on('error', () => undefined);
+    });
+    expect(status).toBe(404);
+    await open();
+    await open('?uid=q');
+    expect(server.stats()).toMatchObject({ rejected: before.rejected + 1, accepted: before.accepted + 2 });
   });
 });
