@@ -73,6 +73,7 @@ function runnerCli(io: Streams, done: Done): Argv {
           .option('host', { type: 'string', default: '127.0.0.1' })
           .option('path', { type: 'string', default: '/ws' })
           .option('workers', { type: 'number', describe: 'server processes (cluster); needed past ~19K connections' })
+          .option('conns-per-process', { type: 'number', describe: 'connections a process takes before the next one accepts (default: its open-files share)' })
           .option('managed', { type: 'boolean', hidden: true }),
       // loaded only for serve: the server and ws stay out of a run's start (its embedded server is a child process)
       async (a) => done(await (await import('./serve')).serveCommand(a, io)),

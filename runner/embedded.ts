@@ -1,6 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import type { ServerStats } from '../server/server';
 import { built } from '../build/paths';
+import { connsPerProcess } from './limits';
 
 /** Messages of `runner serve --managed` to the process that started it. */
 export type ServeMsg = { t: 'listening'; url: string; workers: number } | { t: 'stats'; stats: ServerStats } | { t: 'error'; message: string };
@@ -17,9 +18,12 @@ export interface Embedded {
 /**
  * Starts the embedded server as a child process (a cluster primary with `workers` processes),
  * so that the runner's workers and the server never share an open-files limit or an event loop.
+ * Its processes take the run's `peak` connections in equal shares (server/acceptors.ts fills one
+ * process after another), so that every process serves some of the run, as `--server-workers` asks.
  */
-export function startEmbedded(workers: number, host = '127.0.0.1', compression = false): Promise<Embedded> {
-  const args = ['serve', '--port', '0', '--host', host, '--workers', String(workers), '--managed', ...(compression ? ['--compression'] : [])];
+export function startEmbedded(workers: number, peak: number, host = '127.0.0.1', compression = false): Promise<Embedded> {
+  const share = String(Math.max(1, Math.min(connsPerProcess(), Math.ceil(peak / workers))));
+  const args = ['serve', '--port', '0', '--host', host, '--workers', String(workers), '--conns-per-process', share, '--managed', ...(compression ? ['--compression'] : [])];
   const child: ChildProcess = fork(built('cli'), args, {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -11,6 +11,8 @@ export interface ServeArgs extends ChaosArgs, SendBufferArgs {
   host: string;
   path: string;
   workers?: number;
+  /** Connections each process takes before the next one accepts (server/acceptors.ts); at most, and by default, its open-files share. */
+  connsPerProcess?: number;
   /** Started by `runner run` (runner/embedded.ts): it decides when we stop, over IPC. */
   managed?: boolean;
 }
@@ -29,10 +31,15 @@ export async function serveCommand(a: ServeArgs, io: Streams): Promise<number> {
   const sendBuffer = sendBufferOptions(a);
   const workers = a.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) throw new ConfigError(`--workers must be a whole number >= 1 (got ${a.workers})`);
+  const share = connsPerProcess();
+  const perProcess = a.connsPerProcess ?? share;
+  if (!Number.isInteger(perProcess) || perProcess < 1 || perProcess > share) {
+    throw new ConfigError(`--conns-per-process must be a whole number from 1 to ${share}, this machine's open-files share (got ${a.connsPerProcess})`);
+  }
   if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new ConfigError(`--port must be 0-65535 (got ${a.port})`);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ workers, port: a.port, host: a.host, path: a.path, sendBuffer, compression: !!a.compression, connsPerProcess: connsPerProcess() });
+    server = await startServer({ workers, port: a.port, host: a.host, path: a.path, sendBuffer, compression: !!a.compression, connsPerProcess: perProcess });
   } catch (err) {
     throw new ConfigError(`cannot start the server on ${a.host}:${a.port}: ${(err as Error).message}`);
   }

@@ -73,7 +73,7 @@ async function prepare(cfg: SetupConfig, bundle: string): Promise<Setup> {
   const wantsEmbedded = ov.target === undefined && !(typeof mod.options.target === 'string' && mod.options.target);
   refuseImpossible(planOf(options, conns, workerCount, wantsEmbedded, cfg), !!cfg.force, cfg.onNote); // before anything starts
   if (!wantsEmbedded) return { bundle, options, workerCount };
-  const embedded = await startEmbedded(cfg.serverWorkers ?? workersFor(conns), undefined, options.compression); // it takes deflate when the run offers it
+  const embedded = await startEmbedded(cfg.serverWorkers ?? workersFor(conns), conns, undefined, options.compression); // it takes deflate when the run offers it
   return { bundle, options: resolve(embedded.url), workerCount, embedded };
 }
 

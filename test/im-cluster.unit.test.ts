@@ -1,5 +1,8 @@
 import { ServerHandle, startServer } from '../server/cluster';
 import { Client } from './im-client';
+import { serveCommand } from '../runner/serve';
+import { connsPerProcess } from '../runner/limits';
+import { ConfigError } from '../lib/scenario/config-error';
 
 /**
  * The embedded server as a cluster of 2 processes, each taking 2 connections before the other
@@ -92,5 +95,14 @@ describe('embedded IM server as a cluster of 2 processes (deliveries routed thro
     expect(parts.map((p) => p.open)).toEqual([3, 2]);
     expect(parts.map((p) => p.accepted)).toEqual([4, 2]);
     expect((await server.stats()).closed).toBe(1);
+  });
+});
+
+describe('runner serve --conns-per-process', () => {
+  const io = { stdout: process.stdout, stderr: process.stderr };
+  test.each([0, 1.5, connsPerProcess() + 1])('%p is refused in one line naming the flag and the machine\'s share', async (n) => {
+    await expect(serveCommand({ port: 0, host: '127.0.0.1', path: '/ws', connsPerProcess: n }, io)).rejects.toThrow(
+      new ConfigError(`--conns-per-process must be a whole number from 1 to ${connsPerProcess()}, this machine's open-files share (got ${n})`),
+    );
   });
 });
