@@ -1,0 +1,44 @@
+import esbuild from 'esbuild';
+
+/**
+ * Code a k6 bundle evaluates in one init context only (lib/k6/prepare.ts: the option table and the
+ * validation it reaches), kept out of the module's top level. k6 evaluates the whole module in every
+ * VU's JavaScript runtime, and every top-level function declaration of it is a function object of
+ * every VU for the VU's whole life (bench/README.md "Cost per VU on k6"), even an esbuild `__esm`
+ * module that is never initialised. So the lazy module is bundled on its own (an IIFE: its own
+ * copies of the modules it shares with the rest, every declaration in the IIFE's scope) and put
+ * inside one function of a virtual module: its functions exist only while that function runs.
+ */
+
+/** The import name of the virtual module that holds the lazy code (resolved by `lazyPlugin`). */
+export const LAZY_PREPARE = 'wsbench-k6-lazy-prepare';
+
+const GLOBAL_NAME = '__wsbenchLazy';
+
+/**
+ * Bundles `file`'s exports into the source of a module that exports `load()`: a function that
+ * evaluates them (inside its own scope) and returns them. `base` is the k6 build's esbuild options.
+ */
+export async function lazyModuleSource(file: string, base: esbuild.BuildOptions): Promise<string> {
+  const r = await esbuild.build({
+    ...base,
+    stdin: { contents: `export * from ${JSON.stringify(file)};`, resolveDir: '/', loader: 'js', sourcefile: 'lazy.js' },
+    format: 'iife',
+    globalName: GLOBAL_NAME,
+    write: false,
+    sourcemap: false,
+  });
+  const code = (r.outputFiles[0] as esbuild.OutputFile).text;
+  return `export function load() {\n${code}\nreturn ${GLOBAL_NAME};\n}\n`;
+}
+
+/** Resolves `LAZY_PREPARE` to the module `lazyModuleSource` made. */
+export function lazyPlugin(source: string): esbuild.Plugin {
+  return {
+    name: 'wsbench-k6-lazy',
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${LAZY_PREPARE}$`) }, () => ({ path: LAZY_PREPARE, namespace: 'wsbench-lazy' }));
+      b.onLoad({ filter: /.*/, namespace: 'wsbench-lazy' }, () => ({ contents: source, loader: 'js' }));
+    },
+  };
+}
