@@ -14,6 +14,7 @@ import { plannedArrivals, planStages } from '../lib/scenario/stages';
 import { bundleMetrics, reachedModules } from './k6-metrics';
 import { esbuildError, publicAliases, scenarioName } from './scenario';
 import { LAZY_PREPARE, lazyModuleSource, lazyPlugin } from './k6-lazy';
+import { tablePlugin } from './k6-table';
 
 export { scenarioName };
 
@@ -171,7 +172,7 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
     const lazy = await lazyModuleSource(path.join(o.root, 'lib', 'k6', 'prepare.ts'), { ...base, inject });
     await esbuild.build({
       ...base,
-      plugins: [lazyPlugin(lazy), ...(base.plugins ?? [])],
+      plugins: [lazyPlugin(lazy), tablePlugin(o.root), ...(base.plugins ?? [])],
       stdin: { contents: entry, resolveDir: path.dirname(abs), sourcefile: `${name}.k6-entry.js`, loader: 'js' },
       outfile,
       sourcemap: 'inline',
