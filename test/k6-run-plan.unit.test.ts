@@ -1,7 +1,7 @@
 import { CLOSE_FORCE_MS, CLOSE_HANDSHAKE_MS, DRAIN_SLACK_MS, drainMs, endGraceMs } from '../lib/core/drain';
 import { k6Options } from '../lib/k6/options';
 import { k6Own } from '../lib/k6/names';
-import { goDurationMs, runPlan } from '../lib/k6/run-plan';
+import { goDurationMs, lifeVus, runPlan } from '../lib/k6/run-plan';
 import { emptyThresholdWarnings } from '../lib/k6/summary';
 import { resolveOptions } from '../lib/options/options';
 import { ConfigError } from '../lib/scenario/config-error';
@@ -20,15 +20,15 @@ describe('the VU plan from exec.test.options', () => {
     const p = runPlan({ executor: 'ramping-vus', startVUs: 0, stages: [{ duration: '30s', target: 1000 }, { duration: '30s', target: 1000 }] }, OWN, 'x');
     expect(levels(p.stages)).toEqual([[30_000, 1000], [30_000, 1000]]);
     expect(p.endMs).toBe(60_000);
-    expect(p.starts.slice(0, 3)).toEqual([0, 1, 2]);
-    expect(p.starts).toHaveLength(1000);
+    expect(lifeVus(p.stages).slice(0, 3)).toEqual([0, 1, 2]);
+    expect(lifeVus(p.stages)).toHaveLength(1000);
   });
 
   test('--stage 4s:60 --stage 10s:60: k6 starts at 1 VU (its startVUs default), then the stages', () => {
     const p = runPlan({ executor: 'ramping-vus', startVUs: null, stages: [{ duration: '4s', target: 60 }, { duration: '10s', target: 60 }] }, OWN, 'default');
     expect(levels(p.stages)).toEqual([[0, 1], [4000, 60], [10_000, 60]]);
     expect(p.endMs).toBe(14_000);
-    expect(p.starts).toHaveLength(60);
+    expect(lifeVus(p.stages)).toHaveLength(60);
   });
 
   test('--vus 20 --duration 1m30s: 20 VUs at once, held; --vus 20 alone (k6 >= 2.1): 20 at once for the scenario\'s length', () => {
@@ -40,7 +40,7 @@ describe('the VU plan from exec.test.options', () => {
 
   test('a ramp down and up again: a VU started again is a new life with its old index, as on Node', () => {
     const p = runPlan({ executor: 'ramping-vus', startVUs: 0, stages: [{ duration: '2s', target: 2 }, { duration: '2s', target: 0 }, { duration: '2s', target: 1 }] }, OWN, 'x');
-    expect(p.starts).toEqual([0, 1, 0]);
+    expect(lifeVus(p.stages)).toEqual([0, 1, 0]);
   });
 
   test('--iterations, or another executor: one line naming it', () => {

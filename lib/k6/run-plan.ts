@@ -24,8 +24,6 @@ export interface RunPlan {
   stages: Stage[];
   /** When the stages end, ms from the scenario's start. */
   endMs: number;
-  /** The VU index of each VU life in the order the plan starts them: k6's j-th iteration is life j. */
-  starts: number[];
 }
 
 const GO_UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ns: 1e-6 };
@@ -72,8 +70,16 @@ export function k6ScenarioStages(sc: K6ScenarioJson, own: Stage[], name: string)
 /** The plan of a run from k6's scenario (or the scenario's own stages when k6 shows none). */
 export function runPlan(sc: K6ScenarioJson | undefined, own: Stage[], name: string): RunPlan {
   const stages = sc ? k6ScenarioStages(sc, own, name) : own;
-  const planned = planStages(stages);
+  return { stages, endMs: totalDurationMs(planStages(stages)) };
+}
+
+/** The VU index of each VU life in the order the plan starts them: k6's j-th iteration is life j. */
+export function lifeVus(stages: Stage[]): number[] {
   // the ramped VUs' lives only: arriving VUs are iterations of their own scenarios (lib/k6/arrival-life.ts)
-  const starts = planVuEvents(planned).filter((e) => e.kind === 'start' && !e.arrival).map((e) => e.vu);
-  return { stages, endMs: totalDurationMs(planned), starts };
+  return planVuEvents(planStages(stages)).filter((e) => e.kind === 'start' && !e.arrival).map((e) => e.vu);
+}
+
+/** The VU index of life `j`, found when the life starts: a VU keeps no table of every VU's start. */
+export function lifeVu(stages: Stage[], j: number): number {
+  return lifeVus(stages)[j] ?? j;
 }
