@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { ConfigError } from '../lib/scenario/config-error';
-import type { MetricDecl } from '../lib/k6/names';
+import { kindsOf, MetricDecl } from '../lib/k6/names';
 import type { BundleMeta } from '../lib/k6/meta';
 import { K6_LEGACY_DEFINE } from '../lib/k6/legacy';
 import { k6Options, Unmapped } from '../lib/k6/options';
@@ -152,7 +152,7 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
   const metrics = bundleMetrics(o.root, reached, resolved.metrics, plannedArrivals(planStages(resolved.stages)) > 0);
   const { unmapped } = k6Options(resolved, name, metrics);
   // 2. the bundle: k6's `options` and default function around the scenario
-  const meta: BundleMeta = { name, file: path.relative(cwd, abs) || abs, metrics: Object.fromEntries(metrics.map((d) => [d.name, d.kind])) };
+  const meta: BundleMeta = { name, file: path.relative(cwd, abs) || abs, metrics: kindsOf(metrics) };
   const entry = [
     `import * as scenario from ${JSON.stringify(abs)};`,
     `import { k6Entry } from ${JSON.stringify(path.join(o.root, 'lib', 'k6', 'entry.ts'))};`,

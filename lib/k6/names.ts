@@ -50,3 +50,10 @@ export function helperMetrics(by: Extract<RecordedBy, 'messages' | 'reconnect' |
 export function kindOf(name: string, declared: MetricDecl[]): MetricKind | undefined {
   return K6_BUILTIN[name] ?? declared.find((d) => d.name === name)?.kind;
 }
+
+/** Declarations as the bundle carries them (lib/k6/meta.ts `metrics`): one name → kind object, in their order. */
+export function kindsOf(decls: MetricDecl[]): Record<string, MetricKind> {
+  const out: Record<string, MetricKind> = {};
+  for (const d of decls) out[d.name] = d.kind;
+  return out;
+}
