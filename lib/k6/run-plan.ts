@@ -27,12 +27,12 @@ export interface RunPlan {
 }
 
 const GO_UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ns: 1e-6 };
-const GO_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|μs|ns)/y;
 
 /** A Go duration as k6 prints one (`1m30s`, `1.5s`, `500ms`, `250µs`, `0s`), in ms. */
 export function goDurationMs(text: string, what: string): number {
   let total = 0;
-  GO_PART.lastIndex = 0;
+  // made at each call (once per VU life), not in every VU's init (bench/README.md "Cost per VU on k6")
+  const GO_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|μs|ns)/y;
   while (GO_PART.lastIndex < text.length) {
     const at = GO_PART.lastIndex;
     const m = GO_PART.exec(text);
