@@ -17,19 +17,26 @@ const GLOBAL_NAME = '__wsbenchLazy';
 
 /**
  * Bundles `file`'s exports into the source of a module that exports `load()`: a function that
- * evaluates them (inside its own scope) and returns them. `base` is the k6 build's esbuild options.
+ * evaluates them (inside its own scope) and returns them. `root` is wsbench's own folder, `base` the
+ * k6 build's esbuild options.
  */
-export async function lazyModuleSource(file: string, base: esbuild.BuildOptions): Promise<string> {
+export async function lazyModuleSource(file: string, root: string, base: esbuild.BuildOptions): Promise<string> {
   const r = await esbuild.build({
     ...base,
     stdin: { contents: `export * from ${JSON.stringify(file)};`, resolveDir: '/', loader: 'js', sourcefile: 'lazy.js' },
     format: 'iife',
     globalName: GLOBAL_NAME,
     write: false,
-    sourcemap: false,
+    // its own map, which the bundle's build chains into the bundle's (a stack of the option code then
+    // names lib/ files); its sources relative to wsbench's root, which the map names
+    sourcemap: 'inline',
+    absWorkingDir: root,
+    sourceRoot: root.endsWith('/') ? root : `${root}/`,
   });
   const code = (r.outputFiles[0] as esbuild.OutputFile).text;
-  return `export function load() {\n${code}\nreturn ${GLOBAL_NAME};\n}\n`;
+  const at = code.lastIndexOf('\n//# sourceMappingURL=');
+  // on the code's first line, so that the map's lines still match; the map's comment last
+  return `export function load() { ${code.slice(0, at)}\nreturn ${GLOBAL_NAME};\n}${code.slice(at)}`;
 }
 
 /** Resolves `LAZY_PREPARE` to the module `lazyModuleSource` made. */

@@ -170,7 +170,7 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
   const inject = [path.join(o.root, 'lib', 'k6', 'url.ts')];
   try {
     const base = common(o.root, legacy);
-    const lazy = await lazyModuleSource(path.join(o.root, 'lib', 'k6', 'prepare.ts'), { ...base, inject });
+    const lazy = await lazyModuleSource(path.join(o.root, 'lib', 'k6', 'prepare.ts'), o.root, { ...base, inject });
     await esbuild.build({
       ...base,
       plugins: [lazyPlugin(lazy), tablePlugin(o.root), ...(base.plugins ?? [])],
