@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { ConfigError } from '../lib/scenario/config-error';
-import type { MetricDecl } from '../lib/k6/names';
+import { kindsOf, MetricDecl } from '../lib/k6/names';
+import type { BundleMeta } from '../lib/k6/meta';
 import { K6_LEGACY_DEFINE } from '../lib/k6/legacy';
 import { k6Options, Unmapped } from '../lib/k6/options';
 import { k6ArrivalNotes } from '../lib/k6/arrivals';
@@ -13,6 +14,8 @@ import type { ScenarioOptions, VuFunction } from '../lib/scenario/types';
 import { plannedArrivals, planStages } from '../lib/scenario/stages';
 import { bundleMetrics, reachedModules } from './k6-metrics';
 import { esbuildError, publicAliases, scenarioName } from './scenario';
+import { LAZY_PREPARE, lazyModuleSource, lazyPlugin } from './k6-lazy';
+import { tablePlugin } from './k6-table';
 
 export { scenarioName };
 
@@ -103,6 +106,9 @@ const common = (root: string, legacy: boolean): esbuild.BuildOptions => ({
   plugins: [k6OnlyPlugin(root, legacy)],
   logLevel: 'silent',
   legalComments: 'none',
+  // class fields as assignments in the constructor, not esbuild's lowered `__publicField` (a
+  // defineProperty call per field and instance); a field without an initialiser then costs nothing
+  tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
 });
 
 /** Every import of a JavaScript file (static, dynamic, require), read by esbuild's parser. */
@@ -146,27 +152,32 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
   const metrics = bundleMetrics(o.root, reached, resolved.metrics, plannedArrivals(planStages(resolved.stages)) > 0);
   const { unmapped } = k6Options(resolved, name, metrics);
   // 2. the bundle: k6's `options` and default function around the scenario
-  const meta = { name, file: path.relative(cwd, abs) || abs, metrics };
+  const meta: BundleMeta = { name, file: path.relative(cwd, abs) || abs, metrics: kindsOf(metrics) };
   const entry = [
     `import * as scenario from ${JSON.stringify(abs)};`,
     `import { k6Entry } from ${JSON.stringify(path.join(o.root, 'lib', 'k6', 'entry.ts'))};`,
+    // lib/k6/prepare.ts (the option table and the validation it reaches) inside one function
+    // (build/k6-lazy.ts): evaluated only when called, once per test (lib/k6/entry.ts sharedPrepared)
+    `import { load as loadPrepare } from ${JSON.stringify(LAZY_PREPARE)};`,
     `const meta = ${JSON.stringify(meta)};`,
-    // a require, not an import: esbuild then evaluates lib/k6/prepare.ts (the option table and the
-    // validation it reaches) only when it is called, once per test (lib/k6/entry.ts sharedPrepared)
-    `const entry = k6Entry(scenario, meta, () => require(${JSON.stringify(path.join(o.root, 'lib', 'k6', 'prepare.ts'))}).prepare(scenario, meta));`,
+    'const entry = k6Entry(scenario, meta, () => loadPrepare().prepare(scenario, meta));',
     'export const options = entry.options;',
     'export default function () { entry.iteration(); }',
     'export function handleSummary(data) { return entry.summary(data); }',
   ].join('\n');
   fs.mkdirSync(o.outDir, { recursive: true });
   const outfile = path.join(o.outDir, `${name}.js`);
+  const inject = [path.join(o.root, 'lib', 'k6', 'url.ts')];
   try {
+    const base = common(o.root, legacy);
+    const lazy = await lazyModuleSource(path.join(o.root, 'lib', 'k6', 'prepare.ts'), o.root, { ...base, inject });
     await esbuild.build({
-      ...common(o.root, legacy),
+      ...base,
+      plugins: [lazyPlugin(lazy), tablePlugin(o.root), ...(base.plugins ?? [])],
       stdin: { contents: entry, resolveDir: path.dirname(abs), sourcefile: `${name}.k6-entry.js`, loader: 'js' },
       outfile,
       sourcemap: 'inline',
-      inject: [path.join(o.root, 'lib', 'k6', 'url.ts')],
+      inject,
       banner: { js: `// wsbench scenario ${meta.file} for k6: k6 run ${path.relative(cwd, outfile) || outfile} -e TARGET=ws://host:port/ws` },
     });
   } catch (err) {

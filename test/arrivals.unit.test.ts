@@ -5,7 +5,7 @@ import { hold, plannedArrivals, planStages, planVuEvents, ramp, Share, VuEvent }
 import { arrivalPlan } from '../lib/results/arrivals-summary';
 import { arrivalStages } from '../lib/options/arrival-flags';
 import { peakVus } from '../lib/scenario/arrivals-peak';
-import { runPlan } from '../lib/k6/run-plan';
+import { lifeVus, runPlan } from '../lib/k6/run-plan';
 import { k6ArrivalScenarios } from '../lib/k6/arrivals';
 import type { ResolvedOptions } from '../lib/scenario/types';
 
@@ -161,7 +161,7 @@ describe('sizing from the plan', () => {
   });
 
   test("k6: the ramping scenario's lives are the ramped VUs only, in order", () => {
-    expect(runPlan(undefined, [ramp('1s', 3), arrive('2s', 5, { lifetime: '1s' })], 'x').starts).toEqual([0, 1, 2]);
+    expect(lifeVus(runPlan(undefined, [ramp('1s', 3), arrive('2s', 5, { lifetime: '1s' })], 'x').stages)).toEqual([0, 1, 2]);
   });
 });
 

@@ -1,11 +1,12 @@
 import { CLOSE_FORCE_MS, CLOSE_HANDSHAKE_MS, DRAIN_SLACK_MS, drainMs, endGraceMs } from '../lib/core/drain';
 import { k6Options } from '../lib/k6/options';
 import { k6Own } from '../lib/k6/names';
-import { goDurationMs, runPlan } from '../lib/k6/run-plan';
+import { goDurationMs, lifeVu, lifeVus, runPlan } from '../lib/k6/run-plan';
 import { emptyThresholdWarnings } from '../lib/k6/summary';
 import { resolveOptions } from '../lib/options/options';
 import { ConfigError } from '../lib/scenario/config-error';
-import { hold, planStages, ramp, totalDurationMs } from '../lib/scenario/stages';
+import { arrive } from '../lib/scenario/arrivals';
+import { hold, planStages, ramp, Stage, totalDurationMs } from '../lib/scenario/stages';
 
 /**
  * What a k6 VU makes of what k6 runs (lib/k6/run-plan.ts), the warnings of thresholds that judged
@@ -20,15 +21,15 @@ describe('the VU plan from exec.test.options', () => {
     const p = runPlan({ executor: 'ramping-vus', startVUs: 0, stages: [{ duration: '30s', target: 1000 }, { duration: '30s', target: 1000 }] }, OWN, 'x');
     expect(levels(p.stages)).toEqual([[30_000, 1000], [30_000, 1000]]);
     expect(p.endMs).toBe(60_000);
-    expect(p.starts.slice(0, 3)).toEqual([0, 1, 2]);
-    expect(p.starts).toHaveLength(1000);
+    expect(lifeVus(p.stages).slice(0, 3)).toEqual([0, 1, 2]);
+    expect(lifeVus(p.stages)).toHaveLength(1000);
   });
 
   test('--stage 4s:60 --stage 10s:60: k6 starts at 1 VU (its startVUs default), then the stages', () => {
     const p = runPlan({ executor: 'ramping-vus', startVUs: null, stages: [{ duration: '4s', target: 60 }, { duration: '10s', target: 60 }] }, OWN, 'default');
     expect(levels(p.stages)).toEqual([[0, 1], [4000, 60], [10_000, 60]]);
     expect(p.endMs).toBe(14_000);
-    expect(p.starts).toHaveLength(60);
+    expect(lifeVus(p.stages)).toHaveLength(60);
   });
 
   test('--vus 20 --duration 1m30s: 20 VUs at once, held; --vus 20 alone (k6 >= 2.1): 20 at once for the scenario\'s length', () => {
@@ -40,7 +41,20 @@ describe('the VU plan from exec.test.options', () => {
 
   test('a ramp down and up again: a VU started again is a new life with its old index, as on Node', () => {
     const p = runPlan({ executor: 'ramping-vus', startVUs: 0, stages: [{ duration: '2s', target: 2 }, { duration: '2s', target: 0 }, { duration: '2s', target: 1 }] }, OWN, 'x');
-    expect(p.starts).toEqual([0, 1, 0]);
+    expect(lifeVus(p.stages)).toEqual([0, 1, 0]);
+  });
+
+  test('lifeVu (what a VU asks at its life\'s start) is lifeVus()[j], j past the plan\'s lives: ramps up and down, 0 s ramps, arrive stages', () => {
+    const plans: Stage[][] = [
+      OWN,
+      [ramp('2s', 2), ramp('2s', 0), ramp('2s', 1)],
+      [ramp('0s', 3), ramp('0s', 5), hold('1s'), ramp('3s', 1), ramp('1s', 4), ramp('1s', 0)],
+      [ramp('1s', 3), arrive('2s', 5, { lifetime: '1s' }), ramp('1s', 1), ramp('2s', 6)],
+    ];
+    for (const stages of plans) {
+      const all = lifeVus(stages);
+      for (let j = 0; j < all.length + 3; j++) expect(lifeVu(stages, j)).toBe(all[j] ?? j);
+    }
   });
 
   test('--iterations, or another executor: one line naming it', () => {

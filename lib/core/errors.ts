@@ -1,7 +1,11 @@
 import { PROTOCOL_HINTS } from './protocol-hints';
 
-/** Failure classes a person can act on, with what to do about each (first match wins). */
-const HINTS: Array<[RegExp, string]> = [
+/**
+ * Failure classes a person can act on, with what to do about each (first match wins). Made at the
+ * first `hintFor`, not when the module loads: a k6 VU imports this module for `classifyClose` and
+ * never builds these (bench/README.md "Cost per VU on k6").
+ */
+const hints = (): Array<[RegExp, string]> => [
   ...PROTOCOL_HINTS,
   [/^proxy HTTP 407/, 'the proxy wants credentials: give them in the proxy URL, http://user:password@host:port (--proxy or HTTPS_PROXY)'],
   [/^proxy HTTP/, 'the proxy refused the CONNECT tunnel (its access rules: allowed ports, ConnectPort, ACLs): check its log'],
@@ -29,9 +33,10 @@ const HINTS: Array<[RegExp, string]> = [
   [/^worker died/, 'a runner worker process died: see its stderr above (memory? killed?)'],
   [/^scenario error/, 'the scenario threw: fix the error named above'],
 ];
+let HINTS: Array<[RegExp, string]> | undefined;
 
 export function hintFor(kind: string): string | undefined {
-  return HINTS.find(([re]) => re.test(kind))?.[1];
+  return (HINTS ??= hints()).find(([re]) => re.test(kind))?.[1];
 }
 
 /** The classes that occurred (count > 0), most frequent first. */

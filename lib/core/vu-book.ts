@@ -15,13 +15,15 @@ import type { VuContext, VuFunction } from '../scenario/types';
 export const MAX_DISTINCT_SCENARIO_ERRORS = 20;
 export const OTHER_SCENARIO_ERRORS = `scenario error: other messages (only the first ${MAX_DISTINCT_SCENARIO_ERRORS} distinct ones are printed)`;
 
-const reported = new Set<string>();
+/** Made at the first error: a k6 VU without one then never makes the Set global (bench/README.md "Cost per VU on k6"). */
+let reported: Set<string> | undefined;
 
 /** The class of a scenario's error (message and where it was thrown); printed with `print` the first time, within the cap. */
 export function scenarioErrorClass(err: unknown, print: (line: string) => void): string {
   const e = err as Error;
   const where = scenarioFrame(e?.stack);
   const text = `scenario error: ${String(e?.message ?? err).slice(0, 200)}${where ? ` (${where})` : ''}`;
+  reported ??= new Set<string>();
   if (reported.has(text)) return text;
   if (reported.size >= MAX_DISTINCT_SCENARIO_ERRORS) return OTHER_SCENARIO_ERRORS;
   reported.add(text);

@@ -23,10 +23,10 @@ export interface K6ArrivalScenario {
 
 /** The k6 scenario name of arrive stage `i` of the scenario keyed `key`: lib/k6/entry.ts reads the stage back from it. */
 export const arrivalScenarioName = (key: string, i: number): string => `${key}_arrive${i}`;
-const NAME = /_arrive(\d+)$/;
 /** The stage index of an arrival scenario's name; undefined for another scenario. */
 export function arrivalStageOf(name: string): number | undefined {
-  const m = NAME.exec(name);
+  // the regular expression only for a name that can match: a VU of no arrive stage makes none
+  const m = name.includes('_arrive') ? /_arrive(\d+)$/.exec(name) : null;
   return m ? Number(m[1]) : undefined;
 }
 

@@ -8,7 +8,7 @@ import type { BundleMeta } from './meta';
 import { K6Metrics } from './metrics';
 import type { K6Options } from './options';
 import type { Prepared } from './prepare';
-import { K6ScenarioJson, RunPlan, runPlan } from './run-plan';
+import { K6ScenarioJson, lifeVu, RunPlan, runPlan } from './run-plan';
 import { emptyThresholdWarnings, K6SummaryData } from './summary';
 import { K6Vu } from './vu';
 import { K6TlsAuth, tlsAuthFromEnv } from './tls-auth';
@@ -97,7 +97,7 @@ export function k6Entry(mod: unknown, meta: BundleMeta, prepareOnce: () => Prepa
       lived = true;
       // k6's j-th iteration of the scenario is the j-th VU life it starts: VU index as runner run numbers it
       const j = exec.scenario.iterationInTest;
-      const vu = new K6Vu(run.starts[j] ?? j, options, metrics, hooks);
+      const vu = new K6Vu(lifeVu(run.stages, j), options, metrics, hooks);
       // the life (a failed connection included) lasts until the stages end, as on Node; the iteration
       // a little longer, so that k6 has stopped the VU when it ends
       const untilEnd = Math.max(0, run.endMs - elapsed);

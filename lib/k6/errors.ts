@@ -3,7 +3,7 @@
  * refused"). These map it onto the failure classes wsbench uses on Node (errno codes, `timeout`, ...),
  * so that `ws_connect_errors{error:ECONNREFUSED}` means the same on both engines.
  */
-const GO_ERRORS: Array<[RegExp, string]> = [
+const goErrors = (): Array<[RegExp, string]> => [
   [/connection refused/i, 'ECONNREFUSED'],
   [/connection reset/i, 'ECONNRESET'],
   [/broken pipe/i, 'EPIPE'],
@@ -20,10 +20,13 @@ const GO_ERRORS: Array<[RegExp, string]> = [
   [/unexpected EOF|EOF$/, 'closed before open'],
 ];
 
+/** Made at the first error, not in every VU's init (bench/README.md "Cost per VU on k6"). */
+let GO_ERRORS: Array<[RegExp, string]> | undefined;
+
 /** Failure class of a k6 WebSocket error text. */
 export function classifyK6Error(text: string | undefined): string {
   const t = text ?? '';
-  for (const [re, kind] of GO_ERRORS) if (re.test(t)) return kind;
+  for (const [re, kind] of (GO_ERRORS ??= goErrors())) if (re.test(t)) return kind;
   if (t === '') return 'error';
   return t.length > 60 ? t.slice(0, 60) : t;
 }

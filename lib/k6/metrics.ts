@@ -2,7 +2,7 @@ import { Counter as K6Counter, Rate as K6Rate, Trend as K6Trend } from 'k6/metri
 import type { Recorder } from '../core/recorder';
 import { M } from '../core/metric-names';
 import type { Counter, Rate, Trend } from '../scenario/types';
-import { CONNECT_LATENCY, CONNECT_SUCCESS, K6_BUILTIN, MetricDecl, MetricKind } from './names';
+import { CONNECT_LATENCY, CONNECT_SUCCESS, K6_BUILTIN, MetricKind } from './names';
 
 type Tags = Record<string, string>;
 
@@ -19,23 +19,27 @@ interface K6Metric {
  * and failure and disconnect classes as tags (`ws_connect_errors{error}`, `ws_disconnects{reason}`).
  */
 export class K6Metrics implements Recorder {
-  private readonly byName = new Map<string, { kind: MetricKind; metric: K6Metric }>();
+  /** By name, without a prototype (a metric may be called `constructor`); their kinds apart. Plain objects: every VU makes them. */
+  private readonly byName: Record<string, K6Metric> = Object.create(null) as Record<string, K6Metric>;
+  private readonly kinds: Record<string, MetricKind> = Object.create(null) as Record<string, MetricKind>;
 
-  constructor(decls: MetricDecl[]) {
-    for (const d of decls) {
-      const metric = d.kind === 'counter' ? new K6Counter(d.name) : d.kind === 'rate' ? new K6Rate(d.name) : new K6Trend(d.name, true);
-      this.byName.set(d.name, { kind: d.kind, metric });
+  constructor(decls: Record<string, MetricKind>) {
+    for (const name in decls) {
+      const kind = decls[name] as MetricKind;
+      this.byName[name] = kind === 'counter' ? new K6Counter(name) : kind === 'rate' ? new K6Rate(name) : new K6Trend(name, true);
+      this.kinds[name] = kind;
     }
   }
 
   private get(name: string, kind: MetricKind): K6Metric {
-    const m = this.byName.get(name);
+    const m = this.byName[name];
     if (!m) {
       if (K6_BUILTIN[name] !== undefined) throw new Error(`metric ${name} is recorded by k6 itself; record yours under another name`);
       throw new Error(`metric ${name} is not declared: add ${name}: '${kind}' to the scenario's options.metrics and build again (k6 creates metrics only in its init context)`);
     }
-    if (m.kind !== kind) throw new Error(`metric ${name} is a ${m.kind}, not a ${kind}`);
-    return m.metric;
+    const k = this.kinds[name] as MetricKind;
+    if (k !== kind) throw new Error(`metric ${name} is a ${k}, not a ${kind}`);
+    return m;
   }
 
   add(name: string, value = 1, tags?: Tags): void {

@@ -24,6 +24,6 @@ export function prepare(mod: unknown, meta: BundleMeta): Prepared {
   const { options: scenario } = checkModule(mod, meta.file);
   const resolved: ResolvedOptions = resolveOptions(meta.name, scenario, k6Overrides(__ENV), '', meta.file);
   if (resolved.target === '') throw new ConfigError('no target: run with -e TARGET=ws://host:port/ws (k6 has no embedded server)');
-  const mapped = k6Options(resolved, meta.name, meta.metrics);
+  const mapped = k6Options(resolved, meta.name, Object.entries(meta.metrics).map(([name, kind]) => ({ name, kind })));
   return { resolved, options: mapped.options, sources: mapped.sources };
 }

@@ -24,17 +24,15 @@ export interface RunPlan {
   stages: Stage[];
   /** When the stages end, ms from the scenario's start. */
   endMs: number;
-  /** The VU index of each VU life in the order the plan starts them: k6's j-th iteration is life j. */
-  starts: number[];
 }
 
 const GO_UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ns: 1e-6 };
-const GO_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|μs|ns)/y;
 
 /** A Go duration as k6 prints one (`1m30s`, `1.5s`, `500ms`, `250µs`, `0s`), in ms. */
 export function goDurationMs(text: string, what: string): number {
   let total = 0;
-  GO_PART.lastIndex = 0;
+  // made at each call (once per VU life), not in every VU's init (bench/README.md "Cost per VU on k6")
+  const GO_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|μs|ns)/y;
   while (GO_PART.lastIndex < text.length) {
     const at = GO_PART.lastIndex;
     const m = GO_PART.exec(text);
@@ -72,8 +70,27 @@ export function k6ScenarioStages(sc: K6ScenarioJson, own: Stage[], name: string)
 /** The plan of a run from k6's scenario (or the scenario's own stages when k6 shows none). */
 export function runPlan(sc: K6ScenarioJson | undefined, own: Stage[], name: string): RunPlan {
   const stages = sc ? k6ScenarioStages(sc, own, name) : own;
-  const planned = planStages(stages);
+  return { stages, endMs: totalDurationMs(planStages(stages)) };
+}
+
+/** The VU index of each VU life in the order the plan starts them: k6's j-th iteration is life j. */
+export function lifeVus(stages: Stage[]): number[] {
   // the ramped VUs' lives only: arriving VUs are iterations of their own scenarios (lib/k6/arrival-life.ts)
-  const starts = planVuEvents(planned).filter((e) => e.kind === 'start' && !e.arrival).map((e) => e.vu);
-  return { stages, endMs: totalDurationMs(planned), starts };
+  return planVuEvents(planStages(stages)).filter((e) => e.kind === 'start' && !e.arrival).map((e) => e.vu);
+}
+
+/**
+ * `lifeVus(stages)[j] ?? j`, found when the life starts without making the plan's events (every VU's
+ * start and stop: 500 objects a VU at 500 VUs, bench/README.md "Cost per VU on k6"). The ramped starts
+ * come in the order planVuEvents makes them (its sort, for arrive stages, is stable and they are in
+ * time order): stage by stage, each ramp up starting its VUs `from` to `to - 1`.
+ */
+export function lifeVu(stages: Stage[], j: number): number {
+  let n = 0;
+  for (const st of planStages(stages)) {
+    if (st.to <= st.from) continue;
+    if (j < n + st.to - st.from) return st.from + j - n;
+    n += st.to - st.from;
+  }
+  return j;
 }
