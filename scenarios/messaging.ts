@@ -47,6 +47,20 @@ function idAt(text: string, from: number, end: number): number {
   return n;
 }
 
+/**
+ * `${Math.round(v * 1000) / 1000}` for a time v >= 0 in ms, the same characters, printed from whole
+ * numbers: about 5× faster than printing the fraction of a double (two per message sent).
+ */
+function microsText(v: number): string {
+  const us = Math.round(v * 1000);
+  const ms = Math.floor(us / 1000);
+  const f = us - ms * 1000;
+  if (f === 0) return `${ms}`;
+  // the shortest form: trailing zeros of the fraction dropped
+  const frac = f % 100 === 0 ? `${f / 100}` : f % 10 === 0 ? `${f < 100 ? '0' : ''}${f / 10}` : `${f < 10 ? '00' : f < 100 ? '0' : ''}${f}`;
+  return `${ms}.${frac}`;
+}
+
 /** The id of an ack as the embedded server writes it (`{"type":"ack","id":"<seq>"}`); undefined when shaped otherwise (then JSON.parse decides). */
 function ackId(text: string): number | undefined {
   if (!text.startsWith(ACK_PREFIX) || !text.endsWith('"}')) return undefined;
@@ -131,10 +145,10 @@ export default function (vu: VuContext<MessagingExtra>): void {
 
   pace(vu, sendPlan(vu.options.stages, vu.id, { rate: s.msgRate, warmupMs: s.warmupMs, drainMs: s.drainMs }), (seq, plannedAt) => {
     if (socket.readyState !== 1) return; // not open: nothing sent, nothing expected
-    // to the microsecond: a rounded number prints 4× faster than the full double
+    // to the microsecond (a rounded number prints faster than the full double, microsText faster still)
     const wall = vu.wallNow();
-    const planned = Math.round((wall - (vu.now() - plannedAt)) * 1000) / 1000; // plannedWall(vu, plannedAt), from the same reading
-    const start = `${head}${seq}","ts":${Math.round(wall * 1000) / 1000},"body":"@${planned}|`;
+    const planned = microsText(wall - (vu.now() - plannedAt)); // plannedWall(vu, plannedAt), from the same reading
+    const start = `${head}${seq}","ts":${microsText(wall)},"body":"@${planned}|`;
     const frame = `${start}${padding.slice(0, Math.max(0, s.msgSize - start.length - 2))}"}`;
     acks.send(seq, frame, { plannedAt });
     meter.sent(receivers);
