@@ -6,7 +6,6 @@ import { ScenarioHooks, vuConnection } from '../core/vu-connection';
 import type { Meter } from './meter';
 import { NodeSocket, SocketOwner, SocketSettings } from './socket';
 import { readPlanFor } from '../options/flow-options';
-import { clearGroupedInterval, GroupedInterval, groupedInterval } from './interval-groups';
 
 export { OTHER_SCENARIO_ERRORS } from '../core/vu-book';
 
@@ -34,7 +33,7 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
   /** The VU's live sockets: most VUs hold one at a time, kept in a field; a Set only from the second (memory at 100K VUs). */
   private socket: NodeSocket | undefined;
   private moreSockets: Set<NodeSocket> | undefined;
-  private timers: Set<NodeJS.Timeout | GroupedInterval> | undefined;
+  private timers: Set<NodeJS.Timeout> | undefined;
   private ended = false;
 
   constructor(readonly id: number, private readonly host: VuHost) {
@@ -99,8 +98,7 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
 
   setInterval(fn: () => void, ms: number): unknown {
     if (this.ended) return undefined;
-    // on a timer shared with the intervals of the same period started in this millisecond (lib/node/interval-groups.ts)
-    const t = groupedInterval(() => this.guarded(fn), ms, performance.now());
+    const t = setInterval(() => this.guarded(fn), ms);
     (this.timers ??= new Set()).add(t);
     return t;
   }
@@ -116,8 +114,8 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
   }
 
   clearTimer(handle: unknown): void {
-    const t = handle as NodeJS.Timeout | GroupedInterval;
-    stop(t);
+    const t = handle as NodeJS.Timeout;
+    clearTimeout(t);
     this.timers?.delete(t);
   }
 
@@ -150,7 +148,7 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
   stopTimers(): void {
     if (!this.ended) this.runStops();
     this.ended = true;
-    if (this.timers) for (const t of this.timers) stop(t);
+    if (this.timers) for (const t of this.timers) clearTimeout(t);
     this.timers = undefined;
   }
 
@@ -159,12 +157,6 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
     if (this.socket) all.push(this.socket);
     for (const s of all) s.leave(1000, reason);
   }
-}
-
-function stop(t: NodeJS.Timeout | GroupedInterval | undefined): void {
-  if (t === undefined || t === null) return;
-  if ('group' in t) clearGroupedInterval(t);
-  else clearTimeout(t);
 }
 
 /** A scenario error outside any VU (a promise nobody awaited): printed within the cap; returns its class. */
