@@ -1,5 +1,5 @@
 import { hold, keepAlive, M, ramp, ScenarioOptions, VuContext } from '../lib';
-import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, plannedWall, requestMetrics, Requests, sendPlan } from '../lib/helpers';
+import { checkMessaging, MessageMeter, MessagingExtra, messagingSettings, pace, peakWindow, requestMetrics, Requests, sendPlan } from '../lib/helpers';
 
 /** The acks of sent messages: their round trip and their timeouts, under wsbench's names (the `messages` block). */
 const ACKS = { trend: M.imAckRtt, timeouts: M.imAckTimeouts };
@@ -31,6 +31,43 @@ checkMessaging(options.extra ?? {});
 const ACK_PREFIX = '{"type":"ack","id":"';
 let padding = '';
 
+/**
+ * The whole number written at `from` up to the `"` at `end` (exclusive), as the scenario writes its
+ * ids (decimal, no sign, no leading zero); -1 for anything else. Read in place: no slice per message.
+ */
+function idAt(text: string, from: number, end: number): number {
+  const len = end - from;
+  if (len < 1 || len > 15 || (len > 1 && text.charCodeAt(from) === 48)) return -1;
+  let n = 0;
+  for (let i = from; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * `${Math.round(v * 1000) / 1000}` for a time v >= 0 in ms, the same characters, printed from whole
+ * numbers: about 5× faster than printing the fraction of a double (two per message sent).
+ */
+function microsText(v: number): string {
+  const us = Math.round(v * 1000);
+  const ms = Math.floor(us / 1000);
+  const f = us - ms * 1000;
+  if (f === 0) return `${ms}`;
+  // the shortest form: trailing zeros of the fraction dropped
+  const frac = f % 100 === 0 ? `${f / 100}` : f % 10 === 0 ? `${f < 100 ? '0' : ''}${f / 10}` : `${f < 10 ? '00' : f < 100 ? '0' : ''}${f}`;
+  return `${ms}.${frac}`;
+}
+
+/** The id of an ack as the embedded server writes it (`{"type":"ack","id":"<seq>"}`); undefined when shaped otherwise (then JSON.parse decides). */
+function ackId(text: string): number | undefined {
+  if (!text.startsWith(ACK_PREFIX) || !text.endsWith('"}')) return undefined;
+  const id = idAt(text, ACK_PREFIX.length, text.length - 2);
+  return id < 0 ? undefined : id;
+}
+
 /** Query string `uid=<id>` added to the target (the embedded server's way of naming the user). */
 function withUid(target: string, uid: string): string {
   return `${target}${target.includes('?') ? '&' : '?'}uid=${encodeURIComponent(uid)}`;
@@ -61,14 +98,15 @@ const DELIVER_PREFIX = '{"type":"deliver","from":"';
 function readDeliver(text: string): { from: string; seq: number; ts: number; planned?: number } | undefined {
   if (!text.startsWith(DELIVER_PREFIX)) return undefined;
   const fromEnd = text.indexOf('"', DELIVER_PREFIX.length);
-  const idAt = fromEnd < 0 ? -1 : text.indexOf('"id":"', fromEnd);
-  if (idAt < 0 || text.charCodeAt(fromEnd - 1) === 92 /* \ */) return undefined;
-  const idEnd = text.indexOf('"', idAt + 6);
+  const at = fromEnd < 0 ? -1 : text.indexOf('"id":"', fromEnd);
+  if (at < 0 || text.charCodeAt(fromEnd - 1) === 92 /* \ */) return undefined;
+  const idEnd = text.indexOf('"', at + 6);
   if (idEnd < 0 || !text.startsWith(',"ts":', idEnd + 1)) return undefined;
   const tsEnd = text.indexOf(',', idEnd + 7);
-  const seq = Number(text.slice(idAt + 6, idEnd));
+  const seq = idAt(text, at + 6, idEnd);
+  if (tsEnd < 0 || seq < 0) return undefined;
   const ts = Number(text.slice(idEnd + 7, tsEnd));
-  if (tsEnd < 0 || !Number.isInteger(seq) || seq < 0 || !Number.isFinite(ts)) return undefined;
+  if (!Number.isFinite(ts)) return undefined;
   return { from: text.slice(DELIVER_PREFIX.length, fromEnd), seq, ts, planned: plannedOf(text, tsEnd) };
 }
 
@@ -98,7 +136,7 @@ export default function (vu: VuContext<MessagingExtra>): void {
   }
   const socket = keepAlive(vu, vu.connect(withUid(vu.options.target, uid)));
   const meter = new MessageMeter(vu);
-  const acks = new Requests<string>(vu, socket, ACKS);
+  const acks = new Requests<number>(vu, socket, ACKS); // keyed by seq: a number key costs no string per send or reply
   const errors = vu.counter('im_error_frames');
 
   if (s.roomSize > 0) socket.addEventListener('open', () => socket.send(`{"type":"join","room":"${to}"}`));
@@ -107,11 +145,12 @@ export default function (vu: VuContext<MessagingExtra>): void {
 
   pace(vu, sendPlan(vu.options.stages, vu.id, { rate: s.msgRate, warmupMs: s.warmupMs, drainMs: s.drainMs }), (seq, plannedAt) => {
     if (socket.readyState !== 1) return; // not open: nothing sent, nothing expected
-    // to the microsecond: a rounded number prints 4× faster than the full double
-    const planned = Math.round(plannedWall(vu, plannedAt) * 1000) / 1000;
-    const start = `${head}${seq}","ts":${Math.round(vu.wallNow() * 1000) / 1000},"body":"@${planned}|`;
+    // to the microsecond (a rounded number prints faster than the full double, microsText faster still)
+    const wall = vu.wallNow();
+    const planned = microsText(wall - (vu.now() - plannedAt)); // plannedWall(vu, plannedAt), from the same reading
+    const start = `${head}${seq}","ts":${microsText(wall)},"body":"@${planned}|`;
     const frame = `${start}${padding.slice(0, Math.max(0, s.msgSize - start.length - 2))}"}`;
-    acks.send(String(seq), frame, { plannedAt });
+    acks.send(seq, frame, { plannedAt });
     meter.sent(receivers);
   });
 
@@ -119,8 +158,9 @@ export default function (vu: VuContext<MessagingExtra>): void {
     const text = e.data;
     if (typeof text !== 'string') return;
     // acks are most of the traffic: read their id without a full parse
-    if (text.startsWith(ACK_PREFIX) && text.endsWith('"}')) {
-      acks.reply(text.slice(ACK_PREFIX.length, -2));
+    const ack = ackId(text);
+    if (ack !== undefined) {
+      acks.reply(ack);
       return;
     }
     const d = readDeliver(text);
@@ -133,7 +173,9 @@ export default function (vu: VuContext<MessagingExtra>): void {
       const seq = Number(f.id);
       if (Number.isInteger(seq) && seq >= 0) meter.delivered(String(f.from), seq, typeof f.ts === 'number' ? f.ts : undefined);
     } else if (f?.type === 'ack') {
-      acks.reply(String(f.id));
+      const id = String(f.id); // the key as sent: a canonical decimal
+      const n = idAt(id, 0, id.length);
+      if (n >= 0) acks.reply(n);
     } else if (f?.type === 'error') {
       errors.add(1);
     }

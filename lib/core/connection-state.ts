@@ -151,6 +151,6 @@ export abstract class ConnectionState<S extends HeartbeatSettings = HeartbeatSet
    */
   protected messageReceived(data: string | ArrayBuffer | undefined): void {
     this.rec.add(M.msgsReceived);
-    if (data !== undefined) this.emit('message', { type: 'message', data });
+    if (data !== undefined) this.emitMessage(data);
   }
 }

@@ -65,6 +65,11 @@ export function requestMetrics(opts: Names): Record<string, CustomMetricKind> {
   return { ...own, [n.acks.trend]: 'trend', [n.acks.fromPlan as string]: 'trend', [n.acks.timeouts]: 'counter' };
 }
 
+/** A request waiting for its reply: when it left, when it was planned to (paced sends; how late it left is added to its latency), its callback. */
+class Pending {
+  constructor(readonly at: number, readonly planned: number | undefined, readonly cb: ((latencyMs: number) => void) | undefined) {}
+}
+
 /** One figure recorded under the helper's own name and, for acks, under wsbench's as well. */
 class Both<T extends Counter | Trend> {
   constructor(private readonly own: T | undefined, private readonly ack: T | undefined) {}
@@ -90,11 +95,8 @@ export class Requests<K = string> {
   private readonly fromPlan: Both<Trend> | undefined;
   private readonly timeouts: Both<Counter>;
   readonly timeoutMs: number;
-  /** Send times by key, in send order (Map keeps insertion order): the oldest is first. */
-  private readonly waiting = new Map<K, number>();
-  private readonly callbacks = new Map<K, (latencyMs: number) => void>();
-  /** Planned send times of the requests that have one (paced sends): how late each left is added to its latency. */
-  private readonly planned = new Map<K, number>();
+  /** The requests waiting for their reply, by key, in send order (Map keeps insertion order): the oldest is first. One map, one lookup per send and per reply. */
+  private readonly waiting = new Map<K, Pending>();
   private timer: unknown;
 
   constructor(private readonly vu: VuContext<object>, private readonly socket: Socket, opts: RequestOptions) {
@@ -135,11 +137,11 @@ export class Requests<K = string> {
   track(key: K, how?: ((latencyMs: number) => void) | SendOptions): void {
     if (this.waiting.has(key)) throw new Error(`Requests: key ${String(key)} is already waiting for its reply; keys must be unique`);
     const now = this.vu.now();
-    this.waiting.set(key, now);
-    const o = typeof how === 'function' ? { onReply: how } : how;
-    if (o?.onReply) this.callbacks.set(key, o.onReply);
+    const cb = typeof how === 'function' ? how : how?.onReply;
+    const plannedAt = typeof how === 'object' ? how.plannedAt : undefined;
     // a send planned for later than it left (cannot happen with pace) is timed from the send
-    if (this.fromPlan && o?.plannedAt !== undefined && Number.isFinite(o.plannedAt)) this.planned.set(key, Math.min(now, o.plannedAt));
+    const planned = this.fromPlan && plannedAt !== undefined && Number.isFinite(plannedAt) ? Math.min(now, plannedAt) : undefined;
+    this.waiting.set(key, new Pending(now, planned, cb));
     if (this.timer === undefined) this.arm(now);
   }
 
@@ -148,22 +150,18 @@ export class Requests<K = string> {
    * for a key that is not waiting (unknown, answered twice, or already timed out).
    */
   reply(key: K): number | undefined {
-    const at = this.waiting.get(key);
-    if (at === undefined) return undefined;
+    const p = this.waiting.get(key);
+    if (p === undefined) return undefined;
     this.waiting.delete(key);
-    const latency = this.vu.now() - at;
-    const cb = this.callbacks.size > 0 ? this.callbacks.get(key) : undefined;
-    if (cb) this.callbacks.delete(key);
-    const plannedAt = this.planned.size > 0 ? this.planned.get(key) : undefined;
-    if (plannedAt !== undefined) this.planned.delete(key);
+    const latency = this.vu.now() - p.at;
     if (latency > this.timeoutMs) {
       // the reply came after the timer should have fired (a busy event loop): still a timeout
       this.timeouts.add(1);
       return undefined;
     }
     this.trend.add(latency);
-    if (plannedAt !== undefined) this.fromPlan?.add(latency + (at - plannedAt));
-    cb?.(latency);
+    if (p.planned !== undefined) this.fromPlan?.add(latency + (p.at - p.planned));
+    p.cb?.(latency);
     return latency;
   }
 
@@ -184,8 +182,6 @@ export class Requests<K = string> {
   cancelAll(): void {
     if (this.waiting.size > 0) this.timeouts.add(this.waiting.size);
     this.waiting.clear();
-    this.callbacks.clear();
-    this.planned.clear();
     if (this.timer !== undefined) this.vu.clearTimer(this.timer);
     this.timer = undefined;
   }
@@ -197,18 +193,16 @@ export class Requests<K = string> {
       this.timer = undefined;
       return;
     }
-    this.timer = this.vu.setTimeout(this.expire, Math.max(0, oldest.value + this.timeoutMs - now) + 1);
+    this.timer = this.vu.setTimeout(this.expire, Math.max(0, oldest.value.at + this.timeoutMs - now) + 1);
   }
 
   private readonly expire = (): void => {
     const now = this.vu.now();
     const limit = now - this.timeoutMs;
     let n = 0;
-    for (const [key, at] of this.waiting) {
-      if (at > limit) break;
+    for (const [key, p] of this.waiting) {
+      if (p.at > limit) break;
       this.waiting.delete(key);
-      this.callbacks.delete(key);
-      this.planned.delete(key);
       n++;
     }
     if (n > 0) this.timeouts.add(n);

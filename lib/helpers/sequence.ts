@@ -20,6 +20,9 @@ export type Arrival = 'new' | 'reordered' | 'duplicate' | 'stale';
  */
 export class SequenceWindow {
   private readonly rows = new Map<string, number>();
+  /** The pair of the last arrival and its row: a receiver mostly hears from the same sender, so its next arrival skips the map. */
+  private lastPair: string | undefined;
+  private lastRow = 0;
   private readonly free: number[] = [];
   private readonly words: number;
   private highest = new Float64Array(64);
@@ -41,14 +44,18 @@ export class SequenceWindow {
   /** Classifies the arrival of `seq` from pair `pair` and remembers it. */
   arrive(pair: string, seq: number): Arrival {
     if (!Number.isInteger(seq) || seq < 0) throw new Error(`SequenceWindow: sequence numbers must be whole numbers >= 0 (got ${seq})`);
-    const row = this.rows.get(pair);
+    const row = pair === this.lastPair ? this.lastRow : this.rows.get(pair);
     if (row === undefined) {
       const r = this.newRow();
       this.rows.set(pair, r);
       this.highest[r] = seq;
       this.set(r, seq);
+      this.lastPair = pair;
+      this.lastRow = r;
       return 'new';
     }
+    this.lastPair = pair;
+    this.lastRow = row;
     const highest = this.highest[row] as number;
     if (seq > highest) {
       // slide: the numbers between the old highest and seq enter the window unseen
@@ -68,6 +75,7 @@ export class SequenceWindow {
   forget(pair: string): void {
     const row = this.rows.get(pair);
     if (row === undefined) return;
+    if (pair === this.lastPair) this.lastPair = undefined;
     this.rows.delete(pair);
     this.free.push(row);
   }

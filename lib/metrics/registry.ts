@@ -41,9 +41,14 @@ export class Registry {
   }
 
   trend(name: string, ms: number): void {
+    recordMs(this.histogram(name), ms);
+  }
+
+  /** The trend's histogram, made on first use; `reset()` empties it in place, so a caller may keep it. */
+  histogram(name: string): Histogram {
     let h = this.trends.get(name);
     if (!h) this.trends.set(name, (h = createHistogram()));
-    recordMs(h, ms);
+    return h;
   }
 
   error(kind: string): void {

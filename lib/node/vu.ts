@@ -127,16 +127,17 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
     return performance.timeOrigin + performance.now();
   }
 
+  // the worker's own recorders, shared by its VUs (lib/node/meter.ts): no closure per VU and name
   counter(name: string): Counter {
-    return { add: (v = 1) => this.host.meter.add(name, v) };
+    return this.host.meter.counter(name);
   }
 
   trend(name: string): Trend {
-    return { add: (ms: number) => this.host.meter.trend(name, ms) };
+    return this.host.meter.trendOf(name);
   }
 
   rate(name: string): Rate {
-    return { add: (ok: boolean) => this.host.meter.rate(name, ok) };
+    return this.host.meter.rateOf(name);
   }
 
   failure(kind: string): void {
