@@ -7,7 +7,7 @@ import type { Socket, SocketEvent, VuContext } from '../lib/scenario/types';
  * planned start + one interval, within a second of the end): a connect-only load whose interval
  * outlasts the run holds no timer per VU. A VU and socket stand-in record the calls.
  */
-function vuAt(id: number, pingInterval: string): { vu: VuContext; timers: number[]; open: () => void } {
+function vuAt(id: number, pingInterval: string, shared = false): { vu: VuContext; timers: number[]; open: () => void } {
   const options = resolveOptions('t', { stages: [ramp('10s', 10), hold('20s')], pingInterval }, {});
   const listeners: Array<() => void> = [];
   const socket = { addEventListener: (e: SocketEvent, fn: () => void) => (e === 'open' ? listeners.push(fn) : undefined) } as unknown as Socket;
@@ -15,6 +15,8 @@ function vuAt(id: number, pingInterval: string): { vu: VuContext; timers: number
   const vu = {
     id, options, connect: () => socket,
     setInterval: (_fn: () => void, ms: number) => timers.push(ms), clearTimer: () => undefined,
+    // the Node engine's shared wheel (lib/node/interval-wheel.ts): keepAlive takes it over setInterval when the engine has it
+    ...(shared ? { setSharedInterval: (_fn: () => void, ms: number) => timers.push(-ms), setInterval: () => expect('setInterval').toBe('unused') } : {}),
   } as unknown as VuContext;
   return { vu, timers, open: () => listeners.forEach((f) => f()) };
 }
@@ -31,4 +33,14 @@ test.each([
   keepAlive(vu);
   open();
   expect(timers).toHaveLength(n);
+});
+
+test.each([
+  [0, '5s', [-5000]],
+  [9, '22s', []],
+])('with a shared wheel (Node), VU %i with pings every %s: timers %j on it', (id, interval, timers) => {
+  const v = vuAt(id, interval, true);
+  keepAlive(v.vu);
+  v.open();
+  expect(v.timers).toEqual(timers);
 });

@@ -78,7 +78,7 @@ export abstract class HeartbeatBook<S extends HeartbeatSettings = HeartbeatSetti
       this.rec.add(M.pongs);
       this.rec.rate(M.pongRate, true);
       this.rec.trend(M.ping, rtt);
-      this.emit('pong', { type: 'pong' });
+      if (this.hasListeners('pong')) this.emit('pong', { type: 'pong' }); // no event object per pong nobody listens to
     }
     this.owner.settled(this);
   }

@@ -38,7 +38,9 @@ export function keepAlive(vu: VuContext<object>, socket?: Socket, opts: KeepAliv
   let timer: unknown;
   s.addEventListener('open', () => {
     if (timer !== undefined) vu.clearTimer(timer);
-    timer = vu.setInterval(() => s.ping(), vu.options.pingIntervalMs);
+    // one shared timer per interval where the engine has one (Node: 1,000 wake-ups a second less at 5,000 VUs pinging every 5 s)
+    const ping = () => s.ping();
+    timer = vu.setSharedInterval ? vu.setSharedInterval(ping, vu.options.pingIntervalMs) : vu.setInterval(ping, vu.options.pingIntervalMs);
   });
   s.addEventListener('close', () => {
     if (timer !== undefined) vu.clearTimer(timer);

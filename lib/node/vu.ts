@@ -6,6 +6,7 @@ import { ScenarioHooks, vuConnection } from '../core/vu-connection';
 import type { Meter } from './meter';
 import { NodeSocket, SocketOwner, SocketSettings } from './socket';
 import { readPlanFor } from '../options/flow-options';
+import { WheelEntry, workerWheel } from './interval-wheel';
 
 export { OTHER_SCENARIO_ERRORS } from '../core/vu-book';
 
@@ -33,7 +34,7 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
   /** The VU's live sockets: most VUs hold one at a time, kept in a field; a Set only from the second (memory at 100K VUs). */
   private socket: NodeSocket | undefined;
   private moreSockets: Set<NodeSocket> | undefined;
-  private timers: Set<NodeJS.Timeout> | undefined;
+  private timers: Set<NodeJS.Timeout | WheelEntry> | undefined;
   private ended = false;
 
   constructor(readonly id: number, private readonly host: VuHost) {
@@ -103,6 +104,15 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
     return t;
   }
 
+  /** On the worker's shared wheel (lib/node/interval-wheel.ts): one timer per interval for all VUs, each run's phase kept. */
+  setSharedInterval(fn: () => void, ms: number): unknown {
+    if (!(ms >= 1)) return this.setInterval(fn, ms);
+    if (this.ended) return undefined;
+    const e = workerWheel.add(() => this.guarded(fn), ms);
+    (this.timers ??= new Set()).add(e);
+    return e;
+  }
+
   setTimeout(fn: () => void, ms: number): unknown {
     if (this.ended) return undefined;
     const t: NodeJS.Timeout = setTimeout(() => {
@@ -114,8 +124,8 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
   }
 
   clearTimer(handle: unknown): void {
-    const t = handle as NodeJS.Timeout;
-    clearTimeout(t);
+    const t = handle as NodeJS.Timeout | WheelEntry;
+    stop(t);
     this.timers?.delete(t);
   }
 
@@ -148,7 +158,7 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
   stopTimers(): void {
     if (!this.ended) this.runStops();
     this.ended = true;
-    if (this.timers) for (const t of this.timers) clearTimeout(t);
+    if (this.timers) for (const t of this.timers) stop(t);
     this.timers = undefined;
   }
 
@@ -157,6 +167,11 @@ export class NodeVu extends VuBook implements VuContext, SocketOwner {
     if (this.socket) all.push(this.socket);
     for (const s of all) s.leave(1000, reason);
   }
+}
+
+function stop(t: NodeJS.Timeout | WheelEntry): void {
+  if (t instanceof WheelEntry) t.cancel();
+  else clearTimeout(t);
 }
 
 /** A scenario error outside any VU (a promise nobody awaited): printed within the cap; returns its class. */

@@ -228,6 +228,13 @@ export interface VuContext<E extends object = Record<string, unknown>> {
   /** Timers that are cleared when the VU ends. */
   setInterval(fn: () => void, ms: number): unknown;
   setTimeout(fn: () => void, ms: number): unknown;
+  /**
+   * Optional: `setInterval` on one timer the engine shares among every VU of that interval (the
+   * Node engine's wheel, lib/node/interval-wheel.ts). Each run keeps its own phase: the first one
+   * interval after the call, then one per interval, late by less than 1/50 of the interval (100 ms
+   * at most), never early. Cleared as `setInterval` is. Absent on k6: use `setInterval` there.
+   */
+  setSharedInterval?(fn: () => void, ms: number): unknown;
   clearTimer(handle: unknown): void;
   /** Monotonic milliseconds, for latencies inside one process. */
   now(): number;
