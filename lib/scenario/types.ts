@@ -228,23 +228,15 @@ export interface VuContext<E extends object = Record<string, unknown>> {
   /** Timers that are cleared when the VU ends. */
   setInterval(fn: () => void, ms: number): unknown;
   setTimeout(fn: () => void, ms: number): unknown;
-  /**
-   * Optional: `setInterval` on one timer the engine shares among every VU of that interval (the
-   * Node engine's wheel, lib/node/interval-wheel.ts). Each run keeps its own phase: the first one
-   * interval after the call, then one per interval, late by less than 1/50 of the interval (100 ms
-   * at most), never early. Cleared as `setInterval` is. Absent on k6: use `setInterval` there.
-   */
+  /** Optional (Node only): `setInterval` on a timer shared by every VU of that interval, late by < 1/50 of it (lib/node/interval-wheel.ts). */
   setSharedInterval?(fn: () => void, ms: number): unknown;
   clearTimer(handle: unknown): void;
   /** Monotonic milliseconds, for latencies inside one process. */
   now(): number;
   /** Wall-clock milliseconds since the epoch, comparable across processes of one machine. */
   wallNow(): number;
-  /**
-   * Runs `fn` when this VU's life ends (end of the stages, a ramp-down, Ctrl-C), before the runner
-   * stops its timers and closes its sockets with 1000: a protocol's goodbye (MQTT DISCONNECT, STOMP
-   * DISCONNECT) goes out first. Both engines; a throw is a scenario error.
-   */
+  /** Runs `fn` when this VU's life ends (stages done, a ramp-down, Ctrl-C), before its timers stop and its sockets
+   * close with 1000: a protocol's goodbye (MQTT/STOMP DISCONNECT) goes out first. Both engines; a throw is a scenario error. */
   onStop(fn: () => void): void;
   counter(name: string): Counter;
   trend(name: string): Trend;
