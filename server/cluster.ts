@@ -93,7 +93,7 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
   const workers: Worker[] = [];
   const holders = new Holders();
   let statsId = 0;
-  const waiting = new Map<number, { parts: ServerStats[]; got: number; done: (s: ServerStats) => void; all?: (parts: ServerStats[]) => void }>();
+  const waiting = new Map<number, { parts: ServerStats[]; got: number; all: (parts: ServerStats[]) => void }>();
   const replies = new Map<Worker, Array<(port: number) => void>>();
   let listenError = 'its worker exited';
   const acceptors = new Acceptors(workers, o.port, (w, on, port) => new Promise((done) => {
@@ -132,8 +132,7 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
             wait.parts[workers.indexOf(w)] = m.stats; // in the workers' order
             if (++wait.got === workers.length) {
               waiting.delete(m.id);
-              wait.done(sumStats(wait.parts));
-              wait.all?.(wait.parts);
+              wait.all(wait.parts);
             }
           }
         });
@@ -152,19 +151,14 @@ export async function startServer(o: ClusterOptions): Promise<ServerHandle> {
   const statsOf = (): Promise<ServerStats[]> =>
     new Promise((done) => {
       const id = ++statsId;
-      waiting.set(id, { parts: [], got: 0, done: () => undefined, all: done });
+      waiting.set(id, { parts: [], got: 0, all: done });
       for (const w of workers) w.send({ t: 'stats?', id });
     });
   return {
     url: `ws://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}${o.path}`,
     port,
     workers: workers.length,
-    stats: () =>
-      new Promise<ServerStats>((done) => {
-        const id = ++statsId;
-        waiting.set(id, { parts: [], got: 0, done });
-        for (const w of workers) w.send({ t: 'stats?', id });
-      }),
+    stats: async () => sumStats(await statsOf()),
     // the round trip brings every worker's level reports in before the handovers are awaited
     processes: async () => {
       await statsOf();
