@@ -5,7 +5,8 @@ import { hold, plannedArrivals, planStages, planVuEvents, ramp, Share, VuEvent }
 import { arrivalPlan } from '../lib/results/arrivals-summary';
 import { arrivalStages } from '../lib/options/arrival-flags';
 import { peakVus } from '../lib/scenario/arrivals-peak';
-import { lifeVus, runPlan } from '../lib/k6/run-plan';
+import { runPlan } from '../lib/k6/run-plan';
+import { lifeVus } from './life-vus';
 import { k6ArrivalScenarios } from '../lib/k6/arrivals';
 import type { ResolvedOptions } from '../lib/scenario/types';
 

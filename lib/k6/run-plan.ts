@@ -1,5 +1,5 @@
 import { ConfigError } from '../scenario/config-error';
-import { planStages, planVuEvents, ramp, Stage, totalDurationMs } from '../scenario/stages';
+import { planStages, ramp, Stage, totalDurationMs } from '../scenario/stages';
 
 /**
  * What k6 actually runs, as the VU's plan. k6 hands a script its consolidated options in
@@ -73,17 +73,13 @@ export function runPlan(sc: K6ScenarioJson | undefined, own: Stage[], name: stri
   return { stages, endMs: totalDurationMs(planStages(stages)) };
 }
 
-/** The VU index of each VU life in the order the plan starts them: k6's j-th iteration is life j. */
-export function lifeVus(stages: Stage[]): number[] {
-  // the ramped VUs' lives only: arriving VUs are iterations of their own scenarios (lib/k6/arrival-life.ts)
-  return planVuEvents(planStages(stages)).filter((e) => e.kind === 'start' && !e.arrival).map((e) => e.vu);
-}
-
 /**
- * `lifeVus(stages)[j] ?? j`, found when the life starts without making the plan's events (every VU's
- * start and stop: 500 objects a VU at 500 VUs, bench/README.md "Cost per VU on k6"). The ramped starts
- * come in the order planVuEvents makes them (its sort, for arrive stages, is stable and they are in
- * time order): stage by stage, each ramp up starting its VUs `from` to `to - 1`.
+ * The VU index of ramped life j in the order the plan starts them (k6's j-th iteration is life j;
+ * j itself past the plan's lives), found when the life starts without making the plan's events
+ * (every VU's start and stop: 500 objects a VU at 500 VUs, bench/README.md "Cost per VU on k6").
+ * The ramped starts come in the order planVuEvents makes them (its sort, for arrive stages, is stable
+ * and they are in time order): stage by stage, each ramp up starting its VUs `from` to `to - 1`.
+ * test/life-vus.ts makes the same list from the events, for the unit tests.
  */
 export function lifeVu(stages: Stage[], j: number): number {
   let n = 0;
