@@ -4,8 +4,9 @@
 #   - live heap: a Go heap profile after a GC, 9 s in (k6 --profiling-enabled; `go tool pprof` when
 #     `go` is on PATH prints its total and its top nodes, else the profile's path is printed);
 #   - allocation: k6's peak RSS with GOGC=off (nothing is collected, so it is every byte allocated).
-# usage: bash bench/k6-cost-heap.sh [SCRIPT]   (default: bench/k6-cost/hold.ts built for k6)
-# A k6 script given is run as is; a bundle's own stages are replaced with --stage (a wsbench bundle follows them).
+# usage: bash bench/k6-cost-heap.sh [SCRIPT]   (default: bench/k6-cost/hold-heap.ts built for k6, run on its own stages)
+# A k6 script given is run with --stage 3s:500 --stage 10s:500 (a wsbench bundle follows them), or on
+# its own stages with STAGES=own (a bundle of bench/k6-cost/hold-heap.ts built by another checkout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export K6_NO_USAGE_REPORT=true K6_AUTO_EXTENSION_RESOLUTION=false
@@ -14,9 +15,11 @@ K6=$(node -e 'const b = require("./test/k6-real/k6-binaries.js").findK6().binari
 OUT=${BENCH_OUT:-bench/results/$(date +%Y%m%d_%H%M%S)_k6-heap}
 mkdir -p "$OUT"
 SCRIPT=${1:-}
-if [[ -z $SCRIPT ]]; then node bin/runner.js build bench/k6-cost/hold.ts --target k6 --out-dir "$OUT" >/dev/null; SCRIPT=$OUT/hold.js; fi
+STAGES=${STAGES:-}
+if [[ -z $SCRIPT ]]; then node bin/runner.js build bench/k6-cost/hold-heap.ts --target k6 --out-dir "$OUT" >/dev/null; SCRIPT=$OUT/hold-heap.js; STAGES=own; fi
 # the hand-written script ends its lives at END_MS (30 s by default): this load ends at 13 s
-LOAD=(--stage 3s:500 --stage 10s:500 -e END_MS=13000 --no-thresholds --quiet)
+LOAD=(-e END_MS=13000 --no-thresholds --quiet)
+[[ $STAGES == own ]] || LOAD+=(--stage 3s:500 --stage 10s:500)
 
 SERVER_PID=
 stop_server() { if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; fi; }
