@@ -1,4 +1,3 @@
-import exec from 'k6/execution';
 import { setTimeout } from 'k6/timers';
 import { M } from '../core/metric-names';
 import { runVuFunction } from '../core/vu-book';
@@ -16,6 +15,12 @@ export interface ArrivalHost {
   vuFn: VuFunction;
 }
 
+/** What an arrival reads of k6's `exec.scenario` (read once by lib/k6/entry.ts). */
+export interface ArrivalScenario {
+  iterationInTest: number;
+  startTime: number;
+}
+
 /** Per VU realm: the planned stages, computed at the first arrival. */
 let stages: PlannedStage[] | undefined;
 
@@ -25,15 +30,15 @@ let stages: PlannedStage[] | undefined;
  * it departs (onStop, close 1000; counted in vus_departed and session_lifetime); one still alive
  * at the run's end finishes as every VU does there. The iteration ends when its sockets have closed.
  */
-export function arrivalLife(i: number, h: ArrivalHost): void {
+export function arrivalLife(i: number, sc: ArrivalScenario, h: ArrivalHost): void {
   stages ??= planStages(h.resolved.stages);
   const st = stages[i];
   const a = st?.arrivals;
-  const k = exec.scenario.iterationInTest;
+  const k = sc.iterationInTest;
   // k6 starts one iteration more at the very end of a stage whose rate × duration is whole: no arrival of the plan
   if (!st || !a || k >= a.count) return;
   const startedAt = Date.now();
-  const untilEnd = totalDurationMs(stages) - (st.startMs + (startedAt - exec.scenario.startTime));
+  const untilEnd = totalDurationMs(stages) - (st.startMs + (startedAt - sc.startTime));
   const life = arrivalLifetime(a, k);
   h.metrics.add(M.vusArrived);
   const vu = new K6Vu(a.firstVu + k, h.resolved, h.metrics, h.hooks);

@@ -35,15 +35,20 @@ const LINGER_MS = 100;
 /** Whole-ms clocks on both sides of `Date.now() - exec.scenario.startTime`: each is up to 1 ms behind. */
 const CLOCK_SLACK_MS = 2;
 
-/** The plan of what k6 runs (lib/k6/run-plan.ts); k6 releases without `exec.test.options` keep the scenario's stages. */
-function planOfRun(own: ResolvedOptions['stages']): RunPlan {
+/**
+ * The plan of what k6 runs (lib/k6/run-plan.ts) in scenario `name`: the bundle's own, prepared once
+ * per test (lib/k6/prepare.ts `own`), when k6 runs that one; else read from `exec.test.options`.
+ * k6 releases without `exec.test.options` keep the scenario's stages.
+ */
+function planOfRun(own: ResolvedOptions['stages'], name: string, prepared: Prepared['own']): RunPlan {
+  if (prepared && name === prepared.scenario) return prepared.plan;
   let sc: K6ScenarioJson | undefined;
   try {
-    sc = (exec.test.options as unknown as { scenarios?: Record<string, K6ScenarioJson> }).scenarios?.[exec.scenario.name];
+    sc = (exec.test.options as unknown as { scenarios?: Record<string, K6ScenarioJson> }).scenarios?.[name];
   } catch {
     sc = undefined;
   }
-  return runPlan(sc, own, exec.scenario.name);
+  return runPlan(sc, own, name);
 }
 
 /**
@@ -63,7 +68,7 @@ function sharedPrepared(prepareOnce: () => Prepared): Prepared {
  * the metrics and hands k6 its options and default function.
  */
 export function k6Entry(mod: unknown, meta: BundleMeta, prepareOnce: () => Prepared): K6Entry {
-  const { resolved, options: k6Opts, sources } = sharedPrepared(prepareOnce);
+  const { resolved, options: k6Opts, sources, own } = sharedPrepared(prepareOnce);
   const scenario = mod as { options: ScenarioOptions; default: VuFunction };
   const vuFn = scenario.default;
   const hooks = hooksOf(scenario.options);
@@ -75,11 +80,14 @@ export function k6Entry(mod: unknown, meta: BundleMeta, prepareOnce: () => Prepa
     // the client certificate is read here, in each init context, and never enters the shared prepared options
     options: { ...k6Opts, ...tlsAuthFromEnv(__ENV, (file) => open(file)) },
     iteration(): void {
-      const arriving = arrivalStageOf(exec.scenario.name);
-      if (arriving !== undefined) return arrivalLife(arriving, { resolved, metrics, hooks, vuFn });
+      // read once: every read of exec.scenario makes a new object (its six getters with it)
+      const sc = exec.scenario;
+      const name = sc.name;
+      const arriving = arrivalStageOf(name);
+      if (arriving !== undefined) return arrivalLife(arriving, sc, { resolved, metrics, hooks, vuFn });
       if (!plan) {
         try {
-          const run = planOfRun(resolved.stages);
+          const run = planOfRun(resolved.stages, name, own);
           plan = { run, options: { ...resolved, stages: run.stages } };
         } catch (err) {
           exec.test.abort(String((err as Error)?.message ?? err));
@@ -87,7 +95,7 @@ export function k6Entry(mod: unknown, meta: BundleMeta, prepareOnce: () => Prepa
         }
       }
       const { run, options } = plan;
-      const elapsed = Date.now() - exec.scenario.startTime;
+      const elapsed = Date.now() - sc.startTime;
       // ONE LIFE PER VU: k6 starts a new iteration as soon as one ends, even in the instant between the
       // end of the stages and k6 stopping the VU. An iteration then is no new life: no connection.
       if (elapsed >= run.endMs || (lived && elapsed >= run.endMs - CLOCK_SLACK_MS)) {
@@ -96,7 +104,7 @@ export function k6Entry(mod: unknown, meta: BundleMeta, prepareOnce: () => Prepa
       }
       lived = true;
       // k6's j-th iteration of the scenario is the j-th VU life it starts: VU index as runner run numbers it
-      const j = exec.scenario.iterationInTest;
+      const j = sc.iterationInTest;
       const vu = new K6Vu(lifeVu(run.stages, j), options, metrics, hooks);
       // the life (a failed connection included) lasts until the stages end, as on Node; the iteration
       // a little longer, so that k6 has stopped the VU when it ends
