@@ -1,9 +1,7 @@
 import { ReconnectingSocket, resolveReconnect } from './reconnect';
-import { firstStartMs } from './send-plan';
-import { planStages, Stage, totalDurationMs } from '../scenario/stages';
+import { firstStartMs, plannedStages } from './send-plan';
+import { totalDurationMs } from '../scenario/stages';
 import type { ReconnectOptions, Socket, VuContext } from '../scenario/types';
-
-const runLength = new WeakMap<Stage[], number>();
 
 /**
  * Whether this VU's first ping can come before the run ends: it comes a full interval after the
@@ -14,8 +12,7 @@ const runLength = new WeakMap<Stage[], number>();
  */
 function canPing(vu: VuContext<object>): boolean {
   const stages = vu.options.stages;
-  let total = runLength.get(stages);
-  if (total === undefined) runLength.set(stages, (total = totalDurationMs(planStages(stages))));
+  const total = totalDurationMs(plannedStages(stages));
   const start = firstStartMs(stages, vu.id);
   return start === undefined || start + vu.options.pingIntervalMs < total + 1000;
 }

@@ -27,14 +27,26 @@ export function peakWindow(stages: Stage[]): PeakWindow {
   return { fromMs: fromMs ?? end, toMs: end, vus: peak };
 }
 
-/** Stages planned once per stages list (asked once per VU). */
-const plannedOf = new WeakMap<Stage[], ReturnType<typeof planStages>>();
+/**
+ * The last stages list planned, and its plan: every VU of a run asks with the same list, once or
+ * twice a VU. One entry, not a WeakMap: a k6 VU then never makes that global (sobek makes a
+ * built-in, its prototype and methods, in every VU runtime that touches it: bench/README.md "Cost per VU on k6").
+ */
+let lastStages: Stage[] | undefined;
+let lastPlanned: ReturnType<typeof planStages> = [];
+
+/** `planStages(stages)`, planned once for the run's stages list. The plan is shared: read it only. */
+export function plannedStages(stages: Stage[]): ReturnType<typeof planStages> {
+  if (stages !== lastStages) {
+    lastPlanned = planStages(stages);
+    lastStages = stages;
+  }
+  return lastPlanned;
+}
 
 /** When VU `vu` first starts, in ms from the start of the run (the runner's even pacing), or undefined if never. */
 export function firstStartMs(stages: Stage[], vu: number): number | undefined {
-  let planned = plannedOf.get(stages);
-  if (!planned) plannedOf.set(stages, (planned = planStages(stages)));
-  for (const s of planned) {
+  for (const s of plannedStages(stages)) {
     if (s.to > s.from && vu >= s.from && vu < s.to) return s.startMs + ((vu - s.from) * s.durationMs) / (s.to - s.from);
   }
   return undefined;
