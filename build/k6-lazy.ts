@@ -10,8 +10,10 @@ import esbuild from 'esbuild';
  * inside one function of a virtual module: its functions exist only while that function runs.
  */
 
-/** The import name of the virtual module that holds the lazy code (resolved by `lazyPlugin`). */
-export const LAZY_PREPARE = 'wsbench-k6-lazy-prepare';
+/** How the import names of the virtual modules that hold lazy code begin (resolved by `lazyPlugin`). */
+export const LAZY_PREFIX = 'wsbench-k6-lazy';
+/** The import name of the virtual module that holds the option code. */
+export const LAZY_PREPARE = `${LAZY_PREFIX}-prepare`;
 
 const GLOBAL_NAME = '__wsbenchLazy';
 
@@ -39,13 +41,13 @@ export async function lazyModuleSource(file: string, root: string, base: esbuild
   return `export function load() { ${code.slice(0, at)}\nreturn ${GLOBAL_NAME};\n}${code.slice(at)}`;
 }
 
-/** Resolves `LAZY_PREPARE` to the module `lazyModuleSource` made. */
-export function lazyPlugin(source: string): esbuild.Plugin {
+/** Resolves each import name of `sources` (`LAZY_PREPARE`, build/k6-lazy-stubs.ts's) to the module `lazyModuleSource` made. */
+export function lazyPlugin(sources: Record<string, string>): esbuild.Plugin {
   return {
     name: 'wsbench-k6-lazy',
     setup(b) {
-      b.onResolve({ filter: new RegExp(`^${LAZY_PREPARE}$`) }, () => ({ path: LAZY_PREPARE, namespace: 'wsbench-lazy' }));
-      b.onLoad({ filter: /.*/, namespace: 'wsbench-lazy' }, () => ({ contents: source, loader: 'js' }));
+      b.onResolve({ filter: new RegExp(`^${LAZY_PREFIX}`) }, (args) => (args.path in sources ? { path: args.path, namespace: 'wsbench-lazy' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'wsbench-lazy' }, (args) => ({ contents: sources[args.path] as string, loader: 'js' }));
     },
   };
 }

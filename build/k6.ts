@@ -15,6 +15,7 @@ import { plannedArrivals, planStages } from '../lib/scenario/stages';
 import { bundleMetrics, reachedModules } from './k6-metrics';
 import { esbuildError, publicAliases, scenarioName } from './scenario';
 import { LAZY_PREPARE, lazyModuleSource, lazyPlugin } from './k6-lazy';
+import { lazyStubs } from './k6-lazy-stubs';
 import { tablePlugin } from './k6-table';
 
 export { scenarioName };
@@ -171,9 +172,11 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
   try {
     const base = common(o.root, legacy);
     const lazy = await lazyModuleSource(path.join(o.root, 'lib', 'k6', 'prepare.ts'), o.root, { ...base, inject });
+    // the reconnect helper and the arrivals' planning as stubs, each module inside a function of its own (build/k6-lazy-stubs.ts)
+    const stubs = await lazyStubs(o.root, { ...base, inject, plugins: [tablePlugin(o.root), ...(base.plugins ?? [])] });
     await esbuild.build({
       ...base,
-      plugins: [lazyPlugin(lazy), tablePlugin(o.root), ...(base.plugins ?? [])],
+      plugins: [lazyPlugin({ [LAZY_PREPARE]: lazy, ...stubs.sources }), stubs.plugin, tablePlugin(o.root), ...(base.plugins ?? [])],
       stdin: { contents: entry, resolveDir: path.dirname(abs), sourcefile: `${name}.k6-entry.js`, loader: 'js' },
       outfile,
       sourcemap: 'inline',
