@@ -79,14 +79,40 @@ export class K6Socket extends ConnectionState<K6SocketSettings> implements Socke
     }
     this.ws = ws;
     ws.binaryType = 'arraybuffer';
-    ws.addEventListener('open', () => this.wsOnOpen());
-    ws.addEventListener('error', (e) => this.wsOnError((e as { error?: string }).error));
-    ws.addEventListener('close', (e) => this.wsOnClose(e as unknown as K6CloseEvent));
-    ws.addEventListener('message', (e) => this.wsOnMessage((e as { data: unknown }).data));
+    // k6's events, handled in the listeners themselves: a method of the class is a function object
+    // of every VU runtime, a listener one of this socket's (bench/README.md "Cost per VU on k6")
+    ws.addEventListener('open', () => {
+      this.stopConnectTimer();
+      if (!this.transportOpened()) {
+        // timed out, or its VU ended while it connected: closed now (k6 could not close it while connecting)
+        ws.close(1000, '');
+        this.owner.settled(this);
+      }
+    });
+    ws.addEventListener('error', (e) => {
+      const text = (e as { error?: string }).error;
+      if (text === undefined || !isCloseError(text)) this.transportError(classifyK6Error(text));
+    });
+    ws.addEventListener('close', (e) => {
+      const c = e as unknown as K6CloseEvent;
+      this.stopConnectTimer();
+      if (c.code === undefined && settings.legacyCloseEvents) this.transportClosed(1006, c.reason ?? '', UNKNOWN_CLOSE_CODE);
+      // gorilla/websocket gives no code when the connection just dropped: that is an abnormal closure
+      else this.transportClosed(c.code ?? 1006, c.reason ?? '');
+    });
+    ws.addEventListener('message', (e) => {
+      const data = (e as { data: unknown }).data as string | ArrayBuffer;
+      if (this.isAppPong(data)) this.pongReceived();
+      else this.messageReceived(data);
+    });
     ws.addEventListener('pong', () => {
       if (this.protocolPings) this.pongReceived();
     });
-    this.connectTimer = setTimeout(() => this.connectTimedOut(), settings.connectTimeoutMs);
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = undefined;
+      // the dial goes on in k6; when it opens, it is closed (the open listener), and it is no session
+      if (this.attempting && !this.closingByUs) this.attemptFailed('timeout');
+    }, settings.connectTimeoutMs);
   }
 
   /** The finest clock k6 gives a script (lib/k6/clock.ts). */
@@ -129,47 +155,8 @@ export class K6Socket extends ConnectionState<K6SocketSettings> implements Socke
     if (this.ws?.readyState === OPEN) this.ws.close(code, reason);
   }
 
-  private connectTimedOut(): void {
-    this.connectTimer = undefined;
-    if (!this.attempting || this.closingByUs) return;
-    this.attemptFailed('timeout');
-    // the dial goes on in k6; when it opens, it is closed (wsOnOpen), and it is no session
-  }
-
   private stopConnectTimer(): void {
     if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
-  }
-
-  private wsOnOpen(): void {
-    this.stopConnectTimer();
-    if (!this.transportOpened()) {
-      // timed out, or its VU ended while it connected: closed now (k6 could not close it while connecting)
-      this.ws?.close(1000, '');
-      this.owner.settled(this);
-    }
-  }
-
-  private wsOnError(text: string | undefined): void {
-    if (text !== undefined && isCloseError(text)) return;
-    this.transportError(classifyK6Error(text));
-  }
-
-  private wsOnClose(e: K6CloseEvent): void {
-    this.stopConnectTimer();
-    if (e.code === undefined && this.settings.legacyCloseEvents) {
-      this.transportClosed(1006, e.reason ?? '', UNKNOWN_CLOSE_CODE);
-      return;
-    }
-    // gorilla/websocket gives no code when the connection just dropped: that is an abnormal closure
-    this.transportClosed(e.code ?? 1006, e.reason ?? '');
-  }
-
-  private wsOnMessage(data: unknown): void {
-    if (this.isAppPong(data as string | ArrayBuffer)) {
-      this.pongReceived();
-      return;
-    }
-    this.messageReceived(data as string | ArrayBuffer);
   }
 }
