@@ -1,7 +1,6 @@
 import { Counter as K6Counter, Rate as K6Rate, Trend as K6Trend } from 'k6/metrics';
 import type { Recorder } from '../core/recorder';
 import { M } from '../core/metric-names';
-import type { Counter, Rate, Trend } from '../scenario/types';
 import { CONNECT_LATENCY, CONNECT_SUCCESS, K6_BUILTIN, MetricKind } from './names';
 
 type Tags = Record<string, string>;
@@ -31,7 +30,8 @@ export class K6Metrics implements Recorder {
     }
   }
 
-  private get(name: string, kind: MetricKind): K6Metric {
+  /** The k6 metric `name` of `kind`; throws the line that says what is wrong with it (not declared, k6's own, another kind). */
+  metric(name: string, kind: MetricKind): K6Metric {
     const m = this.byName[name];
     if (!m) {
       if (K6_BUILTIN[name] !== undefined) throw new Error(`metric ${name} is recorded by k6 itself; record yours under another name`);
@@ -44,18 +44,18 @@ export class K6Metrics implements Recorder {
 
   add(name: string, value = 1, tags?: Tags): void {
     if (K6_BUILTIN[name] !== undefined) return;
-    this.get(name, 'counter').add(value, tags);
+    this.metric(name, 'counter').add(value, tags);
   }
 
   rate(name: string, ok: boolean, tags?: Tags): void {
     if (K6_BUILTIN[name] !== undefined) return;
-    this.get(name, 'rate').add(ok, tags);
+    this.metric(name, 'rate').add(ok, tags);
   }
 
   trend(name: string, ms: number): void {
     if (name === M.connecting) name = CONNECT_LATENCY;
     else if (K6_BUILTIN[name] !== undefined) return;
-    this.get(name, 'trend').add(ms);
+    this.metric(name, 'trend').add(ms);
   }
 
   connectError(kind: string): void {
@@ -76,20 +76,4 @@ export class K6Metrics implements Recorder {
 
   /** k6 keeps no open-connections gauge of ours (its ws_sessions and ws_session_duration tell). */
   closed(): void {}
-
-  /** The scenario-facing recorders of `vu.counter()`, `vu.trend()`, `vu.rate()`. */
-  counter(name: string): Counter {
-    const m = this.get(name, 'counter');
-    return { add: (v = 1) => m.add(v) };
-  }
-
-  trendOf(name: string): Trend {
-    const m = this.get(name, 'trend');
-    return { add: (ms: number) => m.add(ms) };
-  }
-
-  rateOf(name: string): Rate {
-    const m = this.get(name, 'rate');
-    return { add: (ok: boolean) => m.add(ok) };
-  }
 }

@@ -103,16 +103,20 @@ export class K6Vu extends VuBook implements VuContext {
     return Date.now();
   }
 
+  // the scenario-facing recorders of k6 metrics (lib/k6/metrics.ts)
   counter(name: string): Counter {
-    return this.metrics.counter(name);
+    const m = this.metrics.metric(name, 'counter');
+    return { add: (v = 1) => m.add(v) };
   }
 
   trend(name: string): Trend {
-    return this.metrics.trendOf(name);
+    const m = this.metrics.metric(name, 'trend');
+    return { add: (ms: number) => m.add(ms) };
   }
 
   rate(name: string): Rate {
-    return this.metrics.rateOf(name);
+    const m = this.metrics.metric(name, 'rate');
+    return { add: (ok: boolean) => m.add(ok) };
   }
 
   /** k6 has no list of failure classes (lib/k6/metrics.ts `error`): the count is in the scenario's own counters. */
