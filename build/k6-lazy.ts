@@ -18,14 +18,16 @@ export const LAZY_PREPARE = `${LAZY_PREFIX}-prepare`;
 const GLOBAL_NAME = '__wsbenchLazy';
 
 /**
- * Bundles `file`'s exports into the source of a module that exports `load()`: a function that
- * evaluates them (inside its own scope) and returns them. `root` is wsbench's own folder, `base` the
- * k6 build's esbuild options.
+ * Bundles the exports of `files` (one file, or modules whose export names differ) into the source
+ * of a module that exports `load()`: a function that evaluates them (inside its own scope) at its
+ * first call and returns them, the same object at every call. `root` is wsbench's own folder,
+ * `base` the k6 build's esbuild options.
  */
-export async function lazyModuleSource(file: string, root: string, base: esbuild.BuildOptions): Promise<string> {
+export async function lazyModuleSource(files: string | string[], root: string, base: esbuild.BuildOptions): Promise<string> {
+  const contents = (typeof files === 'string' ? [files] : files).map((f) => `export * from ${JSON.stringify(f)};`).join('\n');
   const r = await esbuild.build({
     ...base,
-    stdin: { contents: `export * from ${JSON.stringify(file)};`, resolveDir: '/', loader: 'js', sourcefile: 'lazy.js' },
+    stdin: { contents, resolveDir: '/', loader: 'js', sourcefile: 'lazy.js' },
     format: 'iife',
     globalName: GLOBAL_NAME,
     write: false,
@@ -38,7 +40,7 @@ export async function lazyModuleSource(file: string, root: string, base: esbuild
   const code = (r.outputFiles[0] as esbuild.OutputFile).text;
   const at = code.lastIndexOf('\n//# sourceMappingURL=');
   // on the code's first line, so that the map's lines still match; the map's comment last
-  return `export function load() { ${code.slice(0, at)}\nreturn ${GLOBAL_NAME};\n}${code.slice(at)}`;
+  return `export function load() { if (loaded !== undefined) return loaded; ${code.slice(0, at)}\nreturn (loaded = ${GLOBAL_NAME});\n}\nvar loaded;${code.slice(at)}`;
 }
 
 /** Resolves each import name of `sources` (`LAZY_PREPARE`, build/k6-lazy-stubs.ts's) to the module `lazyModuleSource` made. */
