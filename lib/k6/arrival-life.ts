@@ -13,6 +13,8 @@ export interface ArrivalHost {
   metrics: K6Metrics;
   hooks: ScenarioHooks;
   vuFn: VuFunction;
+  /** The target's name tag (lib/k6/prepare.ts `targetName`). */
+  targetName?: string;
 }
 
 /** What an arrival reads of k6's `exec.scenario` (read once by lib/k6/entry.ts). */
@@ -41,7 +43,7 @@ export function arrivalLife(i: number, sc: ArrivalScenario, h: ArrivalHost): voi
   const untilEnd = totalDurationMs(stages) - (st.startMs + (startedAt - sc.startTime));
   const life = arrivalLifetime(a, k);
   h.metrics.add(M.vusArrived);
-  const vu = new K6Vu(a.firstVu + k, h.resolved, h.metrics, h.hooks);
+  const vu = new K6Vu(a.firstVu + k, h.resolved, h.metrics, h.hooks, h.targetName);
   if (life <= untilEnd) {
     setTimeout(() => vu.depart(() => {
       h.metrics.add(M.vusDeparted);

@@ -69,7 +69,7 @@ function sharedPrepared(prepareOnce: () => Prepared): Prepared {
  * the metrics and hands k6 its options and default function.
  */
 export function k6Entry(mod: unknown, meta: BundleMeta, prepareOnce: () => Prepared): K6Entry {
-  const { resolved, options: k6Opts, sources, own } = sharedPrepared(prepareOnce);
+  const { resolved, options: k6Opts, sources, own, targetName } = sharedPrepared(prepareOnce);
   const scenario = mod as { options: ScenarioOptions; default: VuFunction };
   const vuFn = scenario.default;
   const hooks = hooksOf(scenario.options);
@@ -85,7 +85,7 @@ export function k6Entry(mod: unknown, meta: BundleMeta, prepareOnce: () => Prepa
       const sc = exec.scenario;
       const name = sc.name;
       const arriving = arrivalStageOf(name);
-      if (arriving !== undefined) return arrivalLife(arriving, sc, { resolved, metrics, hooks, vuFn });
+      if (arriving !== undefined) return arrivalLife(arriving, sc, { resolved, metrics, hooks, vuFn, targetName });
       if (!plan) {
         try {
           const run = planOfRun(resolved.stages, name, own);
@@ -106,12 +106,13 @@ export function k6Entry(mod: unknown, meta: BundleMeta, prepareOnce: () => Prepa
       lived = true;
       // k6's j-th iteration of the scenario is the j-th VU life it starts: VU index as runner run numbers it
       const j = sc.iterationInTest;
-      const vu = new K6Vu(lifeVu(run.stages, j), options, metrics, hooks);
+      const vu = new K6Vu(lifeVu(run.stages, j), options, metrics, hooks, targetName);
       // the life (a failed connection included) lasts until the stages end, as on Node; the iteration
-      // a little longer, so that k6 has stopped the VU when it ends
-      const untilEnd = Math.max(0, run.endMs - elapsed);
-      setTimeout(() => vu.finish(), untilEnd);
-      setTimeout(() => undefined, untilEnd + LINGER_MS);
+      // a little longer, so that k6 has stopped the VU when it ends (one timer at a time, not two for the whole life)
+      setTimeout(() => {
+        vu.finish();
+        setTimeout(() => undefined, LINGER_MS);
+      }, Math.max(0, run.endMs - elapsed));
       runVuFunction(vuFn, vu);
     },
     summary(data: K6SummaryData): undefined {

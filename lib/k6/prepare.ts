@@ -1,3 +1,4 @@
+import { redactUrl } from '../core/redact';
 import { ConfigError } from '../scenario/config-error';
 import { k6Overrides } from '../options/k6-env';
 import { checkModule, resolveOptions } from '../options/options';
@@ -22,6 +23,8 @@ export interface Prepared {
    * `default` (docs/k6.md, "k6 behaviours encoded"): a scenario keyed `default` is never taken from here.
    */
   own?: { scenario: string; plan: RunPlan };
+  /** The `name` tag of a connection to the target (lib/k6/socket.ts K6ConnectTags): the template, secrets redacted, once per test. */
+  targetName: string;
 }
 
 /** The plan of the bundle's own ramped scenario, when it has one that k6's replacement cannot be taken for. */
@@ -43,5 +46,5 @@ export function prepare(mod: unknown, meta: BundleMeta): Prepared {
   const resolved: ResolvedOptions = resolveOptions(meta.name, scenario, k6Overrides(__ENV), '', meta.file);
   if (resolved.target === '') throw new ConfigError('no target: run with -e TARGET=ws://host:port/ws (k6 has no embedded server)');
   const mapped = k6Options(resolved, meta.name, Object.entries(meta.metrics).map(([name, kind]) => ({ name, kind })));
-  return { resolved, options: mapped.options, sources: mapped.sources, own: ownPlan(mapped.options, meta.name) };
+  return { resolved, options: mapped.options, sources: mapped.sources, own: ownPlan(mapped.options, meta.name), targetName: redactUrl(resolved.target) };
 }
