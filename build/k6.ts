@@ -155,7 +155,9 @@ export async function buildK6(file: string, load: () => Promise<{ options: Scena
   // 2. the bundle: k6's `options` and default function around the scenario
   const meta: BundleMeta = { name, file: path.relative(cwd, abs) || abs, metrics: kindsOf(metrics) };
   const entry = [
-    `import * as scenario from ${JSON.stringify(abs)};`,
+    // the two exports by name, not the module's namespace (an object of getters in every VU); the load checked both
+    `import { options as scenarioOptions, default as scenarioVu } from ${JSON.stringify(abs)};`,
+    'const scenario = { options: scenarioOptions, default: scenarioVu };',
     `import { k6Entry } from ${JSON.stringify(path.join(o.root, 'lib', 'k6', 'entry.ts'))};`,
     // lib/k6/prepare.ts (the option table and the validation it reaches) inside one function
     // (build/k6-lazy.ts): evaluated only when called, once per test (lib/k6/entry.ts sharedPrepared)
