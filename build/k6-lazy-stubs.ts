@@ -4,6 +4,7 @@ import * as reconnect from '../lib/helpers/reconnect';
 import * as runPlan from '../lib/k6/run-plan';
 import * as summary from '../lib/k6/summary';
 import * as arrivals from '../lib/scenario/arrivals';
+import * as configError from '../lib/scenario/config-error';
 import { LAZY_PREFIX, lazyModuleSource } from './k6-lazy';
 
 /**
@@ -12,7 +13,8 @@ import { LAZY_PREFIX, lazyModuleSource } from './k6-lazy';
  * VU without `reconnect` never opens a ReconnectingSocket); the arrive stages' planning through
  * `planStages` (a VU of ramped stages never resolves an arrival); the reading of k6's scenario
  * (lib/k6/run-plan.ts) runs only under k6's overrides (lib/k6/entry.ts planOfRun); the warnings of
- * lib/k6/summary.ts only in handleSummary. In the bundle each module is a stub (one small forwarder
+ * lib/k6/summary.ts only in handleSummary; ConfigError only when a check fails (and its class,
+ * `extends Error`, would make sobek's Error in every VU). In the bundle each module is a stub (one small forwarder
  * a used export), and all of them are bundled apart, inside one function evaluated at the first
  * call into any. Each holds no state of its own (a constant at most): its lazy copy and the rest of
  * the bundle share none. Their exports as the build loads them tell functions, classes and data apart.
@@ -22,6 +24,7 @@ const LAZY_MODULES: Record<string, Record<string, unknown>> = {
   'lib/scenario/arrivals.ts': arrivals,
   'lib/k6/run-plan.ts': runPlan,
   'lib/k6/summary.ts': summary,
+  'lib/scenario/config-error.ts': configError,
 };
 
 /** The import name of the virtual module that holds them. */
