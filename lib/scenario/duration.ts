@@ -3,7 +3,6 @@ import { ConfigError } from './config-error';
 /** A duration as users write it: `500ms`, `30s`, `1m30s`, `2h`, or a number of milliseconds. */
 export type Duration = string | number;
 
-const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Parses a duration into milliseconds; returns undefined when the text is not a duration. */
@@ -14,7 +13,8 @@ export function tryParseDuration(value: unknown): number | undefined {
   if (text === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return undefined; // a bare number is ambiguous: ask for a unit
   let total = 0;
-  PART.lastIndex = 0;
+  // made at each call, not when the module loads: a k6 VU whose durations are numbers makes none (bench/README.md "Cost per VU on k6")
+  const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
   while (PART.lastIndex < text.length) {
     const at = PART.lastIndex;
     const m = PART.exec(text);
