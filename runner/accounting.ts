@@ -46,7 +46,7 @@ export class Accounting {
   startWall = 0;
   private parts = new Map<number, Map<number, SecondPart>>();
   private emitted = -1;
-  /** Every part folded in as it arrives: the totals so far, for live progress and live thresholds. */
+  /** The totals so far, for live progress and live thresholds: counters folded in as each part arrives, trends as each second is merged. */
   private readonly live = new Registry();
   /** Records of the seconds every worker has reported (they can no longer change). */
   private complete = new Map<number, SecondRecord>();
@@ -63,7 +63,8 @@ export class Accounting {
     w.peak = Math.max(w.peak, peak);
     const lag = part.interval.trends[M.scheduleLag];
     w.book.absorb({ ...part.interval, trends: lag === undefined ? {} : { [M.scheduleLag]: lag } });
-    this.live.absorb(part.interval);
+    // the trends follow once the second is merged (flush): one decode of each, not one per worker
+    this.live.absorb({ ...part.interval, trends: {} });
     this.flush(false);
   }
 
@@ -76,6 +77,7 @@ export class Accounting {
       if (!parts || (!all && parts.size < living)) return;
       this.emitted = next;
       const record = this.recordAt(next, parts);
+      this.live.absorb({ ...emptySnapshot(), trends: record.interval.trends });
       this.peakSeen = Math.max(this.peakSeen, record.open);
       if (this.onSecond) this.onSecond(record, liveViewOf(this.options, next, this.live));
     }

@@ -195,11 +195,15 @@ export function sumStats(parts: ServerStats[]): ServerStats {
   return out;
 }
 
+const ignoreGone = (): void => undefined;
+
 /** Body of a cluster worker (server-worker.ts calls it). */
 export async function runClusterWorker(): Promise<void> {
   const o = JSON.parse(process.env.WSBENCH_SERVER ?? '{}') as { host: string; path: string; sendBuffer?: SendBufferPolicy; compression?: boolean; connsPerProcess: number };
+  // once the primary is gone (a run's end: its sockets still closing here), a report has no reader: the
+  // callback takes the EPIPE that would otherwise be an unhandled 'error' with a stack trace on stderr
   const send = (m: Msg): void => {
-    process.send?.(m);
+    if (process.connected) process.send?.(m, undefined, {}, ignoreGone);
   };
   // assigned once listening; the handlers below may run before that
   let server: ImServer | undefined = undefined;

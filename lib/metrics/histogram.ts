@@ -43,14 +43,17 @@ export function decodeHistogram(encoded: string): Histogram {
   return out;
 }
 
+/** Adds an encoded histogram into `into` (one of ours: its range grows as needed), with no copy made on the way. */
+export function addEncoded(into: Histogram, encoded: string): void {
+  const h = hdr.decodeFromCompressedBase64(encoded, 32, false);
+  into.add(h);
+  h.destroy();
+}
+
 /** Merges encoded histograms from several processes into a new histogram. */
 export function mergeEncoded(encoded: Iterable<string>): Histogram {
   const out = createHistogram();
-  for (const e of encoded) {
-    const h = hdr.decodeFromCompressedBase64(e, 32, false);
-    out.add(h);
-    h.destroy();
-  }
+  for (const e of encoded) addEncoded(out, e);
   return out;
 }
 

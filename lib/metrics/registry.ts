@@ -1,5 +1,5 @@
 import type { RecoveryEvent } from '../core/run-clock';
-import { createHistogram, decodeHistogram, encodeHistogram, Histogram, LatencyStats, latencyStats, mergeEncoded, recordMs } from './histogram';
+import { addEncoded, createHistogram, decodeHistogram, encodeHistogram, Histogram, LatencyStats, latencyStats, mergeEncoded, recordMs } from './histogram';
 import { mergeRecovery, RecoveryBook, RecoverySnapshot } from './recovery';
 
 export type { RecoverySnapshot } from './recovery';
@@ -76,9 +76,7 @@ export class Registry {
       if (isEmptyEncoding(enc)) continue;
       let h = this.trends.get(k);
       if (!h) this.trends.set(k, (h = createHistogram()));
-      const d = decodeHistogram(enc);
-      h.add(d);
-      d.destroy();
+      addEncoded(h, enc);
     }
   }
 
