@@ -35,8 +35,14 @@ export function encodeHistogram(h: Histogram): string {
 }
 
 export function decodeHistogram(encoded: string): Histogram {
-  const h = hdr.decodeFromCompressedBase64(encoded, 32, false);
-  // decoded histograms carry the writer's range; give them ours so that add() never overflows
+  // at least our range, 32-bit counts; autoResize as ours, so that add() never overflows
+  const h = hdr.decodeFromCompressedBase64(encoded, 32, false, SETTINGS.highestTrackableValue as number);
+  const js = h as unknown as JsHistogram;
+  if (js.lowestDiscernibleValue === SETTINGS.lowestDiscernibleValue && js.numberOfSignificantValueDigits === SETTINGS.numberOfSignificantValueDigits) {
+    h.autoResize = true;
+    return h; // our buckets already: no copy (one 94 KB counts array and one walk over it less per decode)
+  }
+  // another writer's buckets: its values recorded into ours
   const out = createHistogram();
   out.add(h);
   h.destroy();
@@ -45,13 +51,17 @@ export function decodeHistogram(encoded: string): Histogram {
 
 /** Merges encoded histograms from several processes into a new histogram. */
 export function mergeEncoded(encoded: Iterable<string>): Histogram {
-  const out = createHistogram();
+  let out: Histogram | undefined;
   for (const e of encoded) {
+    if (!out) {
+      out = decodeHistogram(e);
+      continue;
+    }
     const h = hdr.decodeFromCompressedBase64(e, 32, false);
     out.add(h);
     h.destroy();
   }
-  return out;
+  return out ?? createHistogram();
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;

@@ -74,8 +74,11 @@ export class Registry {
     }
     for (const [k, enc] of Object.entries(snap.trends)) {
       if (isEmptyEncoding(enc)) continue;
-      let h = this.trends.get(k);
-      if (!h) this.trends.set(k, (h = createHistogram()));
+      const h = this.trends.get(k);
+      if (!h) {
+        this.trends.set(k, decodeHistogram(enc)); // a histogram of our settings, autoResize: it is the total so far
+        continue;
+      }
       const d = decodeHistogram(enc);
       h.add(d);
       d.destroy();
