@@ -103,6 +103,20 @@ describe('HDR latency statistics', () => {
     expect(latencyStats(mergeEncoded([]))).toEqual(latencyStats(createHistogram()));
   });
 
+  test('adding a histogram with values past the range of the one added to', () => {
+    const small = createHistogram();
+    recordMs(small, 2);
+    const big = createHistogram();
+    recordMs(big, 3);
+    recordMs(big, 5_000_000); // resizes big
+    const total = new Registry();
+    total.absorb({ counters: {}, rates: {}, errors: {}, disconnects: {}, trends: { lat: encodeHistogram(small) } });
+    total.absorb({ counters: {}, rates: {}, errors: {}, disconnects: {}, trends: { lat: encodeHistogram(big) } });
+    const one = createHistogram();
+    for (const v of [2, 3, 5_000_000]) recordMs(one, v);
+    expect(total.stats('lat')).toEqual(latencyStats(one));
+  });
+
   test('a decoded histogram takes values past its range, as a new one does', () => {
     const h = createHistogram();
     recordMs(h, 5);
@@ -119,7 +133,7 @@ describe('HDR latency statistics', () => {
     const ours = createHistogram();
     for (const us of [1234, 56789, 999_999]) {
       foreign.recordValue(us);
-      ours.recordValue(foreign.lowestEquivalentValue(us)); // what the foreign buckets keep of each value
+      ours.recordValue((foreign as unknown as { lowestEquivalentValue(v: number): number }).lowestEquivalentValue(us)); // what the foreign buckets keep of each value
     }
     const back = decodeHistogram(hdr.encodeIntoCompressedBase64(foreign));
     expect((back as unknown as { numberOfSignificantValueDigits: number }).numberOfSignificantValueDigits).toBe(3);

@@ -1,5 +1,5 @@
 import type { RecoveryEvent } from '../core/run-clock';
-import { createHistogram, decodeHistogram, encodeHistogram, Histogram, LatencyStats, latencyStats, mergeEncoded, recordMs } from './histogram';
+import { addInto, createHistogram, decodeHistogram, encodeHistogram, Histogram, LatencyStats, latencyStats, mergeEncoded, recordMs } from './histogram';
 import { mergeRecovery, RecoveryBook, RecoverySnapshot } from './recovery';
 
 export type { RecoverySnapshot } from './recovery';
@@ -80,7 +80,7 @@ export class Registry {
         continue;
       }
       const d = decodeHistogram(enc);
-      h.add(d);
+      addInto(h, d);
       d.destroy();
     }
   }
