@@ -28,7 +28,15 @@ export class Listener {
   private full = false;
   private emptied: (() => void) | undefined;
 
-  constructor(private readonly http: http.Server, private readonly share?: Share) {}
+  /** Every socket's close handler, one for all (`this` is the socket), not a closure per socket. */
+  private readonly onSocketClose: (this: net.Socket) => void;
+
+  constructor(private readonly http: http.Server, private readonly share?: Share) {
+    const drop = (s: net.Socket): void => this.drop(s);
+    this.onSocketClose = function (this: net.Socket) {
+      drop(this);
+    };
+  }
 
   get accepting(): boolean {
     return this.server !== undefined;
@@ -70,7 +78,7 @@ export class Listener {
 
   private take(s: net.Socket): void {
     this.sockets.add(s);
-    s.on('close', () => this.drop(s));
+    s.on('close', this.onSocketClose);
     if (this.share && !this.full && this.sockets.size >= this.share.high) {
       this.full = true;
       this.share.onLevel(true);

@@ -78,7 +78,9 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
     }
     res.writeHead(404).end('not found\n');
   });
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: opts.compression ? { threshold: 0 } : false, clientTracking: true, maxPayload: opts.maxPayload ?? 1 << 20 });
+  // the open connections, kept by the shared close handler below: ws's own tracking adds a closure per connection
+  const clients = new Set<Conn>();
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: opts.compression ? { threshold: 0 } : false, clientTracking: false, maxPayload: opts.maxPayload ?? 1 << 20 });
 
   httpServer.on('upgrade', (req, socket, head) => {
     // the bare path (no query) needs no URL parse: the most common upgrade, once per connection
@@ -98,21 +100,29 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
         ws.uid = uid;
         users.add(uid, ws);
       }
+      clients.add(ws);
       ws.on('ping', wsOnPing);
-      ws.on('message', (data, isBinary) => onMessage(ws, data as Buffer, isBinary));
-      ws.on('error', () => undefined); // a reset by the client ends in 'close' as well
-      ws.on('close', () => {
-        stats.open--;
-        stats.closed++;
-        if (ws.uid) users.remove(ws.uid, ws);
-        if (ws.rooms) for (const r of ws.rooms) rooms.remove(r, ws);
-      });
+      ws.on('message', wsOnMessage);
+      ws.on('error', wsOnError);
+      ws.on('close', wsOnClose);
     });
   });
 
+  // one handler of each kind for every connection (`this` is the connection), not closures per connection
   const wsOnPing = (): void => {
     stats.pings++;
   };
+  function wsOnMessage(this: Conn, data: Buffer, isBinary: boolean): void {
+    onMessage(this, data, isBinary);
+  }
+  const wsOnError = (): void => undefined; // a reset by the client ends in 'close' as well
+  function wsOnClose(this: Conn): void {
+    clients.delete(this);
+    stats.open--;
+    stats.closed++;
+    if (this.uid) users.remove(this.uid, this);
+    if (this.rooms) for (const r of this.rooms) rooms.remove(r, this);
+  }
 
   function sendTo(set: Set<Conn> | undefined, text: string, except?: Conn): number {
     let n = 0;
@@ -204,12 +214,12 @@ export function startImServer(opts: ImServerOptions = {}): Promise<ImServer> {
     deliverLocal,
     restart: async (mode, downMs) => {
       stats.restarts++;
-      const n = gate.restart(wss.clients as Set<Conn>, mode, downMs);
+      const n = gate.restart(clients, mode, downMs);
       stats.restartDropped += n;
       return n;
     },
     close: async () => {
-      for (const c of wss.clients) c.terminate();
+      for (const c of clients) c.terminate();
       wss.close();
       await listener.closeAll();
       httpServer.close();

@@ -1,4 +1,5 @@
-import { createHistogram, decodeHistogram, encodeHistogram, latencyStats, recordMs } from '../lib/metrics/histogram';
+import * as hdr from 'hdr-histogram-js';
+import { createHistogram, decodeHistogram, encodeHistogram, latencyStats, mergeEncoded, recordMs } from '../lib/metrics/histogram';
 import { mergeSnapshots, Registry } from '../lib/metrics/registry';
 
 /** Exact percentile of a sorted array, HDR's definition: the smallest value with at least q% at or below it. */
@@ -84,5 +85,59 @@ describe('HDR latency statistics', () => {
     expect(merged.counters.n).toBe(7);
     expect(merged.rates.pong).toEqual({ passes: 1, total: 2 });
     expect(merged.errors['HTTP 503']).toBe(2);
+  });
+
+  test('absorbing parts, and merging encodings, equal recording into one', () => {
+    const one = createHistogram();
+    const parts = [new Registry(), new Registry(), new Registry()];
+    const r = lcg(11);
+    for (let i = 0; i < 3000; i++) {
+      const v = distributions.exponential!(r);
+      parts[i % 3]!.trend('lat', v);
+      recordMs(one, v);
+    }
+    const total = new Registry();
+    for (const p of parts) total.absorb(p.snapshot());
+    expect(total.stats('lat')).toEqual(latencyStats(one));
+    expect(latencyStats(mergeEncoded(parts.map((p) => p.snapshot().trends.lat as string)))).toEqual(latencyStats(one));
+    expect(latencyStats(mergeEncoded([]))).toEqual(latencyStats(createHistogram()));
+  });
+
+  test('adding a histogram with values past the range of the one added to', () => {
+    const small = createHistogram();
+    recordMs(small, 2);
+    const big = createHistogram();
+    recordMs(big, 3);
+    recordMs(big, 5_000_000); // resizes big
+    const total = new Registry();
+    total.absorb({ counters: {}, rates: {}, errors: {}, disconnects: {}, trends: { lat: encodeHistogram(small) } });
+    total.absorb({ counters: {}, rates: {}, errors: {}, disconnects: {}, trends: { lat: encodeHistogram(big) } });
+    const one = createHistogram();
+    for (const v of [2, 3, 5_000_000]) recordMs(one, v);
+    expect(total.stats('lat')).toEqual(latencyStats(one));
+  });
+
+  test('a decoded histogram takes values past its range, as a new one does', () => {
+    const h = createHistogram();
+    recordMs(h, 5);
+    const back = decodeHistogram(encodeHistogram(h));
+    recordMs(back, 5_000_000); // 83 minutes: past the hour the settings track
+    const fresh = createHistogram();
+    recordMs(fresh, 5);
+    recordMs(fresh, 5_000_000);
+    expect(latencyStats(back)).toEqual(latencyStats(fresh));
+  });
+
+  test("another writer's precision is decoded into ours", () => {
+    const foreign = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2, useWebAssembly: false });
+    const ours = createHistogram();
+    for (const us of [1234, 56789, 999_999]) {
+      foreign.recordValue(us);
+      ours.recordValue((foreign as unknown as { lowestEquivalentValue(v: number): number }).lowestEquivalentValue(us)); // what the foreign buckets keep of each value
+    }
+    const back = decodeHistogram(hdr.encodeIntoCompressedBase64(foreign));
+    expect((back as unknown as { numberOfSignificantValueDigits: number }).numberOfSignificantValueDigits).toBe(3);
+    expect(back.totalCount).toBe(3);
+    expect(latencyStats(back).max).toBe(latencyStats(ours).max);
   });
 });

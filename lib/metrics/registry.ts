@@ -1,5 +1,5 @@
 import type { RecoveryEvent } from '../core/run-clock';
-import { addEncoded, createHistogram, decodeHistogram, encodeHistogram, Histogram, LatencyStats, latencyStats, mergeEncoded, recordMs } from './histogram';
+import { addInto, createHistogram, decodeHistogram, encodeHistogram, Histogram, LatencyStats, latencyStats, mergeEncoded, recordMs } from './histogram';
 import { mergeRecovery, RecoveryBook, RecoverySnapshot } from './recovery';
 
 export type { RecoverySnapshot } from './recovery';
@@ -74,9 +74,14 @@ export class Registry {
     }
     for (const [k, enc] of Object.entries(snap.trends)) {
       if (isEmptyEncoding(enc)) continue;
-      let h = this.trends.get(k);
-      if (!h) this.trends.set(k, (h = createHistogram()));
-      addEncoded(h, enc);
+      const h = this.trends.get(k);
+      if (!h) {
+        this.trends.set(k, decodeHistogram(enc)); // a histogram of our settings, autoResize: it is the total so far
+        continue;
+      }
+      const d = decodeHistogram(enc);
+      addInto(h, d);
+      d.destroy();
     }
   }
 
