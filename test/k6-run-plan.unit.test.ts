@@ -1,7 +1,8 @@
 import { CLOSE_FORCE_MS, CLOSE_HANDSHAKE_MS, DRAIN_SLACK_MS, drainMs, endGraceMs } from '../lib/core/drain';
 import { k6Options } from '../lib/k6/options';
 import { k6Own } from '../lib/k6/names';
-import { goDurationMs, lifeVu, runPlan } from '../lib/k6/run-plan';
+import { lifeVu } from '../lib/k6/life-vu';
+import { goDurationMs, runPlan } from '../lib/k6/run-plan';
 import { lifeVus } from './life-vus';
 import { emptyThresholdWarnings } from '../lib/k6/summary';
 import { resolveOptions } from '../lib/options/options';

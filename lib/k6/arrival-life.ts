@@ -14,7 +14,7 @@ export interface ArrivalHost {
   hooks: ScenarioHooks;
   vuFn: VuFunction;
   /** The target's name tag (lib/k6/prepare.ts `targetName`). */
-  targetName?: string;
+  targetName: string;
 }
 
 /** What an arrival reads of k6's `exec.scenario` (read once by lib/k6/entry.ts). */

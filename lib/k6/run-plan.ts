@@ -72,5 +72,3 @@ export function runPlan(sc: K6ScenarioJson | undefined, own: Stage[], name: stri
   const stages = sc ? k6ScenarioStages(sc, own, name) : own;
   return { stages, endMs: totalDurationMs(planStages(stages)) };
 }
-
-export { lifeVu } from './life-vu';

@@ -33,9 +33,9 @@ export class K6Vu extends VuBook implements VuContext {
     readonly id: number,
     readonly options: ResolvedOptions,
     private readonly metrics: K6Metrics,
-    private readonly hooks?: ScenarioHooks,
+    private readonly hooks: ScenarioHooks | undefined,
     /** `redactUrl(options.target)`, made once per test (lib/k6/prepare.ts): the name tag of `connect()` without a URL. */
-    private readonly targetName?: string,
+    private readonly targetName: string,
   ) {
     super();
     this.settings = {
@@ -60,7 +60,7 @@ export class K6Vu extends VuBook implements VuContext {
   connect(url?: string, params?: ConnectParams): Socket {
     // the target template's ${vu} and ${token}, the options' headers and subprotocols: as on Node
     const c = vuConnection(this.options, this.hooks, this.id, url, params);
-    const name = url === undefined && this.targetName !== undefined ? this.targetName : redactUrl(url ?? this.options.target);
+    const name = url === undefined ? this.targetName : redactUrl(url);
     const s = new K6Socket(c.url, c.params, { name }, this.metrics, this.settings, this);
     this.sockets.push(s);
     if (this.ended) s.close();
